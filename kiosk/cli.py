@@ -1,0 +1,375 @@
+"""The ``kiosk`` command: the app, the demo, and the verbs district IT script against.
+
+Every command answers a refusal with one clear line on stderr and a non-zero exit code, never a
+traceback: exit 2 for configuration problems, 1 for everything else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kiosk.config import Config, load_config
+from kiosk.context import ROLES, SYSTEM, Context, make_context
+from kiosk.errors import ConfigError, KioskError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+        self._config: Config | None = None
+        self._ctx: Context | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def context(self, *, check_schema: bool = True) -> Context:
+        if self._ctx is None:
+            self._ctx = make_context(self.config, check_schema=check_schema)
+        return self._ctx
+
+
+def friendly(func: F) -> F:
+    """Print a ``KioskError`` as one line and exit non-zero."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+        except KioskError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # one line, never a traceback with locals
+            if os.environ.get("KIOSK_DEBUG"):
+                raise
+            click.echo(
+                f"Error: unexpected {type(exc).__name__}. Run 'kiosk doctor'; set "
+                "KIOSK_DEBUG=1 to see details.",
+                err=True,
+            )
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def state() -> State:
+    return click.get_current_context().find_object(State)
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="kiosk.toml to use (default: $KIOSK_CONFIG, then ./kiosk.toml).",
+)
+@click.version_option(package_name="front-desk-kiosk", prog_name="kiosk")
+@click.pass_context
+def main(click_ctx: click.Context, config_path: str | None) -> None:
+    """Front Desk: parent-portal accounts in one visit.
+
+    Run with no command to start the front-desk app.
+    """
+    click_ctx.obj = State(config_path)
+    if click_ctx.invoked_subcommand is None:
+        run_app(click_ctx.obj, demo=False)
+
+
+def run_app(st: State, *, demo: bool) -> None:
+    @friendly
+    def _run() -> None:
+        ctx = st.context()
+        try:
+            from kiosk.app import run
+        except ImportError:  # pragma: no cover - the app module ships with the package
+            click.echo("The front-desk app is not available in this build.")
+            return
+        run(ctx, demo=demo)
+
+    _run()
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Also load the demo district (only into an empty db).")
+@friendly
+def init(demo: bool) -> None:
+    """Create or upgrade the database (safe to run again)."""
+    st = state()
+    _ensure_sqlite_folder(st.config)
+    ctx = st.context(check_schema=False)
+    before, after = ctx.store.migrate()
+    click.echo(
+        f"Database ready at schema version {after}"
+        + (
+            f" (upgraded from {before})."
+            if before and before != after
+            else " (created)."
+            if not before
+            else " (already up to date)."
+        )
+    )
+    from kiosk.services.schools import sync_config_schools
+
+    added = sync_config_schools(ctx)
+    if added:
+        click.echo(f"Added {added} school(s) from kiosk.toml.")
+    if demo:
+        from kiosk.demo import load_demo
+
+        if load_demo(ctx):
+            click.echo("Loaded the demo district (see README for sign-ins).")
+        else:
+            click.echo("The database already has data; demo district not loaded.")
+
+
+def _ensure_sqlite_folder(config: Config) -> None:
+    url = config.database_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+
+
+@main.command()
+@friendly
+def demo() -> None:
+    """Create the demo database if missing, then run the app on it."""
+    st = state()
+    _ensure_sqlite_folder(st.config)
+    ctx = st.context(check_schema=False)
+    ctx.store.migrate()
+    from kiosk.demo import load_demo
+
+    load_demo(ctx)
+    run_app(st, demo=True)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--limit", default=25, show_default=True, help="Most results of each kind.")
+@friendly
+def find(text: str, as_json: bool, limit: int) -> None:
+    """Search guardians and students by name, student number, phone or email."""
+    from kiosk.services.people import search
+
+    hits = search(state().context(), SYSTEM, text, limit=limit)
+    if as_json:
+        click.echo(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("No guardians or students match.")
+    for h in hits:
+        click.echo(f"{h.kind:8}  {h.id:12}  {h.name}  ({h.school})  {h.detail}")
+
+
+@main.group()
+def keys() -> None:
+    """Issue and revoke activation keys."""
+
+
+@keys.command("issue")
+@click.argument("guardian_id")
+@click.option("--email", "send_email", is_flag=True, help="Also email it to the guardian.")
+@friendly
+def keys_issue(guardian_id: str, send_email: bool) -> None:
+    """Issue GUARDIAN_ID's key (revoking any older one) and show it with its QR code."""
+    from kiosk.qr import terminal_text
+    from kiosk.services.activation import email_key, issue_key
+
+    ctx = state().context()
+    issued = issue_key(ctx, SYSTEM, guardian_id)
+    click.echo(f"Activation key for {issued.guardian_name} ({issued.guardian_id}):")
+    click.echo(f"  {issued.key}")
+    click.echo(f"  expires {issued.expires_at:%Y-%m-%d %H:%M} UTC")
+    click.echo(terminal_text(issued.link, color=sys.stdout.isatty()))
+    if send_email:
+        click.echo(f"Emailed to {email_key(ctx, SYSTEM, issued)}.")
+
+
+@keys.command("revoke")
+@click.argument("guardian_id")
+@friendly
+def keys_revoke(guardian_id: str) -> None:
+    """Revoke GUARDIAN_ID's live key."""
+    from kiosk.services.activation import revoke_key
+
+    count = revoke_key(state().context(), SYSTEM, guardian_id)
+    click.echo("Key revoked." if count else "This guardian had no live key.")
+
+
+@main.group()
+def accounts() -> None:
+    """Look up and fix parents' portal accounts."""
+
+
+def _print_status(status: Any) -> None:
+    click.echo(f"username:        {status.username}")
+    click.echo(f"guardian:        {status.guardian_name} ({status.guardian_id})")
+    click.echo(f"status:          {status.state}")
+    click.echo(f"failed attempts: {status.failed_attempts}")
+    last = status.last_sign_in_at
+    click.echo(f"last sign-in:    {last:%Y-%m-%d %H:%M} UTC" if last else "last sign-in:    never")
+    email = status.recovery_email or "none"
+    click.echo(
+        f"recovery email:  {email}"
+        + (" (verified)" if status.recovery_email_verified else " (not verified)")
+    )
+
+
+@accounts.command("show")
+@click.argument("username")
+@friendly
+def accounts_show(username: str) -> None:
+    """Show an account's status."""
+    from kiosk.services.staff import account_status
+
+    _print_status(account_status(state().context(), SYSTEM, username))
+
+
+@accounts.command("reset")
+@click.argument("username")
+@click.option(
+    "--proof",
+    type=click.Choice(["photo_id", "guardianship_questions"]),
+    required=True,
+    help="How the parent re-proved who they are.",
+)
+@click.option(
+    "--answered",
+    default="",
+    help="With guardianship_questions: the question ids "
+    "answered correctly, comma-separated (parent_name,student_name,mailing_address,"
+    "home_phone,ssn_or_student_id).",
+)
+@friendly
+def accounts_reset(username: str, proof: str, answered: str) -> None:
+    """Reset to a temporary password that must be changed at the next sign-in."""
+    from kiosk.services.staff import reset_password
+
+    temp = reset_password(
+        state().context(),
+        SYSTEM,
+        username,
+        proof,
+        [a.strip() for a in answered.split(",") if a.strip()],
+    )
+    click.echo(f"Temporary password for {temp.username}: {temp.password}")
+    click.echo(
+        f"It works until {temp.expires_at:%Y-%m-%d %H:%M} UTC and only allows choosing "
+        "a new password."
+    )
+
+
+def _simple_action(name: str, doc: str) -> None:
+    @accounts.command(name, help=doc)
+    @click.argument("username")
+    @friendly
+    def command(username: str) -> None:
+        from kiosk.services import staff
+
+        status = getattr(staff, f"{name}_account")(state().context(), SYSTEM, username)
+        click.echo(f"{status.username}: {status.state}")
+
+
+_simple_action("enable", "Enable a disabled account.")
+_simple_action("disable", "Disable an account (ends its sessions).")
+_simple_action("unlock", "Unlock an account locked after failed sign-ins.")
+
+
+@main.group()
+def staff() -> None:
+    """Manage staff users."""
+
+
+@staff.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--school", "schools", multiple=True, help="School code served (repeatable).")
+@click.option("--name", "display_name", default="", help="Full name shown in the app.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@friendly
+def staff_add(
+    username: str, role: str, schools: tuple[str, ...], display_name: str, password_stdin: bool
+) -> None:
+    """Add a staff user (password prompted, or read with --password-stdin)."""
+    from kiosk.services.staff import add_staff
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    info = add_staff(
+        state().context(), SYSTEM, username, password, role, list(schools), display_name
+    )
+    click.echo(
+        f"Added {info.username} ({info.role}"
+        + (f"; schools {', '.join(info.schools)})" if info.schools else ")")
+    )
+
+
+@staff.command("list")
+@friendly
+def staff_list() -> None:
+    """List staff users."""
+    from kiosk.services.staff import list_staff
+
+    for s in list_staff(state().context(), SYSTEM):
+        flag = "" if s.enabled else "  (disabled)"
+        click.echo(f"{s.username:16} {s.role:15} {','.join(s.schools) or 'all'}{flag}")
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit.command("verify")
+@friendly
+def audit_verify() -> None:
+    """Check the hash chain; exits 1 if any event was edited or deleted."""
+    from kiosk.audit import verify
+
+    result = verify(state().context())
+    if result.ok:
+        click.echo(f"Audit log intact: {result.count} events. Head hash {result.head}.")
+        return
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    click.echo(
+        f"Audit log TAMPERED: {len(result.problems)} problem(s) in {result.count} events.", err=True
+    )
+    sys.exit(1)
+
+
+@main.command()
+@friendly
+def doctor() -> None:
+    """Check the configuration, database and mail set-up, and say what is wrong."""
+    from kiosk.doctor import run_checks
+
+    failures = 0
+    for check in run_checks(state().config_path):
+        mark = "ok  " if check.ok else "FAIL"
+        click.echo(f"[{mark}] {check.name}: {check.message}")
+        failures += not check.ok
+    sys.exit(1 if failures else 0)

@@ -1,0 +1,30 @@
+"""UTC time in one place, so tests can move it forward instead of sleeping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def parse(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+@dataclass
+class Clock:
+    """Real time plus an offset that tests may advance."""
+
+    offset: dt.timedelta = field(default_factory=dt.timedelta)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.offset
+
+    def now_iso(self) -> str:
+        return iso(self.now())
+
+    def advance(self, **kwargs: float) -> None:
+        self.offset += dt.timedelta(**kwargs)

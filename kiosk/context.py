@@ -1,0 +1,100 @@
+"""What every service call needs: configuration, the open store, mail, the clock, the hasher.
+
+Built once by ``make_context`` (used by the CLI, the app and the tests alike) and passed down.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kiosk.clock import Clock
+from kiosk.config import Config
+from kiosk.mail import Mailer, make_mailer
+from kiosk.passwords import Hasher
+from kiosk.store.db import Store, open_store
+
+ROLES = ("front_desk", "registrar", "district_admin")
+ROLE_LABELS = {
+    "front_desk": "Front desk",
+    "registrar": "Registrar",
+    "district_admin": "District admin",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a staff member, a parent's account, or the command line/system."""
+
+    kind: str  # staff | parent | system
+    name: str
+    role: str = ""
+    staff_id: int | None = None
+    account_id: int | None = None
+    school_ids: frozenset[int] = frozenset()
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == "system" or self.role == "district_admin"
+
+
+SYSTEM = Actor(kind="system", name="cli", role="district_admin")
+
+
+@dataclass
+class Context:
+    config: Config
+    store: Store
+    mailer: Mailer
+    clock: Clock = field(default_factory=Clock)
+    hasher: Hasher = field(default_factory=Hasher)
+    #: How growing sign-in delays are waited out (tests record instead of sleeping).
+    sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def kiosk_id(self) -> str:
+        return self.config.kiosk.id
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def make_context(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    hasher: Hasher | None = None,
+    check_schema: bool = True,
+) -> Context:
+    store = open_store(config.database_url, busy_timeout_ms=config.database.busy_timeout_ms)
+    if check_schema:
+        store.check_schema()
+    return Context(
+        config=config,
+        store=store,
+        mailer=make_mailer(config),
+        clock=clock or Clock(),
+        hasher=hasher or Hasher(),
+    )
+
+
+def secret_key(config: Config) -> bytes:
+    """The district's secret for keyed hashes (SSNs): ``$KIOSK_SECRET`` or the secret file."""
+    env = os.environ.get("KIOSK_SECRET")
+    if env:
+        return env.encode()
+    path = config.resolve(config.security.secret_file)
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()

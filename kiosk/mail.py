@@ -1,0 +1,126 @@
+"""Sending mail: real SMTP, or an outbox folder of .eml files for kiosks that are offline.
+
+Mail is sent after the database change commits, never inside a transaction, so a slow mail
+server cannot hold the write lock. Messages carry codes and notices, never a password.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+from kiosk.config import Config
+from kiosk.errors import KioskError
+
+
+class MailError(KioskError):
+    code = "mail"
+
+
+class Mailer(Protocol):
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=sender.split("@")[-1] or "localhost")
+    msg.set_content(body)
+    return msg
+
+
+class OutboxMailer:
+    """Writes each message as an .eml file; staff or a relay pick them up later."""
+
+    def __init__(self, folder: Path, sender: str) -> None:
+        self.folder = folder
+        self.sender = sender
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        msg = _message(self.sender, to, subject, body)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".{uuid.uuid4().hex}.tmp"
+            tmp.write_bytes(bytes(msg))
+            final = self.folder / f"{msg['Date'][5:16].replace(' ', '-')}-{uuid.uuid4().hex}.eml"
+            os.replace(tmp, final)
+        except OSError as exc:
+            raise MailError(
+                f"Could not write the email to the outbox folder {self.folder} "
+                f"({exc.strerror}). Check [mail] outbox_dir in kiosk.toml."
+            ) from None
+
+    def messages(self) -> list[EmailMessage]:
+        """The messages in the outbox, oldest first (for staff, the demo and tests)."""
+        from email import message_from_bytes, policy
+
+        files = sorted(self.folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+        return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+
+
+class SmtpMailer:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        *,
+        starttls: bool = False,
+        username: str = "",
+        password: str = "",
+        timeout: float = 10.0,
+    ) -> None:
+        self.host, self.port, self.sender = host, port, sender
+        self.starttls, self.username, self._password = starttls, username, password
+        self.timeout = timeout
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        msg = _message(self.sender, to, subject, body)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.username:
+                    smtp.login(self.username, self._password)
+                smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused:
+            raise MailError(
+                "The mail server refused that address. Check the email address and try again."
+            ) from None
+        except (OSError, smtplib.SMTPException):
+            raise MailError(
+                f"Could not send email through {self.host}:{self.port}. Check [mail] in "
+                "kiosk.toml (or run 'kiosk doctor'), then try again."
+            ) from None
+
+    def check(self) -> None:
+        """Connect and say hello, for ``kiosk doctor``."""
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                smtp.noop()
+        except (OSError, smtplib.SMTPException):
+            raise MailError(f"Cannot reach the mail server {self.host}:{self.port}.") from None
+
+
+def make_mailer(config: Config) -> Mailer:
+    m = config.mail
+    if m.mode == "smtp":
+        return SmtpMailer(
+            m.smtp_host,
+            m.smtp_port,
+            m.from_address,
+            starttls=m.smtp_starttls,
+            username=m.smtp_username,
+            password=os.environ.get(m.smtp_password_env, ""),
+            timeout=m.smtp_timeout_seconds,
+        )
+    return OutboxMailer(config.resolve(m.outbox_dir), m.from_address)

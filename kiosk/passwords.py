@@ -1,0 +1,237 @@
+"""Password and username rules, and password hashing.
+
+The default policy follows NIST SP 800-63B-4: length matters, composition rules do not, and
+known-bad passwords are refused with the reason shown. Districts that must keep their published
+rules (Henderson's 9+ mixed, Jefferson City's 8+ with letters, digits and symbols) configure them
+in ``[passwords]``. The common-password list is zxcvbn's list of 30,000 leaked passwords rather
+than a hand-kept file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from kiosk.config import PasswordPolicy, UsernamePolicy
+from kiosk.text import fold, unsafe_characters
+
+# Words so common in district and school names that matching them would refuse good passwords.
+_GENERIC = {
+    "county",
+    "city",
+    "school",
+    "schools",
+    "district",
+    "public",
+    "unified",
+    "independent",
+    "elementary",
+    "middle",
+    "high",
+    "academy",
+    "center",
+    "primary",
+    "junior",
+    "senior",
+    "the",
+    "and",
+    "of",
+    "for",
+    "magnet",
+    "charter",
+    "early",
+    "learning",
+    "community",
+}
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(p.casefold() for p in FREQUENCY_LISTS["passwords"])
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One line of the live checklist: the rule in words and whether it is met."""
+
+    rule: str
+    ok: bool
+
+
+def _context_words(context: Iterable[str]) -> list[tuple[str, str]]:
+    """(label, folded token) pairs worth refusing in a password."""
+    words: list[tuple[str, str]] = []
+    for item in context:
+        if not item:
+            continue
+        whole = re.sub(r"[\W_]+", "", fold(item))
+        if len(whole) >= 4:
+            words.append((item, whole))
+        for part in re.split(r"[\W_]+", fold(item.split("@")[0] if "@" in item else item)):
+            if len(part) >= 5 and part not in _GENERIC and part != whole:
+                words.append((item, part))
+    return words
+
+
+def password_problems(
+    password: str,
+    policy: PasswordPolicy,
+    *,
+    context: Iterable[str] = (),
+) -> list[str]:
+    """Every reason ``password`` is refused under ``policy``; empty when it is acceptable.
+
+    ``context`` holds the username, email, district and school names the password must not be
+    built from.
+    """
+    problems: list[str] = []
+    if unsafe_characters(password):
+        problems.append("It contains control characters; use letters, digits, spaces, symbols.")
+    length = len(password)
+    if length < policy.min_length:
+        problems.append(f"Use at least {policy.min_length} characters (this has {length}).")
+    if length > policy.max_length:
+        problems.append(f"Use at most {policy.max_length} characters (this has {length}).")
+    has_letter = any(ch.isalpha() for ch in password)
+    has_digit = any(ch.isdigit() for ch in password)
+    has_symbol = any(not ch.isalnum() and not ch.isspace() for ch in password)
+    if policy.require_letter and not has_letter:
+        problems.append("Include at least one letter.")
+    if policy.require_digit and not has_digit:
+        problems.append("Include at least one number.")
+    if policy.require_symbol and not has_symbol:
+        problems.append("Include at least one special character such as @ # $ %.")
+    if policy.require_digit_or_symbol and not (has_digit or has_symbol):
+        problems.append("Include at least one number or symbol.")
+    folded = fold(password)
+    if policy.block_common and password:
+        core = folded.strip(string.digits + string.punctuation + " ")
+        if folded in common_passwords() or (len(core) >= 4 and core in common_passwords()):
+            problems.append("It is a commonly used password that attackers try first.")
+        elif len(set(folded)) <= 2 and length >= 3:
+            problems.append("It repeats the same one or two characters.")
+    if policy.block_context and password:
+        squeezed = re.sub(r"[\W_]+", "", folded)
+        for label, token in _context_words(context):
+            if token and token in squeezed:
+                problems.append(
+                    f"It contains '{label}'; do not build it from your "
+                    "username, email, the district or a school name."
+                )
+                break
+    return problems
+
+
+def password_checklist(
+    password: str, policy: PasswordPolicy, *, context: Iterable[str] = ()
+) -> list[RuleCheck]:
+    """The policy as a checklist, for showing live while a parent types."""
+    problems = password_problems(password, policy, context=context)
+    rules = [
+        RuleCheck(f"At least {policy.min_length} characters", len(password) >= policy.min_length)
+    ]
+    if policy.require_letter:
+        rules.append(RuleCheck("A letter", any(c.isalpha() for c in password)))
+    if policy.require_digit:
+        rules.append(RuleCheck("A number", any(c.isdigit() for c in password)))
+    if policy.require_symbol:
+        rules.append(
+            RuleCheck(
+                "A special character", any(not c.isalnum() and not c.isspace() for c in password)
+            )
+        )
+    if policy.require_digit_or_symbol:
+        rules.append(
+            RuleCheck(
+                "A number or symbol", any(not c.isalpha() and not c.isspace() for c in password)
+            )
+        )
+    if policy.block_common:
+        rules.append(
+            RuleCheck(
+                "Not a common password",
+                bool(password) and not any("common" in p or "repeats" in p for p in problems),
+            )
+        )
+    if policy.block_context:
+        rules.append(
+            RuleCheck(
+                "Not built from your name, username or school",
+                bool(password) and not any("contains '" in p for p in problems),
+            )
+        )
+    return rules
+
+
+def strength(password: str, context: Iterable[str] = ()) -> int:
+    """0 (very weak) to 4 (strong), from zxcvbn, for the strength meter only."""
+    if not password:
+        return 0
+    from zxcvbn import zxcvbn
+
+    return int(zxcvbn(password[:100], user_inputs=[c for c in context if c])["score"])
+
+
+_USERNAME_ANY = re.compile(r"^[\w.@-]+$")
+_USERNAME_ALNUM = re.compile(r"^[A-Za-z0-9]+$")
+
+
+def normalize_username(username: str) -> str:
+    """The form usernames are compared in: NFKC, case-folded."""
+    return fold(username)
+
+
+def username_problems(username: str, policy: UsernamePolicy) -> list[str]:
+    problems: list[str] = []
+    name = unicodedata.normalize("NFKC", username)
+    if unsafe_characters(name) or any(ch.isspace() for ch in name):
+        problems.append("Spaces and control characters are not allowed.")
+    if len(name) < policy.min_length:
+        problems.append(f"Use at least {policy.min_length} characters.")
+    if len(name) > policy.max_length:
+        problems.append(f"Use at most {policy.max_length} characters.")
+    if name and not problems:
+        if policy.allowed == "alphanumeric" and not _USERNAME_ALNUM.match(name):
+            problems.append("Use only letters A-Z and numbers 0-9.")
+        elif policy.allowed == "any" and not _USERNAME_ANY.match(name):
+            problems.append("Use only letters, numbers and . _ - @")
+    if policy.forbid_all_numeric and name.isdigit():
+        problems.append("Include at least one letter: all-number usernames are kept for students.")
+    return problems
+
+
+class Hasher:
+    """argon2id with argon2-cffi's defaults; one place to verify, rehash and waste time."""
+
+    def __init__(self, hasher: PasswordHasher | None = None) -> None:
+        self._ph = hasher or PasswordHasher()
+        self._dummy: str | None = None
+
+    def hash(self, secret: str) -> str:
+        return self._ph.hash(secret)
+
+    def verify(self, stored: str | None, secret: str) -> bool:
+        """True when ``secret`` matches. With no stored hash, spend the same time and say no."""
+        if stored is None:
+            if self._dummy is None:
+                self._dummy = self._ph.hash("front-desk timing equaliser")
+            stored, secret = self._dummy, secret + "\x00"
+        try:
+            return self._ph.verify(stored, secret)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, stored: str) -> bool:
+        try:
+            return self._ph.check_needs_rehash(stored)
+        except InvalidHashError:
+            return True

@@ -1,0 +1,53 @@
+"""Who may act on whom: staff see only the schools they serve unless they are district admins."""
+
+from __future__ import annotations
+
+from kiosk.context import Actor, Context
+from kiosk.errors import NotFound, PermissionDenied
+from kiosk.store.models import Guardian, Relationship, Student
+
+
+def guardian_by_id(guardian_id: str) -> Guardian:
+    guardian = Guardian.get_or_none(Guardian.sourced_id == guardian_id)
+    if guardian is None:
+        raise NotFound(f"No guardian with ID {guardian_id!r}. Search by name to find the right ID.")
+    return guardian
+
+
+def student_by_id(student_id: str) -> Student:
+    student = Student.get_or_none(Student.sourced_id == student_id)
+    if student is None:
+        raise NotFound(f"No student with ID {student_id!r}.")
+    return student
+
+
+def guardian_school_ids(guardian: Guardian) -> set[int]:
+    rows = (
+        Student.select(Student.school).join(Relationship).where(Relationship.guardian == guardian)
+    )
+    return {row.school_id for row in rows}
+
+
+def require_staff(actor: Actor, *roles: str) -> None:
+    if actor.kind == "system":
+        return
+    if actor.kind != "staff":
+        raise PermissionDenied("Only signed-in staff can do that.")
+    if roles and actor.role not in roles and actor.role != "district_admin":
+        raise PermissionDenied("Your staff role does not allow that. Ask a district admin.")
+
+
+def can_serve_school(actor: Actor, school_id: int) -> bool:
+    return actor.is_admin or school_id in actor.school_ids
+
+
+def require_guardian_access(ctx: Context, actor: Actor, guardian: Guardian) -> None:
+    """Front desk and registrars act only for guardians with a student in a school they serve."""
+    require_staff(actor)
+    if actor.is_admin:
+        return
+    if not guardian_school_ids(guardian) & set(actor.school_ids):
+        raise PermissionDenied(
+            "This guardian's students are not in a school you serve. Ask staff at their school "
+            "or a district admin."
+        )

@@ -1,0 +1,442 @@
+"""Parents' accounts after activation: sign in, first sign-in set-up, account settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, replace
+
+from kiosk import audit
+from kiosk.clock import iso, parse
+from kiosk.context import Context
+from kiosk.errors import AuthenticationFailed, KioskError, PermissionDenied, ValidationError
+from kiosk.passwords import normalize_username, password_problems
+from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
+from kiosk.services import throttle
+from kiosk.services.activation import context_words
+from kiosk.store.models import EmailCode, PortalAccount, SecurityPreferences
+from kiosk.text import check_text, fold
+
+GENERIC_FAILURE = (
+    "That username and password did not work. Check them and try again; if it keeps failing, "
+    "use 'Forgot username or password' or ask the front desk."
+)
+
+#: What a session must do before anything else.
+CHANGE_PASSWORD = "change_password"
+RECOVERY_EMAIL = "recovery_email"
+PICTURES = "security_preferences"
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in parent. ``restricted`` sessions (temporary password) may only set a password."""
+
+    account_id: int
+    username: str
+    guardian_id: str
+    epoch: int
+    restricted: bool
+    requires: tuple[str, ...]
+    may_skip: bool
+
+
+def _requirements(account: PortalAccount, skips_allowed: int) -> tuple[tuple[str, ...], bool]:
+    if account.must_change_password:
+        return (CHANGE_PASSWORD,), False
+    needs = []
+    if not (account.recovery_email and account.recovery_email_verified):
+        needs.append(RECOVERY_EMAIL)
+    if not SecurityPreferences.select().where(SecurityPreferences.account == account).exists():
+        needs.append(PICTURES)
+    return tuple(needs), bool(needs) and account.setup_skips < skips_allowed
+
+
+def _session(ctx: Context, account: PortalAccount) -> Session:
+    requires, may_skip = _requirements(account, ctx.config.security.setup_skips_allowed)
+    return Session(
+        account.id,
+        account.username,
+        account.guardian.sourced_id,
+        account.session_epoch,
+        account.must_change_password,
+        requires,
+        may_skip,
+    )
+
+
+def sign_in(ctx: Context, username: str, password: str) -> Session:
+    """One generic failure for unknown user, wrong password, disabled or locked account."""
+    norm = normalize_username(username or "")
+    policy = ctx.config.security
+    with ctx.store.read():
+        account = PortalAccount.get_or_none(PortalAccount.username_norm == norm)
+    if account is not None:
+        ctx.sleep(throttle.delay_for(account.failed_attempts, policy))
+    ok = ctx.hasher.verify(account.password_hash if account else None, password or "")
+    now = ctx.clock.now()
+    if account is None:
+        with ctx.store.write():
+            audit.record(ctx, "parent:anonymous", "signin", outcome="failed")
+        raise AuthenticationFailed(GENERIC_FAILURE)
+    with ctx.store.write():
+        account = PortalAccount.get_by_id(account.id)
+        usable = account.enabled and not throttle.is_locked(account.locked_until, now)
+        if not ok or not usable:
+            if account.enabled and not throttle.is_locked(account.locked_until, now):
+                failures, lock = throttle.after_failure(account.failed_attempts, policy, now)
+                account.failed_attempts = failures
+                account.locked_until = lock
+                account.save()
+                outcome = "locked" if lock else "failed"
+            else:
+                outcome = "disabled" if not account.enabled else "while_locked"
+            audit.record(
+                ctx,
+                f"parent:{account.username}",
+                "signin",
+                outcome=outcome,
+                target=account.guardian.sourced_id,
+            )
+            error: KioskError = AuthenticationFailed(GENERIC_FAILURE)
+        else:
+            temp_expiry = parse(account.temporary_password_expires_at)
+            if account.must_change_password and temp_expiry and temp_expiry <= now:
+                audit.record(
+                    ctx,
+                    f"parent:{account.username}",
+                    "signin",
+                    outcome="temporary_expired",
+                    target=account.guardian.sourced_id,
+                )
+                error = AuthenticationFailed(
+                    "Your temporary password has expired. Ask the front desk for a new one."
+                )
+            else:
+                account.failed_attempts = 0
+                account.locked_until = None
+                account.last_sign_in_at = iso(now)
+                if ctx.hasher.needs_rehash(account.password_hash):
+                    account.password_hash = ctx.hasher.hash(password)
+                account.save()
+                audit.record(
+                    ctx, f"parent:{account.username}", "signin", target=account.guardian.sourced_id
+                )
+                return _session(ctx, account)
+    raise error
+
+
+def current(ctx: Context, session: Session, *, allow_restricted: bool = False) -> PortalAccount:
+    """The session's account, refusing sessions ended by a reset, disable or lock."""
+    account = PortalAccount.get_or_none(PortalAccount.id == session.account_id)
+    if (
+        account is None
+        or account.session_epoch != session.epoch
+        or not account.enabled
+        or throttle.is_locked(account.locked_until, ctx.clock.now())
+    ):
+        raise PermissionDenied("Your session has ended. Please sign in again.", code="session")
+    if account.must_change_password and not allow_restricted:
+        raise PermissionDenied("Choose a new password first.", code="must_change")
+    return account
+
+
+def refresh(ctx: Context, session: Session) -> Session:
+    with ctx.store.read():
+        return _session(ctx, current(ctx, session, allow_restricted=True))
+
+
+def _check_password(ctx: Context, account: PortalAccount, password: str) -> None:
+    if not ctx.hasher.verify(account.password_hash, password or ""):
+        raise AuthenticationFailed("Your current password is not right. Type it again.")
+
+
+def _new_password_problems(ctx: Context, account: PortalAccount, new: str, again: str) -> None:
+    g = account.guardian
+    words = context_words(
+        ctx, account.username, account.recovery_email or "", g.email, g.given_name, g.family_name
+    )
+    problems = password_problems(new, ctx.config.passwords, context=words)
+    if new != again:
+        problems.append("The two new passwords are different; type the same one twice.")
+    if problems:
+        raise ValidationError("Please fix: " + " ".join(problems), problems)
+
+
+def change_password(
+    ctx: Context, session: Session, current_password: str, new: str, again: str
+) -> Session:
+    """Needs the current (or temporary) password. Ends other sessions; notifies by email."""
+    with ctx.store.read():
+        account = current(ctx, session, allow_restricted=True)
+    _check_password(ctx, account, current_password)
+    _new_password_problems(ctx, account, new, again)
+    if ctx.hasher.verify(account.password_hash, new):
+        raise ValidationError("Choose a password different from the current one.")
+    new_hash = ctx.hasher.hash(new)
+    with ctx.store.write():
+        account = current(ctx, session, allow_restricted=True)
+        account.password_hash = new_hash
+        account.must_change_password = False
+        account.temporary_password_expires_at = None
+        account.session_epoch += 1
+        account.save()
+        audit.record(
+            ctx,
+            f"parent:{account.username}",
+            "account.password_change",
+            target=account.guardian.sourced_id,
+        )
+        fresh = _session(ctx, account)
+    _notify(
+        ctx,
+        account.recovery_email if account.recovery_email_verified else None,
+        "Your parent portal password was changed",
+        "The password of your parent portal account was just changed.",
+    )
+    return fresh
+
+
+def _notify(ctx: Context, email: str | None, subject: str, text: str) -> None:
+    """A security notice; failure to send never undoes the change, but is audited."""
+    if not email:
+        return
+    district = ctx.config.district.name
+    body = (
+        f"{text}\n\nIf this was not you, contact your school's front desk right away"
+        + (f" or {ctx.config.support.email}" if ctx.config.support.email else "")
+        + f".\n\n{district}\n"
+    )
+    try:
+        ctx.mailer.send(email, f"{district}: {subject}", body)
+    except KioskError:
+        with ctx.store.write():
+            audit.record(ctx, "system", "mail.notice", outcome="failed")
+
+
+# -- recovery email -----------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_email(value: str, field: str = "Email") -> str:
+    email = check_text(value, field, max_length=254, required=True)
+    if not _EMAIL.match(email):
+        raise ValidationError(f"{field} does not look like an email address (name@example.org).")
+    return email
+
+
+def new_code() -> str:
+    """An 8-digit one-time code (shown and mailed in two groups of four)."""
+    return f"{secrets.randbelow(10**8):08d}"
+
+
+def issue_email_code(ctx: Context, account: PortalAccount, purpose: str, email: str) -> str:
+    """Create and store (hashed) a code; returns it for mailing. Call inside a write."""
+    now = ctx.clock.now()
+    code = new_code()
+    EmailCode.update(used_at=iso(now)).where(
+        EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+    ).execute()
+    EmailCode.create(
+        account=account,
+        purpose=purpose,
+        email=email,
+        code_hash=ctx.hasher.hash(code),
+        created_at=iso(now),
+        expires_at=iso(now + dt.timedelta(minutes=ctx.config.security.email_code_minutes)),
+    )
+    return code
+
+
+def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: str) -> EmailCode:
+    """The live code row when ``code`` matches; counts wrong tries. Call inside a write."""
+    now = ctx.clock.now()
+    row = (
+        EmailCode.select()
+        .where(
+            EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+        )
+        .order_by(EmailCode.id.desc())
+        .first()
+    )
+    cleaned = re.sub(r"[\s-]", "", code or "")
+    if row is None or parse(row.expires_at) <= now:
+        ctx.hasher.verify(None, cleaned)
+        raise ValidationError(
+            "That code has expired or was already used. Ask for a new code.", code="code_expired"
+        )
+    if row.attempts >= ctx.config.security.email_code_attempts:
+        raise ValidationError("Too many wrong codes. Ask for a new code.", code="code_expired")
+    if not ctx.hasher.verify(row.code_hash, cleaned):
+        row.attempts += 1
+        row.save()
+        left = ctx.config.security.email_code_attempts - row.attempts
+        raise ValidationError(
+            f"That code is not right. Check the newest email; {left} tries left."
+            if left
+            else "Too many wrong codes. Ask for a new code.",
+            code="code_wrong" if left else "code_expired",
+        )
+    return row
+
+
+def _code_email(ctx: Context, to: str, code: str, why: str) -> None:
+    district = ctx.config.district.name
+    minutes = ctx.config.security.email_code_minutes
+    ctx.mailer.send(
+        to,
+        f"{district}: your code is {code[:4]} {code[4:]}",
+        f"Your one-time code is:\n\n    {code[:4]} {code[4:]}\n\n{why}\nIt works once and "
+        f"expires in {minutes} minutes. If you did not ask for it, ignore this email.\n\n"
+        f"{district}\n",
+    )
+
+
+def start_recovery_email(
+    ctx: Context, session: Session, email: str, email_again: str, password: str
+) -> str:
+    """Email a confirmation code to the new recovery address; returns the address."""
+    email = check_email(email, "Recovery email")
+    if email.casefold() != (email_again or "").strip().casefold():
+        raise ValidationError("The two email addresses are different; type the same one twice.")
+    with ctx.store.read():
+        account = current(ctx, session)
+    _check_password(ctx, account, password)
+    with ctx.store.write():
+        code = issue_email_code(ctx, account, "verify_email", email)
+        audit.record(
+            ctx, f"parent:{account.username}", "email.code_sent", target=account.guardian.sourced_id
+        )
+    _code_email(ctx, email, code, "Type it at the kiosk to confirm your recovery email.")
+    return email
+
+
+def confirm_recovery_email(ctx: Context, session: Session, code: str) -> Session:
+    error: ValidationError | None = None
+    with ctx.store.write():
+        account = current(ctx, session)
+        try:
+            row = check_email_code(ctx, account, "verify_email", code)
+        except ValidationError as exc:
+            error = exc  # the wrong try is counted: commit, then refuse
+        else:
+            old = account.recovery_email if account.recovery_email_verified else None
+            row.used_at = ctx.clock.now_iso()
+            row.save()
+            account.recovery_email = row.email
+            account.recovery_email_verified = True
+            account.recovery_email_norm = fold(row.email)
+            account.save()
+            audit.record(
+                ctx,
+                f"parent:{account.username}",
+                "account.email_set",
+                target=account.guardian.sourced_id,
+            )
+            fresh = _session(ctx, account)
+    if error is not None:
+        raise error
+    if old and old.casefold() != row.email.casefold():
+        _notify(
+            ctx,
+            old,
+            "Your recovery email was changed",
+            f"The recovery email of your parent portal account was changed to {row.email}.",
+        )
+    return fresh
+
+
+# -- pictures -----------------------------------------------------------------------------------
+
+
+def _picture_set(liked: list[str], disliked: list[str]) -> tuple[list[str], str]:
+    liked_set, disliked_set = set(liked), set(disliked)
+    problems = []
+    if len(liked_set) != LIKED_COUNT or len(liked) != LIKED_COUNT:
+        problems.append(f"Pick exactly {LIKED_COUNT} different pictures you like.")
+    if len(disliked_set) != DISLIKED_COUNT or len(disliked) != DISLIKED_COUNT:
+        problems.append(f"Pick exactly {DISLIKED_COUNT} different pictures you dislike.")
+    if liked_set & disliked_set:
+        problems.append("A picture cannot be both liked and disliked.")
+    if (liked_set | disliked_set) - PICTURE_IDS:
+        problems.append("Pick from the pictures shown.")
+    if problems:
+        raise ValidationError(" ".join(problems), problems)
+    return sorted(liked_set | disliked_set), ",".join(sorted(liked_set))
+
+
+def set_pictures(
+    ctx: Context,
+    session: Session,
+    liked: list[str],
+    disliked: list[str],
+    *,
+    password: str | None = None,
+) -> Session:
+    """Save the 8 liked + 8 disliked pictures. Changing existing ones needs the password."""
+    shown, liked_key = _picture_set(liked, disliked)
+    with ctx.store.read():
+        account = current(ctx, session)
+        existing = SecurityPreferences.get_or_none(SecurityPreferences.account == account)
+    if existing is not None:
+        if password is None:
+            raise AuthenticationFailed("Type your password to change your pictures.")
+        _check_password(ctx, account, password)
+    liked_hash = ctx.hasher.hash(liked_key)
+    with ctx.store.write():
+        account = current(ctx, session)
+        SecurityPreferences.delete().where(SecurityPreferences.account == account).execute()
+        SecurityPreferences.create(
+            account=account,
+            pictures=",".join(shown),
+            liked_hash=liked_hash,
+            updated_at=ctx.clock.now_iso(),
+        )
+        audit.record(
+            ctx,
+            f"parent:{account.username}",
+            "account.pictures_set",
+            outcome="changed" if existing else "ok",
+            target=account.guardian.sourced_id,
+        )
+        fresh = _session(ctx, account)
+    if existing is not None:
+        _notify(
+            ctx,
+            account.recovery_email if account.recovery_email_verified else None,
+            "Your security pictures were changed",
+            "The security pictures of your parent portal account were changed.",
+        )
+    return fresh
+
+
+def skip_setup(ctx: Context, session: Session) -> Session:
+    """Put off the recovery email and pictures; allowed ``setup_skips_allowed`` times."""
+    with ctx.store.write():
+        account = current(ctx, session)
+        requires, may_skip = _requirements(account, ctx.config.security.setup_skips_allowed)
+        if not requires:
+            return _session(ctx, account)
+        if not may_skip:
+            raise PermissionDenied(
+                "Your recovery email and security pictures are needed now; they let you reset "
+                "your password yourself."
+            )
+        account.setup_skips += 1
+        account.save()
+        audit.record(
+            ctx,
+            f"parent:{account.username}",
+            "account.setup_skipped",
+            target=account.guardian.sourced_id,
+        )
+        return replace(_session(ctx, account), requires=())
+
+
+def change_recovery_email(
+    ctx: Context, session: Session, password: str, email: str, email_again: str
+) -> str:
+    """Account settings: the same as first set-up; the old address is told on confirmation."""
+    return start_recovery_email(ctx, session, email, email_again, password)

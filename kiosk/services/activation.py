@@ -1,0 +1,481 @@
+"""Portal requests and activation keys: verify, issue, email, revoke, redeem exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from kiosk import audit, keys
+from kiosk.clock import iso, parse
+from kiosk.context import Actor, Context
+from kiosk.errors import KeyProblem, KioskError, NotFound, PermissionDenied, ValidationError
+from kiosk.passwords import normalize_username, password_problems, username_problems
+from kiosk.services.access import (
+    can_serve_school,
+    guardian_by_id,
+    require_guardian_access,
+    require_staff,
+)
+from kiosk.store.models import (
+    ActivationKey,
+    Guardian,
+    PortalAccount,
+    PortalRequest,
+    PortalRequestStudent,
+    Relationship,
+    Student,
+)
+from kiosk.text import check_text
+
+#: Kinds of photo ID staff may record. Only the kind is kept, never the number.
+ID_TYPES = {
+    "drivers_license": "Driver's license",
+    "state_id": "State ID card",
+    "passport": "Passport",
+    "military_id": "Military ID",
+    "consular_id": "Consular ID (matrícula)",
+    "other_government_id": "Other government photo ID",
+}
+
+
+class AlreadyHasAccount(KioskError):
+    """The guardian already has an account: staff should look it up, not issue a key."""
+
+    code = "has_account"
+
+    def __init__(self, username: str, status: str) -> None:
+        super().__init__(
+            f"This guardian already has a portal account: username '{username}' ({status}). "
+            "Look up the account to reset its password, enable or unlock it instead."
+        )
+        self.username = username
+        self.status = status
+
+
+def account_state(account: PortalAccount, now: dt.datetime) -> str:
+    if not account.enabled:
+        return "disabled"
+    locked = parse(account.locked_until)
+    if locked and locked > now:
+        return "locked"
+    if account.must_change_password:
+        return "temporary password"
+    return "active"
+
+
+@dataclass(frozen=True)
+class VerifiedRequest:
+    request_id: int
+    guardian_id: str
+    guardian_name: str
+    student_names: list[str]
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A freshly issued key. ``key`` is the only copy in clear: show it, send it, forget it."""
+
+    guardian_id: str
+    guardian_name: str
+    key: str  # formatted {XXXXXXXX-...}
+    link: str  # what the QR code encodes
+    expires_at: dt.datetime
+    email: str
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    account_id: int
+    username: str
+    guardian_id: str
+
+
+def _full_name(person: Guardian | Student) -> str:
+    return f"{person.given_name} {person.family_name}".strip()
+
+
+def _existing_account(guardian: Guardian, now: dt.datetime) -> None:
+    account = PortalAccount.get_or_none(PortalAccount.guardian == guardian)
+    if account is not None:
+        raise AlreadyHasAccount(account.username, account_state(account, now))
+
+
+def verify_request(
+    ctx: Context,
+    actor: Actor,
+    guardian_id: str,
+    student_ids: list[str],
+    id_type: str,
+    signature_witnessed: bool,
+) -> VerifiedRequest:
+    """Record that staff checked photo ID and watched the request form being signed."""
+    require_staff(actor)
+    if id_type not in ID_TYPES:
+        raise ValidationError("Choose the kind of photo ID you checked.", ["id_type"])
+    if not signature_witnessed:
+        raise ValidationError(
+            "Watch the parent sign the request form, then tick 'signature witnessed'.",
+            ["signature"],
+        )
+    if not student_ids:
+        raise ValidationError("Choose at least one student for this request.", ["students"])
+    now = ctx.clock.now()
+    with ctx.store.write():
+        guardian = guardian_by_id(guardian_id)
+        if not guardian.active:
+            raise PermissionDenied("This guardian record is inactive. Check the roster.")
+        require_guardian_access(ctx, actor, guardian)
+        _existing_account(guardian, now)
+        students: list[Student] = []
+        for sid in student_ids:
+            link = (
+                Relationship.select(Relationship, Student)
+                .join(Student)
+                .where(Relationship.guardian == guardian, Student.sourced_id == sid)
+                .first()
+            )
+            if link is None:
+                raise PermissionDenied(
+                    f"This person is not recorded as a parent or guardian of student {sid}. "
+                    "A registrar must add the relationship first."
+                )
+            name = _full_name(link.student)
+            if not link.is_guardian or not link.active:
+                raise PermissionDenied(f"This person is not a guardian of {name}.")
+            if link.custody_restriction:
+                raise PermissionDenied(
+                    f"A custody restriction prevents portal access to {name}. See the registrar."
+                )
+            if not link.portal_access:
+                raise PermissionDenied(
+                    f"Portal access is turned off for this guardian and {name}. A registrar can "
+                    "turn it on after checking the household."
+                )
+            if not can_serve_school(actor, link.student.school_id):
+                raise PermissionDenied(f"You do not serve {name}'s school.")
+            students.append(link.student)
+        request = PortalRequest.create(
+            guardian=guardian,
+            staff=actor.staff_id,
+            staff_name=actor.label,
+            id_type=id_type,
+            signature_witnessed=True,
+            verified_at=iso(now),
+            kiosk_id=ctx.kiosk_id,
+        )
+        PortalRequestStudent.insert_many(
+            [{"request": request.id, "student": s.id} for s in students]
+        ).execute()
+        audit.record(
+            ctx,
+            actor,
+            "request.verify",
+            target=guardian.sourced_id,
+            detail={"id_type": id_type, "students": [s.sourced_id for s in students]},
+        )
+    return VerifiedRequest(
+        request.id, guardian.sourced_id, _full_name(guardian), [_full_name(s) for s in students]
+    )
+
+
+def issue_key(
+    ctx: Context, actor: Actor, guardian_id: str, *, request_id: int | None = None
+) -> IssuedKey:
+    """Issue the guardian's one live key, revoking any earlier one."""
+    require_staff(actor)
+    now = ctx.clock.now()
+    expires = now + dt.timedelta(days=ctx.config.keys.lifetime_days)
+    key = keys.new_key()
+    with ctx.store.write():
+        guardian = guardian_by_id(guardian_id)
+        if not guardian.active:
+            raise PermissionDenied("This guardian record is inactive. Check the roster.")
+        require_guardian_access(ctx, actor, guardian)
+        _existing_account(guardian, now)
+        rights = (
+            Relationship.select()
+            .where(
+                Relationship.guardian == guardian,
+                Relationship.is_guardian,
+                Relationship.portal_access,
+                ~Relationship.custody_restriction,
+                Relationship.active,
+            )
+            .count()
+        )
+        if not rights:
+            raise PermissionDenied(
+                "This person has no student they may see in the portal (check the guardian and "
+                "portal-access flags with the registrar)."
+            )
+        revoked = (
+            ActivationKey.update(revoked_at=iso(now))
+            .where(
+                ActivationKey.guardian == guardian,
+                ActivationKey.redeemed_at.is_null(),
+                ActivationKey.revoked_at.is_null(),
+            )
+            .execute()
+        )
+        ActivationKey.create(
+            guardian=guardian,
+            key_hash=keys.hash_key(key),
+            created_at=iso(now),
+            expires_at=iso(expires),
+            issued_by=actor.label,
+            request=request_id,
+        )
+        audit.record(
+            ctx,
+            actor,
+            "key.issue",
+            target=guardian.sourced_id,
+            detail={"expires_at": iso(expires), "revoked_previous": revoked},
+        )
+    return IssuedKey(
+        guardian.sourced_id,
+        _full_name(guardian),
+        keys.format_key(key),
+        keys.activation_link(ctx.config.portal.activation_url, key),
+        expires,
+        guardian.email,
+    )
+
+
+def revoke_key(ctx: Context, actor: Actor, guardian_id: str) -> int:
+    """Revoke the guardian's live key(s); returns how many were revoked."""
+    require_staff(actor)
+    now = ctx.clock.now_iso()
+    with ctx.store.write():
+        guardian = guardian_by_id(guardian_id)
+        require_guardian_access(ctx, actor, guardian)
+        count = (
+            ActivationKey.update(revoked_at=now)
+            .where(
+                ActivationKey.guardian == guardian,
+                ActivationKey.redeemed_at.is_null(),
+                ActivationKey.revoked_at.is_null(),
+            )
+            .execute()
+        )
+        audit.record(
+            ctx,
+            actor,
+            "key.revoke",
+            target=guardian.sourced_id,
+            outcome="ok" if count else "none",
+            detail={"revoked": count},
+        )
+    return count
+
+
+def email_key(ctx: Context, actor: Actor, issued: IssuedKey) -> str:
+    """Send a just-issued key to the guardian's email on record; returns the address."""
+    require_staff(actor)
+    if not issued.email:
+        raise ValidationError(
+            "This guardian has no email address on record; print or show the key instead."
+        )
+    with ctx.store.read():
+        live = ActivationKey.get_or_none(ActivationKey.key_hash == keys.hash_key(issued.key))
+        if live is None or live.revoked_at or live.redeemed_at:
+            raise KeyProblem("That key is no longer live; issue a new one.", code="revoked")
+    district = ctx.config.district.name
+    steps = "\n".join(f"{n}. {s}" for n, s in enumerate(ctx.config.portal.steps, start=1))
+    body = (
+        f"Hello {issued.guardian_name},\n\n"
+        f"Here is your {district} parent portal activation key:\n\n    {issued.key}\n\n"
+        f"It can be used once and expires on {issued.expires_at:%B %d, %Y}.\n"
+        + (f"Activate online: {issued.link}\n" if ctx.config.portal.activation_url else "")
+        + f"\n{steps}\n\n{_support_line(ctx)}\n"
+    )
+    ctx.mailer.send(issued.email, f"{district}: your parent portal activation key", body)
+    with ctx.store.write():
+        audit.record(ctx, actor, "key.email", target=issued.guardian_id)
+    return issued.email
+
+
+def _support_line(ctx: Context) -> str:
+    s = ctx.config.support
+    parts = [p for p in (s.email, s.phone) if p]
+    line = (
+        "Questions? Contact " + " or ".join(parts) if parts else "Questions? Contact your school."
+    )
+    return line + (f" We answer {s.response_time}." if s.response_time else "")
+
+
+# -- redeeming --------------------------------------------------------------------------------
+
+_KEY_MESSAGES = {
+    "unknown": "We could not find that activation key. Check each character against your letter "
+    "or email; if it still fails, ask the school's front desk for a new key.",
+    "expired": "This activation key has expired. Ask the school's front desk for a new one.",
+    "revoked": "This activation key was replaced by a newer one. Use the newest key you were "
+    "given, or ask the front desk for a new one.",
+    "used": "This activation key has already been used to create an account. The school can look "
+    "up your username and reset your password: bring your photo ID to the front desk.",
+}
+
+
+def key_problem(code: str) -> KeyProblem:
+    return KeyProblem(_KEY_MESSAGES[code], code=code)
+
+
+def _key_state(row: ActivationKey | None, now: dt.datetime) -> str:
+    if row is None:
+        return "unknown"
+    if row.redeemed_at:
+        return "used"
+    if row.revoked_at:
+        return "revoked"
+    if parse(row.expires_at) <= now:
+        return "expired"
+    return "live"
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    guardian_name: str
+    expires_at: dt.datetime
+
+
+def check_key(ctx: Context, key_text: str) -> KeyCheck:
+    """Is this key usable? Raises ``KeyProblem`` with what to do next when it is not."""
+    digest = keys.hash_key(key_text)
+    with ctx.store.read():
+        row = ActivationKey.get_or_none(ActivationKey.key_hash == digest)
+        state = _key_state(row, ctx.clock.now())
+        if state != "live":
+            raise key_problem(state)
+        return KeyCheck(row.guardian.given_name, parse(row.expires_at))
+
+
+class _Abort(Exception):
+    def __init__(self, error: KioskError) -> None:
+        self.error = error
+
+
+def context_words(ctx: Context, *extra: str) -> list[str]:
+    words = [ctx.config.district.name, *(s.name for s in ctx.config.schools), *extra]
+    return [w for w in words if w]
+
+
+def redeem_key(
+    ctx: Context, key_text: str, username: str, password: str, password_again: str
+) -> NewAccount:
+    """Create the guardian's account from their key. Exactly once, however many kiosks try."""
+    digest = keys.hash_key(key_text)  # raises KeyProblem for malformed input
+    username = check_text(username, "Username", max_length=128).strip()
+    now = ctx.clock.now()
+    with ctx.store.read():
+        row = ActivationKey.get_or_none(ActivationKey.key_hash == digest)
+        state = _key_state(row, now)
+        guardian = row.guardian if row else None
+    if state != "live":
+        with ctx.store.write():
+            audit.record(
+                ctx,
+                "parent:anonymous",
+                "key.redeem",
+                outcome=state,
+                target=guardian.sourced_id if guardian else "",
+            )
+        raise key_problem(state)
+    problems = [f"Username: {p}" for p in username_problems(username, ctx.config.usernames)]
+    words = context_words(ctx, username, guardian.email, guardian.given_name, guardian.family_name)
+    problems += [
+        f"Password: {p}" for p in password_problems(password, ctx.config.passwords, context=words)
+    ]
+    if password != password_again:
+        problems.append("Password: the two passwords are different; type the same one twice.")
+    if problems:
+        raise ValidationError("Please fix: " + " ".join(problems), problems)
+    norm = normalize_username(username)
+    password_hash = ctx.hasher.hash(password)  # slow: done before taking the write lock
+    try:
+        with ctx.store.write():
+            claimed = (
+                ActivationKey.update(redeemed_at=iso(now))
+                .where(
+                    ActivationKey.id == row.id,
+                    ActivationKey.redeemed_at.is_null(),
+                    ActivationKey.revoked_at.is_null(),
+                    ActivationKey.expires_at > iso(now),
+                )
+                .execute()
+            )
+            if claimed != 1:
+                fresh = ActivationKey.get_by_id(row.id)
+                raise _Abort(key_problem(_key_state(fresh, ctx.clock.now())))
+            if PortalAccount.select().where(PortalAccount.username_norm == norm).exists():
+                raise _Abort(
+                    ValidationError(
+                        f"The username '{username}' is taken. Choose another one.",
+                        ["Username: taken"],
+                    )
+                )
+            if PortalAccount.select().where(PortalAccount.guardian == guardian.id).exists():
+                raise _Abort(key_problem("used"))
+            try:
+                with ctx.store.db.atomic():
+                    account = PortalAccount.create(
+                        guardian=guardian.id,
+                        username=username,
+                        username_norm=norm,
+                        password_hash=password_hash,
+                        created_at=iso(now),
+                    )
+            except pw.IntegrityError:
+                raise _Abort(
+                    ValidationError(
+                        f"The username '{username}' is taken. Choose another one.",
+                        ["Username: taken"],
+                    )
+                ) from None
+            ActivationKey.update(account=account).where(ActivationKey.id == row.id).execute()
+            audit.record(ctx, f"parent:{username}", "account.create", target=guardian.sourced_id)
+    except _Abort as abort:
+        raise abort.error from None
+    return NewAccount(account.id, username, guardian.sourced_id)
+
+
+def username_available(ctx: Context, username: str) -> list[str]:
+    """Problems with a username, including 'taken', for live feedback while typing."""
+    problems = username_problems(username, ctx.config.usernames)
+    if problems:
+        return problems
+    with ctx.store.read():
+        taken = (
+            PortalAccount.select()
+            .where(PortalAccount.username_norm == normalize_username(username))
+            .exists()
+        )
+    return ["That username is taken; choose another one."] if taken else []
+
+
+def live_key(guardian: Guardian, now: dt.datetime) -> ActivationKey | None:
+    return (
+        ActivationKey.select()
+        .where(
+            ActivationKey.guardian == guardian,
+            ActivationKey.redeemed_at.is_null(),
+            ActivationKey.revoked_at.is_null(),
+            ActivationKey.expires_at > iso(now),
+        )
+        .first()
+    )
+
+
+def request_for(guardian_id: str) -> PortalRequest:
+    guardian = guardian_by_id(guardian_id)
+    req = (
+        PortalRequest.select()
+        .where(PortalRequest.guardian == guardian)
+        .order_by(PortalRequest.id.desc())
+        .first()
+    )
+    if req is None:
+        raise NotFound("No verified request for this guardian.")
+    return req

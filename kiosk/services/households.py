@@ -1,0 +1,253 @@
+"""Which students a guardian's account sees, and why any household student is missing.
+
+The seeds' commonest complaint is "I can't see all my children". The answer is always one of: no
+relationship on record, the portal flag is off, a custody restriction, or the link sits on a
+duplicate record of the same parent. Each is diagnosed here so staff can fix it on the spot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk import audit
+from kiosk.context import Actor, Context
+from kiosk.errors import NotFound
+from kiosk.services.access import (
+    guardian_by_id,
+    require_guardian_access,
+    require_staff,
+    student_by_id,
+)
+from kiosk.store.models import (
+    Guardian,
+    HouseholdGuardian,
+    HouseholdStudent,
+    Relationship,
+    School,
+    Student,
+)
+from kiosk.text import fold, name_key
+
+
+@dataclass(frozen=True)
+class LinkedStudent:
+    student_id: str
+    name: str
+    school: str
+    grade: str
+    student_number: str
+
+
+@dataclass(frozen=True)
+class MissingStudent:
+    """A household student the account cannot see, why, and what fixes it."""
+
+    student_id: str
+    name: str
+    school: str
+    reason: str  # no_relationship | portal_off | custody | duplicate | inactive
+    explanation: str
+    fix: str
+    duplicate_guardian_id: str = ""
+
+
+def _student_view(student: Student) -> LinkedStudent:
+    return LinkedStudent(
+        student.sourced_id,
+        f"{student.given_name} {student.family_name}",
+        student.school.name,
+        student.grade,
+        student.student_number,
+    )
+
+
+def _visible(link: Relationship) -> bool:
+    return (
+        link.active
+        and link.is_guardian
+        and link.portal_access
+        and not link.custody_restriction
+        and link.student.active
+    )
+
+
+def visible_students(guardian: Guardian) -> list[LinkedStudent]:
+    links = (
+        Relationship.select(Relationship, Student, School)
+        .join(Student)
+        .join(School)
+        .where(Relationship.guardian == guardian)
+        .order_by(Student.family_name, Student.given_name)
+    )
+    return [_student_view(link.student) for link in links if _visible(link)]
+
+
+def linked_students(ctx: Context, guardian_id: str) -> list[LinkedStudent]:
+    with ctx.store.read():
+        return visible_students(guardian_by_id(guardian_id))
+
+
+def _same_person(a: Guardian, b: Guardian) -> str:
+    """Why two person records look like one parent, or '' when they do not."""
+    if name_key(f"{a.given_name} {a.family_name}") != name_key(f"{b.given_name} {b.family_name}"):
+        return ""
+    if a.phone_digits and a.phone_digits == b.phone_digits:
+        return "same name and phone"
+    if a.email and fold(a.email) == fold(b.email):
+        return "same name and email"
+    if a.address and fold(a.address) == fold(b.address):
+        return "same name and address"
+    if a.birth_date and a.birth_date == b.birth_date:
+        return "same name and birth date"
+    return ""
+
+
+def diagnose(ctx: Context, actor: Actor, guardian_id: str) -> list[MissingStudent]:
+    """Every student in the guardian's households that their account will not show."""
+    require_staff(actor)
+    with ctx.store.read():
+        guardian = guardian_by_id(guardian_id)
+        require_guardian_access(ctx, actor, guardian)
+        households = HouseholdGuardian.select(HouseholdGuardian.household).where(
+            HouseholdGuardian.guardian == guardian
+        )
+        students = (
+            Student.select(Student, School)
+            .join(School)
+            .switch(Student)
+            .join(HouseholdStudent)
+            .where(HouseholdStudent.household.in_(households))
+            .distinct()
+            .order_by(Student.family_name, Student.given_name)
+        )
+        links = {
+            link.student_id: link
+            for link in Relationship.select().where(Relationship.guardian == guardian)
+        }
+        found: list[MissingStudent] = []
+        for student in students:
+            name = f"{student.given_name} {student.family_name}"
+            link = links.get(student.id)
+            if link is not None and _visible(link):
+                continue
+            common = {"student_id": student.sourced_id, "name": name, "school": student.school.name}
+            if link is None:
+                twin = _duplicate_holding(guardian, student)
+                if twin is not None:
+                    other, why = twin
+                    found.append(
+                        MissingStudent(
+                            **common,
+                            reason="duplicate",
+                            explanation=f"The link to {name} is on another record of this parent "
+                            f"({other.sourced_id}: {why}).",
+                            fix="Merge the duplicate person records (registrar).",
+                            duplicate_guardian_id=other.sourced_id,
+                        )
+                    )
+                else:
+                    found.append(
+                        MissingStudent(
+                            **common,
+                            reason="no_relationship",
+                            explanation=f"No parent/guardian relationship to {name} is recorded.",
+                            fix="Add the relationship after checking guardianship (registrar).",
+                        )
+                    )
+            elif not student.active or not link.active:
+                found.append(
+                    MissingStudent(
+                        **common,
+                        reason="inactive",
+                        explanation=f"{name}'s record or link is inactive in the roster.",
+                        fix="Check enrollment in the student information system.",
+                    )
+                )
+            elif link.custody_restriction:
+                found.append(
+                    MissingStudent(
+                        **common,
+                        reason="custody",
+                        explanation=f"A custody restriction blocks portal access to {name}.",
+                        fix="Only the registrar may change this, with the court documents.",
+                    )
+                )
+            elif not link.is_guardian:
+                found.append(
+                    MissingStudent(
+                        **common,
+                        reason="no_relationship",
+                        explanation=f"This person is recorded for {name} but not as a guardian.",
+                        fix="Mark the relationship as guardian after checking (registrar).",
+                    )
+                )
+            else:
+                found.append(
+                    MissingStudent(
+                        **common,
+                        reason="portal_off",
+                        explanation=f"Portal access is turned off for {name}.",
+                        fix="Turn portal access on for this relationship (registrar).",
+                    )
+                )
+        return found
+
+
+def _duplicate_holding(guardian: Guardian, student: Student) -> tuple[Guardian, str] | None:
+    others = (
+        Guardian.select()
+        .join(Relationship)
+        .where(Relationship.student == student, Guardian.id != guardian.id)
+    )
+    for other in others:
+        why = _same_person(guardian, other)
+        if why:
+            return other, why
+    return None
+
+
+def set_relationship_flags(
+    ctx: Context,
+    actor: Actor,
+    guardian_id: str,
+    student_id: str,
+    *,
+    portal_access: bool | None = None,
+    custody_restriction: bool | None = None,
+    is_guardian: bool | None = None,
+    create: bool = False,
+) -> None:
+    """Registrar fix: change (or with ``create``, add) a guardian-student relationship."""
+    require_staff(actor, "registrar")
+    with ctx.store.write():
+        guardian = guardian_by_id(guardian_id)
+        require_guardian_access(ctx, actor, guardian) if not create else None
+        student = student_by_id(student_id)
+        if not actor.is_admin and student.school_id not in actor.school_ids:
+            from kiosk.errors import PermissionDenied
+
+            raise PermissionDenied("You do not serve this student's school.")
+        link = Relationship.get_or_none(
+            Relationship.guardian == guardian, Relationship.student == student
+        )
+        if link is None:
+            if not create:
+                raise NotFound("There is no relationship between them; add one first.")
+            link = Relationship.create(guardian=guardian, student=student)
+        changes = {}
+        for name, value in (
+            ("portal_access", portal_access),
+            ("custody_restriction", custody_restriction),
+            ("is_guardian", is_guardian),
+        ):
+            if value is not None:
+                setattr(link, name, value)
+                changes[name] = value
+        link.save()
+        audit.record(
+            ctx,
+            actor,
+            "relationship.create" if create else "relationship.update",
+            target=f"{guardian.sourced_id}->{student.sourced_id}",
+            detail=changes,
+        )

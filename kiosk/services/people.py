@@ -1,0 +1,165 @@
+"""Finding guardians and students, as staff type, and the guardian card staff work from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from kiosk.clock import parse
+from kiosk.context import Actor, Context
+from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
+from kiosk.services.activation import account_state, live_key
+from kiosk.store.models import Guardian, PortalAccount, Relationship, School, Student
+from kiosk.text import digits, fold
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # guardian | student
+    id: str  # sourcedId
+    name: str
+    school: str
+    detail: str
+
+
+def _name_match(field: pw.Field, tokens: list[str]) -> pw.Expression:
+    expr = None
+    for token in tokens:
+        part = field.startswith(token) | field.contains(f" {token}")
+        expr = part if expr is None else expr & part
+    return expr
+
+
+def search(ctx: Context, actor: Actor, text: str, limit: int = 25) -> list[SearchHit]:
+    """Guardians by name, phone or email; students by name or student number."""
+    require_staff(actor)
+    needle = fold(text or "")
+    if len(needle) < 1:
+        return []
+    tokens = needle.split()
+    number = digits(needle)
+    hits: list[SearchHit] = []
+    with ctx.store.read():
+        s_where = _name_match(Student.search_name, tokens)
+        if number and number == needle.replace(" ", ""):
+            s_where = s_where | Student.student_number.startswith(number)
+        students = Student.select(Student, School).join(School).where(s_where & Student.active)
+        if not actor.is_admin:
+            students = students.where(Student.school.in_(list(actor.school_ids) or [-1]))
+        for s in students.order_by(Student.family_name, Student.given_name).limit(limit):
+            hits.append(
+                SearchHit(
+                    "student",
+                    s.sourced_id,
+                    f"{s.given_name} {s.family_name}",
+                    s.school.name,
+                    f"#{s.student_number} · grade {s.grade}",
+                )
+            )
+        g_where = _name_match(Guardian.search_name, tokens)
+        if "@" in needle:
+            g_where = g_where | Guardian.email.startswith(needle)
+        if len(number) >= 3 and number == needle.replace(" ", "").replace("-", ""):
+            g_where = g_where | Guardian.phone_digits.contains(number)
+        guardians = Guardian.select().where(g_where & Guardian.active)
+        if not actor.is_admin:
+            in_scope = (
+                Relationship.select(Relationship.guardian)
+                .join(Student)
+                .where(Student.school.in_(list(actor.school_ids) or [-1]))
+            )
+            guardians = guardians.where(Guardian.id.in_(in_scope))
+        for g in guardians.order_by(Guardian.family_name, Guardian.given_name).limit(limit):
+            kids = (
+                Student.select(Student, School)
+                .join(School)
+                .switch(Student)
+                .join(Relationship)
+                .where(Relationship.guardian == g)
+                .limit(4)
+            )
+            names = ", ".join(k.given_name for k in kids)
+            schools = sorted({k.school.name for k in kids})
+            hits.append(
+                SearchHit(
+                    "guardian",
+                    g.sourced_id,
+                    f"{g.given_name} {g.family_name}",
+                    ", ".join(schools),
+                    f"{g.phone} · students: {names}",
+                )
+            )
+    return hits[: limit * 2]
+
+
+@dataclass(frozen=True)
+class StudentLink:
+    student_id: str
+    name: str
+    school: str
+    grade: str
+    is_guardian: bool
+    portal_access: bool
+    custody_restriction: bool
+    eligible: bool  # may be chosen for a portal request
+
+
+@dataclass(frozen=True)
+class GuardianCard:
+    guardian_id: str
+    name: str
+    phone: str
+    email: str
+    address: str
+    students: list[StudentLink]
+    account_username: str | None
+    account_state: str | None
+    key_expires_at: dt.datetime | None  # a live, unredeemed key
+
+
+def guardian_card(ctx: Context, actor: Actor, guardian_id: str) -> GuardianCard:
+    require_staff(actor)
+    now = ctx.clock.now()
+    with ctx.store.read():
+        g = guardian_by_id(guardian_id)
+        require_guardian_access(ctx, actor, g)
+        links = (
+            Relationship.select(Relationship, Student, School)
+            .join(Student)
+            .join(School)
+            .where(Relationship.guardian == g)
+            .order_by(Student.family_name, Student.given_name)
+        )
+        students = [
+            StudentLink(
+                link.student.sourced_id,
+                f"{link.student.given_name} {link.student.family_name}",
+                link.student.school.name,
+                link.student.grade,
+                link.is_guardian,
+                link.portal_access,
+                link.custody_restriction,
+                link.is_guardian
+                and link.portal_access
+                and not link.custody_restriction
+                and link.active
+                and link.student.active
+                and (actor.is_admin or link.student.school_id in actor.school_ids),
+            )
+            for link in links
+        ]
+        account = PortalAccount.get_or_none(PortalAccount.guardian == g)
+        key = live_key(g, now)
+        return GuardianCard(
+            g.sourced_id,
+            f"{g.given_name} {g.family_name}",
+            g.phone,
+            g.email,
+            g.address,
+            students,
+            account.username if account else None,
+            account_state(account, now) if account else None,
+            parse(key.expires_at) if key else None,
+        )

@@ -1,0 +1,189 @@
+"""Forgot password and forgot username: the same answer whether or not anything matched.
+
+A reset needs the single-use code mailed to the verified recovery address plus, when the parent
+set them, the picture challenge (pick the 8 liked pictures out of the 16). Wrong picks count as
+failed sign-in attempts; asking for a code never does, so nobody can be locked out by requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk import audit
+from kiosk.context import Context
+from kiosk.errors import ValidationError
+from kiosk.passwords import normalize_username
+from kiosk.services import throttle
+from kiosk.services.accounts import (
+    _code_email,
+    _new_password_problems,
+    _notify,
+    check_email_code,
+    issue_email_code,
+)
+from kiosk.store.models import PortalAccount, SecurityPreferences
+from kiosk.text import fold
+
+SENT = (
+    "If an account matches, we have sent a code to its recovery email. Check your email; "
+    "the code expires in {minutes} minutes."
+)
+USERNAME_SENT = (
+    "If that email is the recovery email of any account, we have sent the "
+    "usernames to it. Check your email."
+)
+BAD_CODE = "That code is not right or has expired. Check the newest email, or ask for a new code."
+
+
+def _matching(identifier: str) -> list[PortalAccount]:
+    ident = fold(identifier or "")
+    if not ident:
+        return []
+    if "@" in ident:
+        return list(
+            PortalAccount.select().where(
+                PortalAccount.recovery_email_norm == ident, PortalAccount.recovery_email_verified
+            )
+        )
+    account = PortalAccount.get_or_none(PortalAccount.username_norm == normalize_username(ident))
+    return [account] if account else []
+
+
+def request_password_reset(ctx: Context, identifier: str) -> str:
+    """Send a reset code to the recovery email of the account named by username or email."""
+    sent = []
+    with ctx.store.write():
+        accounts = [
+            a
+            for a in _matching(identifier)
+            if a.enabled and a.recovery_email and a.recovery_email_verified
+        ]
+        for account in accounts:
+            sent.append(
+                (
+                    account.recovery_email,
+                    issue_email_code(ctx, account, "reset_password", account.recovery_email),
+                )
+            )
+            audit.record(
+                ctx, "parent:anonymous", "recovery.code_sent", target=account.guardian.sourced_id
+            )
+        if not accounts:
+            ctx.hasher.hash("equal time")  # the same argon2 work as a real code
+            audit.record(ctx, "parent:anonymous", "recovery.code_sent", outcome="no_match")
+    for email, code in sent:
+        _code_email(ctx, email, code, "Type it at the kiosk to reset your password.")
+    return SENT.format(minutes=ctx.config.security.email_code_minutes)
+
+
+@dataclass(frozen=True)
+class ResetChallenge:
+    """What the parent must answer next: the 16 pictures, or none if they never chose any."""
+
+    pictures: tuple[str, ...]
+
+
+def _find_code(ctx: Context, identifier: str, code: str) -> tuple[PortalAccount | None, object]:
+    last_error: ValidationError | None = None
+    for account in _matching(identifier):
+        try:
+            return account, check_email_code(ctx, account, "reset_password", code)
+        except ValidationError as exc:
+            last_error = exc
+    return None, last_error
+
+
+def check_reset_code(ctx: Context, identifier: str, code: str) -> ResetChallenge:
+    with ctx.store.write():
+        account, _row = _find_code(ctx, identifier, code)
+        if account is not None:
+            prefs = SecurityPreferences.get_or_none(SecurityPreferences.account == account)
+            return ResetChallenge(tuple(prefs.pictures.split(",")) if prefs else ())
+    raise ValidationError(BAD_CODE, code="code")
+
+
+def finish_password_reset(
+    ctx: Context, identifier: str, code: str, liked: list[str], new: str, again: str
+) -> str:
+    """Set the new password; ends every session and emails a notice. Returns the username."""
+    error: Exception | None = None
+    with ctx.store.write():
+        account, row = _find_code(ctx, identifier, code)
+        if account is None:
+            error = ValidationError(BAD_CODE, code="code")
+        else:
+            prefs = SecurityPreferences.get_or_none(SecurityPreferences.account == account)
+            if prefs is not None and not ctx.hasher.verify(
+                prefs.liked_hash, ",".join(sorted(set(liked or [])))
+            ):
+                now = ctx.clock.now()
+                failures, lock = throttle.after_failure(
+                    account.failed_attempts, ctx.config.security, now
+                )
+                account.failed_attempts, account.locked_until = failures, lock
+                account.save()
+                row.attempts += 1
+                row.save()
+                audit.record(
+                    ctx,
+                    "parent:anonymous",
+                    "recovery.pictures",
+                    outcome="locked" if lock else "failed",
+                    target=account.guardian.sourced_id,
+                )
+                error = ValidationError(
+                    "Those are not the pictures you chose as liked. Try again, or ask the front "
+                    "desk for help.",
+                    code="pictures",
+                )
+    if error is not None:
+        raise error
+    _new_password_problems(ctx, account, new, again)
+    new_hash = ctx.hasher.hash(new)
+    with ctx.store.write():
+        account = PortalAccount.get_by_id(account.id)
+        row = check_email_code(ctx, account, "reset_password", code)
+        row.used_at = ctx.clock.now_iso()
+        row.save()
+        account.password_hash = new_hash
+        account.must_change_password = False
+        account.temporary_password_expires_at = None
+        account.failed_attempts = 0
+        account.locked_until = None
+        account.session_epoch += 1
+        account.save()
+        audit.record(
+            ctx,
+            f"parent:{account.username}",
+            "recovery.password_reset",
+            target=account.guardian.sourced_id,
+        )
+    _notify(
+        ctx,
+        account.recovery_email,
+        "Your password was reset",
+        "The password of your parent portal account was reset with a code sent to this "
+        "address. Every other signed-in session was ended.",
+    )
+    return account.username
+
+
+def forgot_username(ctx: Context, email: str) -> str:
+    """Email the usernames whose verified recovery address this is."""
+    with ctx.store.read():
+        accounts = [a for a in _matching(email) if a.enabled] if "@" in (email or "") else []
+    if accounts:
+        district = ctx.config.district.name
+        names = "\n".join(f"    {a.username}" for a in accounts)
+        ctx.mailer.send(
+            accounts[0].recovery_email,
+            f"{district}: your portal username",
+            f"The parent portal usernames for this email address are:\n\n{names}\n\n"
+            "If you did not ask for this, you can ignore this email.\n\n"
+            f"{district}\n",
+        )
+    with ctx.store.write():
+        audit.record(
+            ctx, "parent:anonymous", "recovery.username", outcome="sent" if accounts else "no_match"
+        )
+    return USERNAME_SENT

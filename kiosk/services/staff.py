@@ -1,0 +1,385 @@
+"""Staff: their own accounts and sign-in, and what they do to parents' accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from kiosk import audit
+from kiosk.clock import iso, parse
+from kiosk.config import PasswordPolicy, UsernamePolicy
+from kiosk.context import ROLES, Actor, Context
+from kiosk.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationError
+from kiosk.passwords import normalize_username, password_problems, username_problems
+from kiosk.services import throttle
+from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
+from kiosk.services.activation import account_state
+from kiosk.store.models import (
+    Guardian,
+    PortalAccount,
+    Relationship,
+    School,
+    StaffSchool,
+    StaffUser,
+    Student,
+)
+from kiosk.text import check_text, fold
+
+#: Staff passwords always follow the NIST default, whatever parents' policy a district sets.
+STAFF_PASSWORD_POLICY = PasswordPolicy()
+STAFF_USERNAME_POLICY = UsernamePolicy(min_length=2, max_length=64)
+
+STAFF_FAILURE = "That staff username and password did not work. Check them and try again."
+
+#: The guardianship questions of the Henry County document, asked before a phone reset.
+GUARDIANSHIP_QUESTIONS = {
+    "parent_name": "The parent's full name",
+    "student_name": "The student's proper name",
+    "mailing_address": "The mailing address",
+    "home_phone": "The home phone number",
+    "ssn_or_student_id": "The student's SSN, or if not on file, the student ID number",
+}
+PROOFS = {
+    "photo_id": "Photo ID checked in person",
+    "guardianship_questions": "Guardianship questions answered",
+}
+
+# Unambiguous characters for temporary passwords read aloud or copied by hand.
+_TEMP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    username: str
+    display_name: str
+    role: str
+    schools: list[str]
+    enabled: bool
+
+
+def add_staff(
+    ctx: Context,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    schools: list[str],
+    display_name: str = "",
+) -> StaffInfo:
+    require_staff(actor, "district_admin")
+    username = check_text(username, "Username", max_length=64, required=True)
+    display_name = check_text(display_name or username, "Name", max_length=100)
+    if role not in ROLES:
+        raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.")
+    problems = [f"Username: {p}" for p in username_problems(username, STAFF_USERNAME_POLICY)]
+    problems += [
+        f"Password: {p}"
+        for p in password_problems(password, STAFF_PASSWORD_POLICY, context=[username])
+    ]
+    if problems:
+        raise ValidationError("Please fix: " + " ".join(problems), problems)
+    password_hash = ctx.hasher.hash(password)
+    with ctx.store.write():
+        if (
+            StaffUser.select()
+            .where(StaffUser.username_norm == normalize_username(username))
+            .exists()
+        ):
+            raise ValidationError(f"A staff user named '{username}' already exists.")
+        rows = []
+        for code in schools:
+            school = School.get_or_none((School.code == code) | (School.sourced_id == code))
+            if school is None:
+                known = ", ".join(s.code for s in School.select().order_by(School.code))
+                raise NotFound(f"No school with code {code!r}. Known schools: {known or 'none'}.")
+            rows.append(school)
+        if role != "district_admin" and not rows:
+            raise ValidationError("Front desk and registrar staff need at least one --school.")
+        staff = StaffUser.create(
+            username=username,
+            username_norm=normalize_username(username),
+            display_name=display_name,
+            role=role,
+            password_hash=password_hash,
+            created_at=ctx.clock.now_iso(),
+        )
+        for school in rows:
+            StaffSchool.create(staff=staff, school=school)
+        audit.record(
+            ctx,
+            actor,
+            "staff.add",
+            target=username,
+            detail={"role": role, "schools": [s.code for s in rows]},
+        )
+    return StaffInfo(username, display_name, role, [s.code for s in rows], True)
+
+
+def staff_actor(staff: StaffUser) -> Actor:
+    ids = frozenset(link.school_id for link in staff.school_links)
+    return Actor(
+        kind="staff", name=staff.username, role=staff.role, staff_id=staff.id, school_ids=ids
+    )
+
+
+def staff_sign_in(ctx: Context, username: str, password: str) -> Actor:
+    norm = normalize_username(username or "")
+    policy = ctx.config.security
+    with ctx.store.read():
+        staff = StaffUser.get_or_none(StaffUser.username_norm == norm)
+    if staff is not None:
+        ctx.sleep(throttle.delay_for(staff.failed_attempts, policy))
+    ok = ctx.hasher.verify(staff.password_hash if staff else None, password or "")
+    now = ctx.clock.now()
+    with ctx.store.write():
+        if staff is None:
+            audit.record(ctx, "staff:unknown", "staff.signin", outcome="failed")
+        else:
+            staff = StaffUser.get_by_id(staff.id)
+            usable = staff.enabled and not throttle.is_locked(staff.locked_until, now)
+            if ok and usable:
+                staff.failed_attempts, staff.locked_until = 0, None
+                staff.last_sign_in_at = iso(now)
+                if ctx.hasher.needs_rehash(staff.password_hash):
+                    staff.password_hash = ctx.hasher.hash(password)
+                staff.save()
+                audit.record(ctx, f"staff:{staff.username}", "staff.signin")
+                return staff_actor(staff)
+            if usable:
+                staff.failed_attempts, staff.locked_until = throttle.after_failure(
+                    staff.failed_attempts, policy, now
+                )
+                staff.save()
+            audit.record(
+                ctx,
+                f"staff:{staff.username}",
+                "staff.signin",
+                outcome="locked" if staff.locked_until else "failed",
+            )
+    raise AuthenticationFailed(STAFF_FAILURE)
+
+
+def verify_staff_password(ctx: Context, actor: Actor, password: str) -> bool:
+    """Re-check a signed-in staff member's password (leaving the parent side, exiting)."""
+    with ctx.store.read():
+        staff = StaffUser.get_or_none(StaffUser.id == actor.staff_id)
+    ok = ctx.hasher.verify(staff.password_hash if staff and staff.enabled else None, password)
+    with ctx.store.write():
+        audit.record(ctx, actor, "staff.reauth", outcome="ok" if ok else "failed")
+    return ok
+
+
+def list_staff(ctx: Context, actor: Actor) -> list[StaffInfo]:
+    require_staff(actor, "district_admin")
+    with ctx.store.read():
+        return [
+            StaffInfo(
+                s.username,
+                s.display_name,
+                s.role,
+                [link.school.code for link in s.school_links],
+                s.enabled,
+            )
+            for s in StaffUser.select().order_by(StaffUser.username)
+        ]
+
+
+# -- parents' accounts, as staff see them ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    username: str
+    guardian_id: str
+    guardian_name: str
+    state: str  # active | disabled | locked | temporary password
+    enabled: bool
+    locked_until: dt.datetime | None
+    failed_attempts: int
+    last_sign_in_at: dt.datetime | None
+    created_at: dt.datetime
+    recovery_email: str | None
+    recovery_email_verified: bool
+    must_change_password: bool
+
+
+def _status(account: PortalAccount, now: dt.datetime) -> AccountStatus:
+    g = account.guardian
+    locked = parse(account.locked_until)
+    return AccountStatus(
+        username=account.username,
+        guardian_id=g.sourced_id,
+        guardian_name=f"{g.given_name} {g.family_name}",
+        state=account_state(account, now),
+        enabled=account.enabled,
+        locked_until=locked if locked and locked > now else None,
+        failed_attempts=account.failed_attempts,
+        last_sign_in_at=parse(account.last_sign_in_at),
+        created_at=parse(account.created_at),
+        recovery_email=account.recovery_email,
+        recovery_email_verified=account.recovery_email_verified,
+        must_change_password=account.must_change_password,
+    )
+
+
+def _account(ctx: Context, actor: Actor, username: str) -> PortalAccount:
+    account = PortalAccount.get_or_none(
+        PortalAccount.username_norm == normalize_username(username or "")
+    )
+    if account is None:
+        raise NotFound(
+            f"No portal account with username {username!r}. Search by the "
+            "guardian's or student's name instead."
+        )
+    require_guardian_access(ctx, actor, account.guardian)
+    return account
+
+
+def account_status(ctx: Context, actor: Actor, username: str) -> AccountStatus:
+    require_staff(actor)
+    with ctx.store.read():
+        return _status(_account(ctx, actor, username), ctx.clock.now())
+
+
+def account_for_guardian(ctx: Context, actor: Actor, guardian_id: str) -> AccountStatus | None:
+    require_staff(actor)
+    with ctx.store.read():
+        guardian = guardian_by_id(guardian_id)
+        require_guardian_access(ctx, actor, guardian)
+        account = PortalAccount.get_or_none(PortalAccount.guardian == guardian)
+        return _status(account, ctx.clock.now()) if account else None
+
+
+def find_accounts(ctx: Context, actor: Actor, text: str, limit: int = 20) -> list[AccountStatus]:
+    """Accounts by username, guardian name, or a linked student's name or number."""
+    require_staff(actor)
+    needle = fold(text or "")
+    if not needle:
+        return []
+    now = ctx.clock.now()
+    with ctx.store.read():
+        by_student = (
+            Relationship.select(Relationship.guardian)
+            .join(Student)
+            .where(Student.search_name.contains(needle) | (Student.student_number == text.strip()))
+        )
+        query = (
+            PortalAccount.select(PortalAccount, Guardian)
+            .join(Guardian)
+            .where(
+                (PortalAccount.username_norm.startswith(needle))
+                | Guardian.search_name.contains(needle)
+                | Guardian.id.in_(by_student)
+            )
+            .order_by(PortalAccount.username_norm)
+            .limit(limit * 3)
+        )
+        found = []
+        for account in query:
+            try:
+                require_guardian_access(ctx, actor, account.guardian)
+            except PermissionDenied:  # out of this staff member's schools
+                continue
+            found.append(_status(account, now))
+            if len(found) >= limit:
+                break
+        return found
+
+
+def temporary_password() -> str:
+    """Four groups of four unambiguous characters (about 79 bits), easy to read aloud."""
+    chars = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(16))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
+
+
+@dataclass(frozen=True)
+class TemporaryPassword:
+    """Shown once to staff to hand to the parent; never stored or logged in clear."""
+
+    username: str
+    password: str
+    expires_at: dt.datetime
+
+
+def reset_password(
+    ctx: Context, actor: Actor, username: str, proof: str, answered: list[str] | None = None
+) -> TemporaryPassword:
+    """Reset to a random temporary password after identity was re-proven.
+
+    ``proof`` is ``photo_id`` or ``guardianship_questions``; with questions, every one must have
+    been answered correctly (``answered`` lists their ids).
+    """
+    require_staff(actor)
+    if proof not in PROOFS:
+        raise ValidationError(
+            "Record how the parent proved who they are: photo ID or the guardianship questions."
+        )
+    answered = sorted(set(answered or []))
+    if proof == "guardianship_questions":
+        missing = [GUARDIANSHIP_QUESTIONS[q] for q in GUARDIANSHIP_QUESTIONS if q not in answered]
+        if missing:
+            raise ValidationError(
+                "Every guardianship question must be answered correctly before a reset. Still "
+                "open: " + "; ".join(missing) + ". Otherwise ask the parent to come in with "
+                "photo ID.",
+                missing,
+            )
+    temp = temporary_password()
+    temp_hash = ctx.hasher.hash(temp)
+    now = ctx.clock.now()
+    expires = now + dt.timedelta(hours=ctx.config.security.temporary_password_hours)
+    with ctx.store.write():
+        account = _account(ctx, actor, username)
+        account.password_hash = temp_hash
+        account.must_change_password = True
+        account.temporary_password_expires_at = iso(expires)
+        account.failed_attempts = 0
+        account.locked_until = None
+        account.session_epoch += 1
+        account.save()
+        audit.record(
+            ctx,
+            actor,
+            "account.reset",
+            target=account.guardian.sourced_id,
+            detail={
+                "username": account.username,
+                "proof": proof,
+                "questions": answered if proof != "photo_id" else [],
+            },
+        )
+    return TemporaryPassword(account.username, temp, expires)
+
+
+def _set(
+    ctx: Context, actor: Actor, username: str, action: str, **changes: object
+) -> AccountStatus:
+    require_staff(actor)
+    with ctx.store.write():
+        account = _account(ctx, actor, username)
+        for name, value in changes.items():
+            setattr(account, name, value)
+        if changes.get("enabled") is False:
+            account.session_epoch += 1
+        account.save()
+        audit.record(
+            ctx,
+            actor,
+            action,
+            target=account.guardian.sourced_id,
+            detail={"username": account.username},
+        )
+        return _status(account, ctx.clock.now())
+
+
+def enable_account(ctx: Context, actor: Actor, username: str) -> AccountStatus:
+    return _set(ctx, actor, username, "account.enable", enabled=True)
+
+
+def disable_account(ctx: Context, actor: Actor, username: str) -> AccountStatus:
+    return _set(ctx, actor, username, "account.disable", enabled=False)
+
+
+def unlock_account(ctx: Context, actor: Actor, username: str) -> AccountStatus:
+    return _set(ctx, actor, username, "account.unlock", locked_until=None, failed_attempts=0)

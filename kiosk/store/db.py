@@ -1,0 +1,187 @@
+"""Opening a database, transactions and schema versions.
+
+The same models run on SQLite (one file, the default for a single school) and PostgreSQL (a
+district-wide install). Read-then-write work goes through ``Store.write()``, which on SQLite takes
+the write lock up front (``BEGIN IMMEDIATE``) so two kiosks cannot both read "unused" and both
+write "redeemed"; on PostgreSQL the services use conditional updates for the same guarantee.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee as pw
+
+from kiosk.errors import DatabaseError
+from kiosk.store import models
+
+#: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
+SCHEMA_VERSION = 1
+
+
+def _migrate_to_1(db: pw.Database) -> None:
+    db.create_tables(models.ALL_MODELS, safe=True)
+
+
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _migrate_to_1}
+
+
+@contextlib.contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn driver errors into messages that say what to do, without SQL or parameters."""
+    try:
+        yield
+    except DatabaseError:
+        raise
+    except (pw.OperationalError, sqlite3.OperationalError) as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise DatabaseError(
+                "The database is busy (another kiosk is writing). Wait a moment and try again."
+            ) from None
+        if "no such table" in text or ("does not exist" in text and "relation" in text):
+            raise DatabaseError(
+                "The database has not been set up. Run 'kiosk init' (or 'kiosk init --demo')."
+            ) from None
+        if "unable to open" in text or "could not connect" in text or "connection" in text:
+            raise DatabaseError(
+                "Cannot reach the database. Check [database] url in kiosk.toml and that the "
+                "server or file is available, then try again."
+            ) from None
+        if "readonly" in text or "read-only" in text:
+            raise DatabaseError(
+                "The database file is read-only. Give the kiosk user write access to it."
+            ) from None
+        raise DatabaseError(
+            "The database reported an error. Run 'kiosk doctor' to check the set-up."
+        ) from None
+    except pw.InterfaceError:
+        raise DatabaseError(
+            "The database connection is closed or unusable. Restart the kiosk."
+        ) from None
+
+
+@dataclass
+class Store:
+    """An open database with the models bound to it."""
+
+    db: pw.Database
+    url: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return isinstance(self.db, pw.SqliteDatabase)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[None]:
+        with friendly_errors():
+            ctx = self.db.atomic("IMMEDIATE") if self.is_sqlite else self.db.atomic()
+            with ctx:
+                yield
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[None]:
+        with friendly_errors(), self.db.atomic():
+            yield
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with friendly_errors():
+            if not self.db.table_exists(models.SchemaVersion._meta.table_name):
+                return 0
+            row = models.SchemaVersion.select(pw.fn.MAX(models.SchemaVersion.version)).scalar()
+            return int(row or 0)
+
+    def check_schema(self) -> None:
+        """Refuse to work on a database that is missing, old, or from a newer release."""
+        version = self.schema_version()
+        if version == 0:
+            raise DatabaseError(
+                "The database has not been set up. Run 'kiosk init' (or 'kiosk init --demo')."
+            )
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"This database was written by a newer Front Desk (schema {version}; this one "
+                f"knows up to {SCHEMA_VERSION}). Upgrade Front Desk before using it."
+            )
+        if version < SCHEMA_VERSION:
+            raise DatabaseError(
+                f"The database schema is version {version}; run 'kiosk init' to upgrade it "
+                f"to {SCHEMA_VERSION}."
+            )
+
+    def migrate(self) -> tuple[int, int]:
+        """Bring the schema up to date; idempotent. Returns (from_version, to_version)."""
+        before = self.schema_version()
+        if before > SCHEMA_VERSION:
+            self.check_schema()
+        with self.write():
+            for version in range(before + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](self.db)
+                models.SchemaVersion.create(
+                    version=version, applied_at=dt.datetime.now(dt.UTC).isoformat()
+                )
+        return before, SCHEMA_VERSION
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+
+def _sqlite_path(url: str) -> str:
+    """``sqlite:///rel.db`` is relative, ``sqlite:////abs.db`` absolute; a bare path is a path."""
+    if url in (":memory:", "sqlite:///:memory:"):
+        return ":memory:"
+    if url.startswith("sqlite:///"):
+        return unquote(url[len("sqlite:///") :])
+    return url
+
+
+def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: object) -> Store:
+    """Open (without creating tables) the database at ``url`` and bind the models to it."""
+    if url.startswith(("postgresql://", "postgres://")):
+        parsed = urlparse(url)
+        params: dict[str, object] = {
+            "host": parsed.hostname or "localhost",
+            "port": parsed.port or 5432,
+            "user": unquote(parsed.username) if parsed.username else None,
+            "password": unquote(parsed.password) if parsed.password else None,
+            "connect_timeout": 5,
+        }
+        params = {k: v for k, v in params.items() if v is not None}
+        params.update(connect_params)
+        db: pw.Database = pw.PostgresqlDatabase(
+            (parsed.path or "/").lstrip("/") or "postgres", autorollback=True, **params
+        )
+    else:
+        path = _sqlite_path(url)
+        if path != ":memory:":
+            parent = Path(path).parent
+            if not parent.exists():
+                raise DatabaseError(
+                    f"The folder for the database file does not exist: {parent}. Create it or "
+                    "change [database] url in kiosk.toml."
+                )
+        db = pw.SqliteDatabase(
+            path,
+            pragmas={
+                "journal_mode": "wal",
+                "foreign_keys": 1,
+                "busy_timeout": busy_timeout_ms,
+                "synchronous": "normal",
+            },
+            timeout=busy_timeout_ms / 1000,
+            check_same_thread=False,
+        )
+    models.database_proxy.initialize(db)
+    store = Store(db=db, url=url)
+    with friendly_errors():
+        db.connect(reuse_if_open=True)
+    return store

@@ -1,0 +1,82 @@
+"""Untrusted text: reject what can hurt a terminal at the door, and clean what is shown.
+
+Names, emails and usernames come from rosters and keyboards. Control characters and ESC
+sequences could drive the terminal; bidi overrides can make a name read differently from what
+it is. They are refused at input and import, and stripped again before display in case older
+data holds them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kiosk.errors import ValidationError
+
+# C0/C1 controls (tab and newline are not allowed in single-line fields either), DEL,
+# bidi embeddings/overrides/isolates, and the line/paragraph separators.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\u061c\ufeff]"
+)
+
+
+def unsafe_characters(value: str) -> list[str]:
+    """The distinct unsafe characters in ``value``, as ``U+XXXX`` names, in order of first use."""
+    seen: list[str] = []
+    for match in _UNSAFE.finditer(value):
+        label = f"U+{ord(match.group()):04X}"
+        if label not in seen:
+            seen.append(label)
+    return seen
+
+
+def check_text(value: str, field: str, *, max_length: int = 200, required: bool = False) -> str:
+    """Validate one line of untrusted text and return it trimmed.
+
+    Raises ``ValidationError`` naming the field and what to change.
+    """
+    if not isinstance(value, str):
+        raise ValidationError(f"{field} must be text.")
+    bad = unsafe_characters(value)
+    if bad:
+        raise ValidationError(
+            f"{field} contains control or direction characters ({', '.join(bad)}); "
+            "retype it using ordinary letters, digits and punctuation.",
+            [f"{field}: control characters"],
+        )
+    cleaned = value.strip()
+    if required and not cleaned:
+        raise ValidationError(f"{field} is required.", [f"{field}: required"])
+    if len(cleaned) > max_length:
+        raise ValidationError(
+            f"{field} is longer than {max_length} characters; shorten it.",
+            [f"{field}: too long"],
+        )
+    return cleaned
+
+
+def display(value: object) -> str:
+    """Text safe to hand to a widget as plain (non-markup) content."""
+    if value is None:
+        return ""
+    return _UNSAFE.sub("", str(value))
+
+
+def fold(value: str) -> str:
+    """Case- and compatibility-folded form used for uniqueness and search."""
+    return unicodedata.normalize("NFKC", value).casefold().strip()
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(value: str) -> str:
+    """A normalised name for duplicate detection: folded, accents removed, spaces squeezed."""
+    decomposed = unicodedata.normalize("NFKD", fold(value))
+    no_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", re.sub(r"[^\w ]", " ", no_marks)).strip()
+
+
+def digits(value: str | None) -> str:
+    """Only the digits of a phone number or similar, for matching."""
+    return re.sub(r"\D", "", value or "")
