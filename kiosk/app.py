@@ -1,16 +1,36 @@
-"""The front-desk app entry point (the screens arrive with the UI work)."""
+"""The Front Desk Textual app: ``make_app`` is the one factory for the CLI and the tests."""
 
 from __future__ import annotations
 
-from kiosk.context import Context
+from textual.app import App
+
+from kiosk.context import Actor, Context
+from kiosk.themes import themes_dir
+
+
+class FrontDeskApp(App[None]):
+    """The kiosk. Holds the service context, the signed-in staff member and parent session."""
+
+    TITLE = "Front Desk"
+    CSS_PATH = [themes_dir() / "app.tcss"]
+
+    def __init__(self, ctx: Context, *, demo: bool = False, kiosk_mode: bool = True) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.demo = demo
+        self.kiosk_mode = kiosk_mode
+        self.staff: Actor | None = None
+        self.session = None  # kiosk.services.accounts.Session of a signed-in parent
+
+    def on_mount(self) -> None:
+        from kiosk.screens.welcome import WelcomeScreen
+
+        self.push_screen(WelcomeScreen())
+
+
+def make_app(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True) -> FrontDeskApp:
+    return FrontDeskApp(ctx, demo=demo, kiosk_mode=kiosk_mode)
 
 
 def run(ctx: Context, *, demo: bool = False) -> None:
-    import click
-
-    click.echo(
-        "Front Desk is set up: the database is ready"
-        + (" with the demo district" if demo else "")
-        + ".\nThe full-screen front-desk app is not part of this build yet; use the command-line "
-        "verbs meanwhile (kiosk --help)."
-    )
+    make_app(ctx, demo=demo).run()

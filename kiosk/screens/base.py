@@ -1,0 +1,74 @@
+"""What every screen shares: running a blocking service call off the UI thread.
+
+``run_service`` starts a thread worker (``exclusive`` per screen and group, so a newer search
+cancels the older one) and delivers the result or the ``KioskError`` back on the UI thread.
+Unexpected exceptions become a plain notice, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
+
+from kiosk.errors import KioskError
+
+if TYPE_CHECKING:
+    from kiosk.app import FrontDeskApp
+
+T = TypeVar("T")
+
+UNEXPECTED = "Something went wrong. Please try again, or ask the front desk for help."
+
+
+class ServiceMixin:
+    """Mixed into screens and modals: ``self.run_service(...)``."""
+
+    @property
+    def kiosk(self) -> FrontDeskApp:
+        return self.app  # type: ignore[attr-defined,return-value]
+
+    def run_service(
+        self,
+        call: Callable[[], T],
+        on_result: Callable[[T], Any],
+        on_error: Callable[[KioskError], Any] | None = None,
+        *,
+        group: str = "service",
+    ) -> Worker[None]:
+        def work() -> None:
+            worker = get_current_worker()
+            try:
+                result = call()
+            except KioskError as exc:
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(self._deliver_error, exc, on_error)
+                return
+            except Exception:  # noqa: BLE001 - shown as a plain message, logged without locals
+                self.app.log.error("service call failed")
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(
+                        self._deliver_error, KioskError(UNEXPECTED, code="unexpected"), on_error
+                    )
+                return
+            if not worker.is_cancelled:
+                self.app.call_from_thread(on_result, result)
+
+        return self.run_worker(  # type: ignore[attr-defined]
+            work, thread=True, exclusive=True, group=group, exit_on_error=False
+        )
+
+    def _deliver_error(self, error: KioskError, on_error: Callable[[KioskError], Any] | None):
+        if on_error is not None:
+            on_error(error)
+        else:
+            self.app.notify(str(error), severity="error", markup=False)  # type: ignore[attr-defined]
+
+
+class KioskScreen(ServiceMixin, Screen):
+    """Base for every full screen of the app."""
+
+    #: "parent" screens use the short idle timeout and may not reach staff data.
+    AUDIENCE = "parent"
