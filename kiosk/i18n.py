@@ -42,6 +42,6 @@ def _(message: str) -> str:
     return _catalog(_current).gettext(message)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message

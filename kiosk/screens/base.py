@@ -46,7 +46,7 @@ class ServiceMixin:
                 if not worker.is_cancelled:
                     self.app.call_from_thread(self._deliver_error, exc, on_error)
                 return
-            except Exception:  # noqa: BLE001 - shown as a plain message, logged without locals
+            except Exception:
                 self.app.log.error("service call failed")
                 if not worker.is_cancelled:
                     self.app.call_from_thread(
