@@ -52,6 +52,9 @@ _GENERIC = {
 }
 
 
+_REPEATED = re.compile(r"^(.{1,8}?)\1+$", re.DOTALL)
+
+
 @functools.cache
 def common_passwords() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -117,8 +120,8 @@ def password_problems(
         core = folded.strip(string.digits + string.punctuation + " ")
         if folded in common_passwords() or (len(core) >= 4 and core in common_passwords()):
             problems.append("It is a commonly used password that attackers try first.")
-        elif len(set(folded)) <= 2 and length >= 3:
-            problems.append("It repeats the same one or two characters.")
+        elif _REPEATED.match(folded):
+            problems.append("It repeats a short pattern; use more different words.")
     if policy.block_context and password:
         squeezed = re.sub(r"[\W_]+", "", folded)
         for label, token in _context_words(context):

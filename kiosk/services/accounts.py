@@ -376,10 +376,10 @@ def set_pictures(
     password: str | None = None,
 ) -> Session:
     """Save the 8 liked + 8 disliked pictures. Changing existing ones needs the password."""
-    shown, liked_key = _picture_set(liked, disliked)
     with ctx.store.read():
         account = current(ctx, session)
         existing = SecurityPreferences.get_or_none(SecurityPreferences.account == account)
+    shown, liked_key = _picture_set(liked, disliked)
     if existing is not None:
         if password is None:
             raise AuthenticationFailed("Type your password to change your pictures.")

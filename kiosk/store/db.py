@@ -158,7 +158,7 @@ def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: obje
         params = {k: v for k, v in params.items() if v is not None}
         params.update(connect_params)
         db: pw.Database = pw.PostgresqlDatabase(
-            (parsed.path or "/").lstrip("/") or "postgres", autorollback=True, **params
+            (parsed.path or "/").lstrip("/") or "postgres", **params
         )
     else:
         path = _sqlite_path(url)
