@@ -5,9 +5,11 @@ Built once by ``make_context`` (used by the CLI, the app and the tests alike) an
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from kiosk.clock import Clock
@@ -15,6 +17,8 @@ from kiosk.config import Config
 from kiosk.mail import Mailer, make_mailer
 from kiosk.passwords import Hasher
 from kiosk.store.db import Store, open_store
+
+_MAIL_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-mail")
 
 ROLES = ("front_desk", "registrar", "district_admin")
 ROLE_LABELS = {
@@ -56,6 +60,26 @@ class Context:
     hasher: Hasher = field(default_factory=Hasher)
     #: How growing sign-in delays are waited out (tests record instead of sleeping).
     sleep: Callable[[float], None] = time.sleep
+    _pending: list[Future[None]] = field(default_factory=list, repr=False)
+
+    def send_quietly(self, to: str, subject: str, body: str) -> None:
+        """Send in the background, so the answer takes the same time whether or not an email
+        goes out (forgot password/username must not reveal that an account exists)."""
+        self._pending.append(_MAIL_POOL.submit(self._send_or_note, to, subject, body))
+
+    def _send_or_note(self, to: str, subject: str, body: str) -> None:
+        from kiosk.errors import KioskError
+
+        try:
+            self.mailer.send(to, subject, body)
+        except KioskError:
+            logging.getLogger("kiosk.mail").warning("a background email could not be sent")
+
+    def flush_mail(self, timeout: float = 30.0) -> None:
+        """Wait for background emails (tests, and before the app exits)."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result(timeout=timeout)
 
     @property
     def kiosk_id(self) -> str:

@@ -176,6 +176,7 @@ def system():
 
 
 def outbox(ctx: Context) -> list:
+    ctx.flush_mail()
     return ctx.mailer.messages()  # type: ignore[attr-defined]
 
 

@@ -56,6 +56,7 @@ def test_codes_and_notices_arrive_over_smtp_and_hold_no_password(ctx, tmp_path, 
     recovery.request_password_reset(ctx, "alopez")
     temp = staff.reset_password(ctx, SYSTEM, "alopez", "photo_id")
 
+    ctx.flush_mail()
     subjects = [m["Subject"] for m in handler.messages]
     assert any("activation key" in s for s in subjects)
     assert any("your code is" in s for s in subjects)

@@ -282,10 +282,11 @@ def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: s
     return row
 
 
-def _code_email(ctx: Context, to: str, code: str, why: str) -> None:
+def _code_email(ctx: Context, to: str, code: str, why: str, *, quietly: bool = False) -> None:
     district = ctx.config.district.name
     minutes = ctx.config.security.email_code_minutes
-    ctx.mailer.send(
+    send = ctx.send_quietly if quietly else ctx.mailer.send
+    send(
         to,
         f"{district}: your code is {code[:4]} {code[4:]}",
         f"Your one-time code is:\n\n    {code[:4]} {code[4:]}\n\n{why}\nIt works once and "

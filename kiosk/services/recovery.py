@@ -72,7 +72,7 @@ def request_password_reset(ctx: Context, identifier: str) -> str:
             ctx.hasher.hash("equal time")  # the same argon2 work as a real code
             audit.record(ctx, "parent:anonymous", "recovery.code_sent", outcome="no_match")
     for email, code in sent:
-        _code_email(ctx, email, code, "Type it at the kiosk to reset your password.")
+        _code_email(ctx, email, code, "Type it at the kiosk to reset your password.", quietly=True)
     return SENT.format(minutes=ctx.config.security.email_code_minutes)
 
 
@@ -175,7 +175,7 @@ def forgot_username(ctx: Context, email: str) -> str:
     if accounts:
         district = ctx.config.district.name
         names = "\n".join(f"    {a.username}" for a in accounts)
-        ctx.mailer.send(
+        ctx.send_quietly(
             accounts[0].recovery_email,
             f"{district}: your portal username",
             f"The parent portal usernames for this email address are:\n\n{names}\n\n"
