@@ -12,6 +12,7 @@ from kiosk import audit
 from kiosk.clock import iso
 from kiosk.context import SYSTEM, Context
 from kiosk.passwords import normalize_username
+from kiosk.store import search_index
 from kiosk.store.models import (
     Guardian,
     Household,
@@ -195,6 +196,7 @@ def load_demo(ctx: Context) -> bool:
             )
             for code in codes:
                 StaffSchool.create(staff=staff, school=schools[code])
+        search_index.rebuild(ctx.store.db)
         audit.record(
             ctx,
             SYSTEM,

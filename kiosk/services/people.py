@@ -11,8 +11,15 @@ from kiosk.clock import parse
 from kiosk.context import Actor, Context
 from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
 from kiosk.services.activation import account_state, live_key
-from kiosk.store.models import Guardian, PortalAccount, Relationship, School, Student
-from kiosk.text import digits, fold
+from kiosk.store import search_index
+from kiosk.store.models import (
+    Guardian,
+    PortalAccount,
+    Relationship,
+    School,
+    SearchTerm,
+    Student,
+)
 
 
 @dataclass(frozen=True)
@@ -24,31 +31,54 @@ class SearchHit:
     detail: str
 
 
-def _name_match(field: pw.Field, tokens: list[str]) -> pw.Expression:
-    expr = None
-    for token in tokens:
-        part = field.startswith(token) | field.contains(f" {token}")
-        expr = part if expr is None else expr & part
-    return expr
+def _student_scope(actor: Actor) -> pw.Expression:
+    """Active students, in the actor's schools unless they are a district admin."""
+    inner = Student.select(pw.SQL("1")).where(Student.id == SearchTerm.ref, Student.active)
+    if not actor.is_admin:
+        inner = inner.where(Student.school.in_(sorted(actor.school_ids) or [-1]))
+    return pw.fn.EXISTS(inner)
+
+
+def _guardian_scope(actor: Actor) -> pw.Expression:
+    if actor.is_admin:
+        return pw.fn.EXISTS(
+            Guardian.select(pw.SQL("1")).where(Guardian.id == SearchTerm.ref, Guardian.active)
+        )
+    inner = (
+        Relationship.select(pw.SQL("1"))
+        .join(Student)
+        .where(
+            Relationship.guardian == SearchTerm.ref,
+            Student.school.in_(sorted(actor.school_ids) or [-1]),
+        )
+    )
+    return pw.fn.EXISTS(inner)
 
 
 def search(ctx: Context, actor: Actor, text: str, limit: int = 25) -> list[SearchHit]:
-    """Guardians by name, phone or email; students by name or student number."""
+    """Guardians by name, phone or email; students by name or student number.
+
+    Each typed word must start a word of the person's name (or their number, phone, email);
+    the words are looked up in the prefix index, so this stays fast for a whole district.
+    """
     require_staff(actor)
-    needle = fold(text or "")
-    if len(needle) < 1:
+    tokens = search_index.query_tokens(text)
+    if not tokens:
         return []
-    tokens = needle.split()
-    number = digits(needle)
+    db = ctx.store.db
     hits: list[SearchHit] = []
     with ctx.store.read():
-        s_where = _name_match(Student.search_name, tokens)
-        if number and number == needle.replace(" ", ""):
-            s_where = s_where | Student.student_number.startswith(number)
-        students = Student.select(Student, School).join(School).where(s_where & Student.active)
-        if not actor.is_admin:
-            students = students.where(Student.school.in_(list(actor.school_ids) or [-1]))
-        for s in students.order_by(Student.family_name, Student.given_name).limit(limit):
+        student_ids = search_index.matching_refs(
+            db, search_index.STUDENT, tokens, limit=limit, scope=_student_scope(actor)
+        )
+        students = (
+            Student.select(Student, School).join(School).where(Student.id.in_(student_ids))
+            if student_ids
+            else []
+        )
+        for s in sorted(
+            students, key=lambda s: (s.family_name.casefold(), s.given_name.casefold(), s.id)
+        ):
             hits.append(
                 SearchHit(
                     "student",
@@ -58,40 +88,36 @@ def search(ctx: Context, actor: Actor, text: str, limit: int = 25) -> list[Searc
                     f"#{s.student_number} · grade {s.grade}",
                 )
             )
-        g_where = _name_match(Guardian.search_name, tokens)
-        if "@" in needle:
-            g_where = g_where | Guardian.email.startswith(needle)
-        if len(number) >= 3 and number == needle.replace(" ", "").replace("-", ""):
-            g_where = g_where | Guardian.phone_digits.contains(number)
-        guardians = Guardian.select().where(g_where & Guardian.active)
-        if not actor.is_admin:
-            in_scope = (
-                Relationship.select(Relationship.guardian)
+        guardian_ids = search_index.matching_refs(
+            db, search_index.GUARDIAN, tokens, limit=limit, scope=_guardian_scope(actor)
+        )
+        guardians = Guardian.select().where(Guardian.id.in_(guardian_ids)) if guardian_ids else []
+        kids_of: dict[int, list[Student]] = {}
+        if guardian_ids:
+            links = (
+                Relationship.select(Relationship.guardian, Student, School)
                 .join(Student)
-                .where(Student.school.in_(list(actor.school_ids) or [-1]))
-            )
-            guardians = guardians.where(Guardian.id.in_(in_scope))
-        for g in guardians.order_by(Guardian.family_name, Guardian.given_name).limit(limit):
-            kids = (
-                Student.select(Student, School)
                 .join(School)
-                .switch(Student)
-                .join(Relationship)
-                .where(Relationship.guardian == g)
-                .limit(4)
+                .where(Relationship.guardian.in_(guardian_ids))
             )
-            names = ", ".join(k.given_name for k in kids)
-            schools = sorted({k.school.name for k in kids})
+            for link in links:
+                kids_of.setdefault(link.guardian_id, []).append(link.student)
+        for g in sorted(
+            guardians, key=lambda g: (g.family_name.casefold(), g.given_name.casefold(), g.id)
+        ):
+            kids = kids_of.get(g.id, [])
+            names = ", ".join(k.given_name for k in kids[:4])
+            schools = ", ".join(sorted({k.school.name for k in kids}))
             hits.append(
                 SearchHit(
                     "guardian",
                     g.sourced_id,
                     f"{g.given_name} {g.family_name}",
-                    ", ".join(schools),
+                    schools,
                     f"{g.phone} · students: {names}",
                 )
             )
-    return hits[: limit * 2]
+    return hits
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,15 +22,28 @@ import peewee as pw
 from kiosk.errors import DatabaseError
 from kiosk.store import models
 
+log = logging.getLogger("kiosk.store")
+
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+_VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
 
 
 def _migrate_to_1(db: pw.Database) -> None:
-    db.create_tables(models.ALL_MODELS, safe=True)
+    db.create_tables(_VERSION_1_MODELS, safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _migrate_to_1}
+def _migrate_to_2(db: pw.Database) -> None:
+    """The prefix word index for search as you type, filled from the existing people."""
+    from kiosk.store import search_index
+
+    db.create_tables([models.SearchTerm], safe=True)
+    search_index.create_indexes(db)
+    search_index.rebuild(db)
+
+
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
 
 
 @contextlib.contextmanager
@@ -40,6 +54,8 @@ def friendly_errors() -> Iterator[None]:
     except DatabaseError:
         raise
     except (pw.OperationalError, sqlite3.OperationalError) as exc:
+        # The driver's message names the problem, never the bound values: keep it for IT.
+        log.warning("database error: %s: %s", type(exc).__name__, exc)
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
             raise DatabaseError(

@@ -210,6 +210,14 @@ class AuditEvent(BaseModel):
     hash = pw.CharField(unique=True)
 
 
+class SearchTerm(BaseModel):
+    """One searchable word of a student (kind "s") or guardian ("g"); see search_index."""
+
+    term = pw.CharField(max_length=100)
+    kind = pw.CharField(max_length=1)
+    ref = pw.IntegerField()
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     School,
@@ -228,4 +236,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     ActivationKey,
     EmailCode,
     AuditEvent,
+    SearchTerm,
 ]
