@@ -15,6 +15,7 @@ from kiosk.passwords import normalize_username, password_problems, username_prob
 from kiosk.services import throttle
 from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
 from kiosk.services.activation import account_state
+from kiosk.store import search_index
 from kiosk.store.models import (
     Guardian,
     PortalAccount,
@@ -22,7 +23,6 @@ from kiosk.store.models import (
     School,
     StaffSchool,
     StaffUser,
-    Student,
 )
 from kiosk.text import check_text, fold
 
@@ -258,20 +258,27 @@ def find_accounts(ctx: Context, actor: Actor, text: str, limit: int = 20) -> lis
     if not needle:
         return []
     now = ctx.clock.now()
+    db = ctx.store.db
+    tokens = search_index.query_tokens(text)
     with ctx.store.read():
-        by_student = (
-            Relationship.select(Relationship.guardian)
-            .join(Student)
-            .where(Student.search_name.contains(needle) | (Student.student_number == text.strip()))
+        guardian_ids = set(
+            search_index.matching_refs(db, search_index.GUARDIAN, tokens, limit=limit * 3)
         )
+        student_ids = search_index.matching_refs(db, search_index.STUDENT, tokens, limit=limit * 3)
+        if student_ids:
+            guardian_ids.update(
+                r.guardian_id
+                for r in Relationship.select(Relationship.guardian).where(
+                    Relationship.student.in_(student_ids)
+                )
+            )
+        condition = PortalAccount.username_norm.startswith(needle)
+        if guardian_ids:
+            condition = condition | PortalAccount.guardian.in_(sorted(guardian_ids))
         query = (
             PortalAccount.select(PortalAccount, Guardian)
             .join(Guardian)
-            .where(
-                (PortalAccount.username_norm.startswith(needle))
-                | Guardian.search_name.contains(needle)
-                | Guardian.id.in_(by_student)
-            )
+            .where(condition)
             .order_by(PortalAccount.username_norm)
             .limit(limit * 3)
         )
