@@ -129,7 +129,10 @@ def init(demo: bool) -> None:
             else " (already up to date)."
         )
     )
+    from kiosk.context import secret_key
     from kiosk.services.schools import sync_config_schools
+
+    secret_key(st.config)  # created once, owner-only, beside the database
 
     added = sync_config_schools(ctx)
     if added:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from kiosk import audit
 from kiosk.context import Actor, Context
-from kiosk.errors import NotFound
+from kiosk.errors import NotFound, PermissionDenied
 from kiosk.services.access import (
+    can_serve_school,
     guardian_by_id,
     require_guardian_access,
     require_staff,
@@ -221,11 +222,11 @@ def set_relationship_flags(
     require_staff(actor, "registrar")
     with ctx.store.write():
         guardian = guardian_by_id(guardian_id)
-        require_guardian_access(ctx, actor, guardian) if not create else None
         student = student_by_id(student_id)
-        if not actor.is_admin and student.school_id not in actor.school_ids:
-            from kiosk.errors import PermissionDenied
-
+        # Adding a link needs only the student's school: the guardian may have no link yet.
+        if not create:
+            require_guardian_access(ctx, actor, guardian)
+        if not can_serve_school(actor, student.school_id):
             raise PermissionDenied("You do not serve this student's school.")
         link = Relationship.get_or_none(
             Relationship.guardian == guardian, Relationship.student == student

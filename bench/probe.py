@@ -1,0 +1,69 @@
+"""A child process for start-up and memory figures: start an app headless, report, exit.
+
+``python -m bench.probe bare`` runs a bare Textual app with one Static (the baseline);
+``python -m bench.probe kiosk CONFIG`` runs the Front Desk app on CONFIG's database. When the
+first screen has been composed and painted it prints one JSON line (time since the process
+started, resident memory) and exits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+STARTED = time.perf_counter()
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+async def _report(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.pause()
+    print(
+        json.dumps(
+            {
+                "ready_s": time.perf_counter() - STARTED,
+                "rss_kib": _rss_kib(),
+                "screen": type(pilot.app.screen).__name__,
+            }
+        ),
+        flush=True,
+    )
+    pilot.app.exit()
+
+
+def main(argv: list[str]) -> None:
+    kind = argv[0]
+    if kind == "bare":
+        from textual.app import App, ComposeResult
+        from textual.widgets import Static
+
+        class Bare(App[None]):
+            def compose(self) -> ComposeResult:
+                yield Static("Front Desk")
+
+        app: object = Bare()
+    else:
+        from kiosk.app import make_app
+        from kiosk.config import load_config
+        from kiosk.context import make_context
+
+        ctx = make_context(load_config(argv[1]))
+        if len(argv) > 2:  # warm the search path as a front desk would
+            from kiosk.context import SYSTEM
+            from kiosk.services.people import search
+
+            search(ctx, SYSTEM, argv[2])
+        app = make_app(ctx)
+    app.run(headless=True, auto_pilot=_report, size=(80, 24))  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,61 @@
+"""Cold start to the first interactive screen, and resident memory, against a bare app.
+
+Each figure is the median of N fresh processes (``bench.probe``), timed from spawn to exit by
+the parent, so interpreter start-up and imports count, as a person at the terminal sees them.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StartupResult:
+    bare_s: float
+    kiosk_s: float
+    bare_rss_mib: float
+    kiosk_rss_mib: float
+
+    @property
+    def start_ratio(self) -> float:
+        return self.kiosk_s / self.bare_s
+
+    @property
+    def memory_ratio(self) -> float:
+        return self.kiosk_rss_mib / self.bare_rss_mib
+
+
+def _one(args: list[str]) -> tuple[float, float]:
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.probe", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    elapsed = time.perf_counter() - started
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1]
+    return elapsed, json.loads(line)["rss_kib"] / 1024
+
+
+def measure(config_path: str, *, runs: int = 10, warm_query: str = "") -> StartupResult:
+    """Alternate bare and kiosk runs so machine noise hits both alike."""
+    bare_t, kiosk_t, bare_m, kiosk_m = [], [], [], []
+    kiosk_args = ["kiosk", config_path] + ([warm_query] if warm_query else [])
+    _one(["bare"])  # warm the file cache for both
+    _one(kiosk_args)
+    for _ in range(runs):
+        t, m = _one(["bare"])
+        bare_t.append(t)
+        bare_m.append(m)
+        t, m = _one(kiosk_args)
+        kiosk_t.append(t)
+        kiosk_m.append(m)
+    med = statistics.median
+    return StartupResult(med(bare_t), med(kiosk_t), med(bare_m), med(kiosk_m))
