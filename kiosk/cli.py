@@ -6,10 +6,11 @@ traceback: exit 2 for configuration problems, 1 for everything else.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
@@ -373,3 +374,70 @@ def doctor() -> None:
         click.echo(f"[{mark}] {check.name}: {check.message}")
         failures += not check.ok
     sys.exit(1 if failures else 0)
+
+
+# -- district data: imports ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A click progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bars: dict[str, Any] = {}
+
+    def update(stage: str, step: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            for other in bars.values():
+                other.render_finish()
+            text = f"{label}: checking" if stage == "check" else f"{label}: {stage}"
+            bar = click.progressbar(length=total or None, label=text, file=sys.stderr)
+            bar.render_progress()
+            bars[stage] = bar
+        bar.update(step)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.render_finish()
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import district data (OneRoster exports)."""
+
+
+@import_group.command("oneroster")
+@click.argument("path", type=click.Path(exists=False))
+@click.option("--dry-run", is_flag=True, help="Check the files and count, change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@friendly
+def import_oneroster(path: str, dry_run: bool, as_json: bool) -> None:
+    """Import a OneRoster 1.1/1.2 CSV export (a folder or a .zip), all or nothing."""
+    from kiosk.services.roster import RosterRejected, import_roster
+
+    ctx = state().context()
+    try:
+        with _progress("Roster") as progress:
+            summary = import_roster(ctx, SYSTEM, Path(path), dry_run=dry_run, progress=progress)
+    except RosterRejected as exc:
+        if as_json:
+            click.echo(json.dumps({"error": "rejected", "problems": exc.problems}))
+        raise
+    if as_json:
+        click.echo(json.dumps(summary.counts()))
+        return
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(
+        f"{verb} {summary.schools} schools, {summary.students} students, "
+        f"{summary.guardians} guardians, {summary.links} links"
+        + ("" if dry_run else f", {summary.households} households")
+        + "."
+    )
+    if not dry_run:
+        click.echo(
+            f"Added {summary.added}, updated {summary.updated}, deactivated {summary.deactivated}."
+        )

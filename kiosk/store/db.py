@@ -22,14 +22,29 @@ from kiosk.errors import DatabaseError
 from kiosk.store import models
 
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _migrate_to_1(db: pw.Database) -> None:
     db.create_tables(models.ALL_MODELS, safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _migrate_to_1}
+def _migrate_to_2(db: pw.Database) -> None:
+    """Merged duplicate guardians point at the record they were merged into.
+
+    A fresh database gets the column from ``create_tables`` in version 1; an older one gets it
+    added here. Re-imports follow it so the SIS's duplicate does not come back.
+    """
+    table = models.Guardian._meta.table_name
+    columns = {c.name for c in db.get_columns(table)}
+    if "merged_into_id" not in columns:
+        from playhouse.migrate import SchemaMigrator, migrate
+
+        migrator = SchemaMigrator.from_database(db)
+        migrate(migrator.add_column(table, "merged_into_id", models.Guardian.merged_into))
+
+
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
 
 
 @contextlib.contextmanager
