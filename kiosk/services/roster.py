@@ -175,6 +175,12 @@ class RosterSource:
 
 
 class Problems(list):
+    """``file:line: what`` lines; ``broken`` names files whose header could not be used."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken: set[str] = set()
+
     def add(self, name: str, line: int, message: str) -> None:
         self.append(f"{name}:{line}: {message}")
 
@@ -192,14 +198,17 @@ def rows(
             header = next(reader, None)
         except (csv.Error, UnicodeDecodeError) as exc:
             problems.add(name, 1, f"unreadable header ({exc}); save the file as UTF-8 CSV")
+            problems.broken.add(name)
             return
         if not header:
             problems.add(name, 1, "the file is empty; it needs a header row")
+            problems.broken.add(name)
             return
         header = [h.strip() for h in header]
         missing = [c for c in REQUIRED.get(name, ()) if c not in header]
         if missing:
             problems.add(name, 1, f"missing required column(s): {', '.join(missing)}")
+            problems.broken.add(name)
             return
         width = len(header)
         last = reader.line_num
@@ -401,6 +410,8 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
                 pending.append((line, sid, agent))
     if progress:
         progress(count % 1000)
+    if problems.broken & {"orgs.csv", "users.csv"}:
+        raise RosterRejected(problems)  # every reference check would fail for the same reason
     for line, sid, agent in pending:
         if agent not in roles:
             problems.add("users.csv", line, f"agentSourcedIds names {agent!r}, not in users.csv")
