@@ -21,6 +21,7 @@ import click
 from kiosk.config import Config, load_config
 from kiosk.context import ROLES, SYSTEM, Context, make_context
 from kiosk.errors import ConfigError, KioskError
+from kiosk.text import display
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -441,3 +442,105 @@ def import_oneroster(path: str, dry_run: bool, as_json: bool) -> None:
         click.echo(
             f"Added {summary.added}, updated {summary.updated}, deactivated {summary.deactivated}."
         )
+
+
+# -- households and duplicates ---------------------------------------------------------------
+
+
+@main.group()
+def households() -> None:
+    """Duplicate person records, merges and relationship flags (registrar work)."""
+
+
+@households.command("duplicates")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@friendly
+def households_duplicates(as_json: bool) -> None:
+    """List likely duplicate guardian records and why each pair was flagged."""
+    from kiosk.services.duplicates import find_duplicates
+
+    pairs = find_duplicates(state().context(), SYSTEM)
+    if as_json:
+        click.echo(json.dumps([asdict(p) for p in pairs], ensure_ascii=False, indent=2))
+        return
+    if not pairs:
+        click.echo("No likely duplicates.")
+    for p in pairs:
+        accounts = [i for i, has in ((p.first_id, p.first_has_account),
+                                     (p.second_id, p.second_has_account)) if has]  # fmt: skip
+        click.echo(
+            f"{display(p.name)}: {p.first_id} and {p.second_id} ({'; '.join(p.reasons)})"
+            + (f"  accounts on: {', '.join(accounts)}" if accounts else "")
+        )
+
+
+@households.command("merge")
+@click.argument("keep_id")
+@click.argument("drop_id")
+@click.option(
+    "--keep-account",
+    type=click.Choice(["KEEP", "DROP"], case_sensitive=False),
+    help="When both records have a portal account: which one stays (the other is disabled).",
+)
+@click.option("--dry-run", is_flag=True, help="Only show what would move.")
+@friendly
+def households_merge(keep_id: str, drop_id: str, keep_account: str | None, dry_run: bool) -> None:
+    """Merge guardian DROP_ID into KEEP_ID: links, households, keys, requests, account."""
+    from kiosk.services.duplicates import merge_guardians, preview_merge
+
+    ctx = state().context()
+    if dry_run:
+        p = preview_merge(ctx, SYSTEM, keep_id, drop_id)
+        click.echo(f"Would merge {p.drop_id} ({display(p.drop_name)}) into {p.keep_id} "
+                   f"({display(p.keep_name)}).")  # fmt: skip
+        click.echo(f"  students moving: {display(', '.join(p.students_moving)) or 'none'}")
+        click.echo(f"  already linked to both: {display(', '.join(p.students_shared)) or 'none'}")
+        click.echo(f"  households {p.households_moving}, keys {p.keys_moving}, "
+                   f"requests {p.requests_moving}")  # fmt: skip
+        click.echo(f"  accounts: keep {p.keep_account or 'none'}, drop {p.drop_account or 'none'}")
+        return
+    result = merge_guardians(
+        ctx, SYSTEM, keep_id, drop_id, keep_account=keep_account.lower() if keep_account else None
+    )
+    p = result.preview
+    click.echo(
+        f"Merged {p.drop_id} into {p.keep_id}: {len(p.students_moving)} link(s) moved, "
+        f"{len(p.students_shared)} folded, {p.households_moving} household(s), "
+        f"{p.keys_moving} key(s), {p.requests_moving} request(s)."
+    )
+    if result.account:
+        click.echo(f"Portal account on {p.keep_id}: {result.account}.")
+    if result.disabled_account:
+        click.echo(f"Disabled (kept, findable) account: {result.disabled_account}.")
+
+
+@households.command("flags")
+@click.argument("guardian_id")
+@click.argument("student_id")
+@click.option("--portal/--no-portal", default=None, help="Portal access for this link.")
+@click.option("--custody/--no-custody", default=None, help="Custody restriction on this link.")
+@click.option("--guardian/--not-guardian", "is_guardian", default=None)
+@click.option("--create", is_flag=True, help="Add the relationship if it does not exist.")
+@friendly
+def households_flags(
+    guardian_id: str,
+    student_id: str,
+    portal: bool | None,
+    custody: bool | None,
+    is_guardian: bool | None,
+    create: bool,
+) -> None:
+    """Set a guardian-student relationship's portal, custody and guardian flags."""
+    from kiosk.services.households import set_relationship_flags
+
+    set_relationship_flags(
+        state().context(),
+        SYSTEM,
+        guardian_id,
+        student_id,
+        portal_access=portal,
+        custody_restriction=custody,
+        is_guardian=is_guardian,
+        create=create,
+    )
+    click.echo(f"Updated the relationship {guardian_id} -> {student_id}.")

@@ -792,6 +792,8 @@ def _write(
                     gid = guardian_ids[agent]
                     pairs.setdefault((merged.get(gid, gid), own_id), f"{agent}:{sid}")
         else:
+            if merged and guardian_ids[sid] in merged:
+                active = False  # merged into another record by a registrar: stays retired
             summary.guardians += active
             phone = row.get("phone", "").strip() or row.get("sms", "").strip()
             address = next(
