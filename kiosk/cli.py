@@ -43,6 +43,11 @@ class State:
             self._ctx = make_context(self.config, check_schema=check_schema)
         return self._ctx
 
+    def close(self) -> None:
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None
+
 
 def friendly(func: F) -> F:
     """Print a ``KioskError`` as one line and exit non-zero."""
@@ -94,6 +99,7 @@ def main(click_ctx: click.Context, config_path: str | None) -> None:
     Run with no command to start the front-desk app.
     """
     click_ctx.obj = State(config_path)
+    click_ctx.call_on_close(click_ctx.obj.close)
     if click_ctx.invoked_subcommand is None:
         run_app(click_ctx.obj, demo=False)
 
@@ -338,6 +344,51 @@ def staff_list() -> None:
     for s in list_staff(state().context(), SYSTEM):
         flag = "" if s.enabled else "  (disabled)"
         click.echo(f"{s.username:16} {s.role:15} {','.join(s.schools) or 'all'}{flag}")
+
+
+@staff.command("disable")
+@click.argument("username")
+@friendly
+def staff_disable(username: str) -> None:
+    """Disable a staff user (they can no longer sign in)."""
+    from kiosk.services.staff import set_staff_enabled
+
+    info = set_staff_enabled(state().context(), SYSTEM, username, False)
+    click.echo(f"{info.username}: disabled")
+
+
+@staff.command("enable")
+@click.argument("username")
+@friendly
+def staff_enable(username: str) -> None:
+    """Enable a disabled staff user again."""
+    from kiosk.services.staff import set_staff_enabled
+
+    info = set_staff_enabled(state().context(), SYSTEM, username, True)
+    click.echo(f"{info.username}: enabled")
+
+
+@staff.command("reset")
+@click.argument("username")
+@click.option("--prompt", "prompt", is_flag=True, help="Type the new password instead.")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@friendly
+def staff_reset(username: str, prompt: bool, password_stdin: bool) -> None:
+    """Reset a staff password: a temporary one (printed once, must be changed at the next
+    sign-in), or one you type with --prompt/--password-stdin."""
+    from kiosk.services.staff import reset_staff_password
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif prompt:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    result = reset_staff_password(state().context(), SYSTEM, username, password)
+    if result.temporary_password:
+        click.echo(f"Temporary password for {result.username}: {result.temporary_password}")
+        click.echo("It must be changed at the next sign-in. It is not shown again.")
+    else:
+        click.echo(f"Password for {result.username} changed.")
 
 
 @main.group()

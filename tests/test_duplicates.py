@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from kiosk.cli import main
 from kiosk.context import SYSTEM, Context
 from kiosk.errors import PermissionDenied, ValidationError
 from kiosk.services.activation import issue_key, redeem_key
@@ -25,6 +23,7 @@ from kiosk.store.models import (
     SchemaVersion,
 )
 from tests.conftest import staff_actor
+from tests.test_cli_admin import invoke
 from tests.test_roster_import import USERS_HEADER, write_roster
 
 
@@ -153,27 +152,18 @@ def test_reimport_does_not_bring_a_merged_duplicate_back(ctx: Context, tmp_path,
 
 
 def test_cli_duplicates_and_merge(ctx: Context, tmp_path) -> None:
-    config = tmp_path / "cli.toml"
-    config.write_text(
-        f'[database]\nurl = "{ctx.store.url}"\n[security]\nsecret_file = "{tmp_path}/s"\n'
-    )
-    runner = CliRunner()
-    listed = runner.invoke(main, ["--config", str(config), "households", "duplicates", "--json"])
+    listed = invoke(ctx, tmp_path, "households", "duplicates", "--json")
     assert json.loads(listed.output)[0]["reasons"] == ["same name and phone"]
-    plain = runner.invoke(main, ["--config", str(config), "households", "duplicates"])
+    plain = invoke(ctx, tmp_path, "households", "duplicates")
     assert "James Wilson: G-1006 and G-1007 (same name and phone)" in plain.output
-    merged = runner.invoke(
-        main, ["--config", str(config), "households", "merge", "G-1006", "G-1007"]
-    )
+    preview = invoke(ctx, tmp_path, "households", "merge", "G-1006", "G-1007", "--dry-run")
+    assert "students moving: Noah Wilson" in preview.output
+    merged = invoke(ctx, tmp_path, "households", "merge", "G-1006", "G-1007")
     assert merged.exit_code == 0, merged.output
     assert "Merged G-1007 into G-1006: 1 link(s) moved" in merged.output
-    again = runner.invoke(
-        main, ["--config", str(config), "households", "merge", "G-1006", "G-1007"]
-    )
+    again = invoke(ctx, tmp_path, "households", "merge", "G-1006", "G-1007")
     assert again.exit_code == 1 and "already merged" in again.output
-    flags = runner.invoke(
-        main, ["--config", str(config), "households", "flags", "G-1010", "S-2009", "--portal"]
-    )
+    flags = invoke(ctx, tmp_path, "households", "flags", "G-1010", "S-2009", "--portal")
     assert flags.exit_code == 0, flags.output
     assert Relationship.get(Relationship.sourced_id == "G-1010:S-2009").portal_access
 

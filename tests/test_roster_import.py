@@ -8,10 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bench.generate import generate
-from kiosk.cli import main
 from kiosk.context import Context
 from kiosk.errors import PermissionDenied
 from kiosk.services.roster import HOUSEHOLD_PREFIX, RosterRejected, import_roster
@@ -27,6 +25,7 @@ from kiosk.store.models import (
     Student,
 )
 from tests.conftest import staff_actor
+from tests.test_cli_admin import invoke
 
 ORGS = (
     "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
@@ -316,39 +315,26 @@ def test_only_district_admins_import(ctx: Context, tmp_path) -> None:
     assert summary.students == 3
 
 
-def _cli_config(tmp_path: Path, ctx: Context) -> Path:
-    db = ctx.store.url
-    path = tmp_path / "cli.toml"
-    path.write_text(
-        f'[database]\nurl = "{db}"\n[mail]\nmode = "outbox"\noutbox_dir = "{tmp_path}/ob"\n'
-        f'[security]\nsecret_file = "{tmp_path}/s"\n'
-    )
-    return path
-
-
 def test_cli_json_summary_dry_run_and_refusal(ctx: Context, tmp_path) -> None:
-    config = _cli_config(tmp_path, ctx)
-    roster = write_roster(tmp_path / "c")
-    runner = CliRunner()
-    dry = runner.invoke(main, ["--config", str(config), "import", "oneroster", str(roster),
-                               "--dry-run", "--json"])  # fmt: skip
+    roster = str(write_roster(tmp_path / "c"))
+    dry = invoke(ctx, tmp_path, "import", "oneroster", roster, "--dry-run", "--json")
     assert dry.exit_code == 0, dry.output
     assert json.loads(dry.output)["students"] == 3
     assert Student.select().where(Student.sourced_id == "st1").count() == 0
-    done = runner.invoke(main, ["--config", str(config), "import", "oneroster", str(roster),
-                                "--json"])  # fmt: skip
+    done = invoke(ctx, tmp_path, "import", "oneroster", roster, "--json")
     assert done.exit_code == 0, done.output
     data = json.loads(done.output)
     assert set(data) == {"schools", "students", "guardians", "links", "households", "added",
                          "updated", "deactivated"}  # fmt: skip
     assert data["students"] == 3 and data["added"] == 10
-    plain = runner.invoke(main, ["--config", str(config), "import", "oneroster", str(roster)])
+    plain = invoke(ctx, tmp_path, "import", "oneroster", roster)
     assert "Imported 2 schools, 3 students, 2 guardians, 3 links, 2 households." in plain.output
     assert "Added 0, updated 0, deactivated 0." in plain.output
     bad = write_roster(tmp_path / "bad", demographics_csv=DEMOGRAPHICS + "p1,active,,nope,\n")
-    refused = runner.invoke(main, ["--config", str(config), "import", "oneroster", str(bad)])
+    refused = invoke(ctx, tmp_path, "import", "oneroster", str(bad))
     assert refused.exit_code == 1
     assert "demographics.csv:4: birthDate 'nope' is not a date" in refused.output
+    assert Student.select().where(Student.sourced_id == "st1").count() == 1
 
 
 def test_generator_is_deterministic(tmp_path) -> None:
