@@ -595,3 +595,47 @@ def households_flags(
         create=create,
     )
     click.echo(f"Updated the relationship {guardian_id} -> {student_id}.")
+
+
+# -- letters ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("out_pdf", type=click.Path(dir_okay=False))
+@click.option("--school", help="Only guardians of students in this school (code).")
+@click.option("--grade", help="Only guardians of students in this grade.")
+@click.option(
+    "--only",
+    type=click.Choice(["no-key", "expired"]),
+    help="no-key: skip guardians who still have a live key; expired: only those whose key "
+    "expired unused.",
+)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also a mail-merge CSV.")
+@friendly
+def letters(
+    out_pdf: str, school: str | None, grade: str | None, only: str | None, csv_path: str | None
+) -> None:
+    """Issue keys to guardians without an account and write their letters as a PDF.
+
+    Each matching guardian gets a NEW key (older live keys are revoked). The keys are printed
+    only in OUT_PDF (and the CSV): keep those files safe and delete them after mailing.
+    """
+    from kiosk.services.letters import make_letters
+
+    ctx = state().context()
+    with _progress("Letters") as progress:
+        result = make_letters(
+            ctx,
+            SYSTEM,
+            Path(out_pdf),
+            school=school,
+            grade=grade,
+            only=only,
+            csv_path=Path(csv_path) if csv_path else None,
+            progress=(lambda n, total: progress("write", n, total)) if progress else None,
+        )
+    click.echo(
+        f"Wrote {result.letters} letter(s) to {result.pdf}"
+        + (f" and {result.csv}" if result.csv else "")
+        + f"; revoked {result.revoked} older key(s)."
+    )
