@@ -271,27 +271,66 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def qr_matrix(data: str) -> list[list[bool]]:
+    """Like ``kiosk.qr.matrix`` but with a fixed mask pattern.
+
+    Choosing the best of the eight masks is most of the cost of a QR code; any mask gives a
+    valid, scannable code, and letters are printed black on white at a large size.
+    """
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    code = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M, border=qr.QUIET_ZONE, box_size=1, mask_pattern=2
+    )
+    code.add_data(data)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
 def draw_qr(pdf, data: str, x: float, y: float, size: float) -> None:
     """The QR code of ``data`` as filled rectangles, quiet zone included, ``size`` mm wide."""
-    rows = qr.matrix(data)
+    rows = qr_matrix(data)
     module = size / len(rows)
     pdf.set_fill_color(255, 255, 255)
     pdf.rect(x, y, size, size, style="F")
     pdf.set_fill_color(0, 0, 0)
+    # One path of "re" operators filled once: fpdf2's rect() per run writes a full graphics
+    # operation each time and costs more than the rest of the page.
+    k, page_h = pdf.k, pdf.h
+    parts = []
     for r, row in enumerate(rows):
         c = 0
         width = len(row)
+        top = (page_h - (y + r * module)) * k
         while c < width:
             if row[c]:
                 start = c
                 while c < width and row[c]:
                     c += 1
-                pdf.rect(x + start * module, y + r * module, (c - start) * module, module, "F")
+                parts.append(
+                    f"{(x + start * module) * k:.3f} {top:.3f} "
+                    f"{(c - start) * module * k:.3f} {-module * k:.3f} re"
+                )
             else:
                 c += 1
+    if parts:
+        pdf._out(" ".join(parts) + " f")  # fpdf2 has no public raw-path call
 
 
-def _page(ctx: Context, pdf, letter: Letter, fonts: tuple[str, str, bool]) -> None:
+def _paragraph(pdf, text: str, width: float, height: float, cache: dict) -> None:
+    """Write a wrapped paragraph; the wrapping of text that repeats on every letter (steps,
+    support line) is worked out once, which is most of the time fpdf2 spends on a page."""
+    key = (text, width, pdf.font_family, pdf.font_style, pdf.font_size_pt)
+    lines = cache.get(key)
+    if lines is None:
+        lines = pdf.multi_cell(width, height, text, dry_run=True, output="LINES")
+        cache[key] = lines
+    for line in lines:
+        pdf.cell(width, height, line, new_x="LMARGIN", new_y="NEXT")
+
+
+def _page(ctx: Context, pdf, letter: Letter, fonts: tuple[str, str, bool], cache: dict) -> None:
     body, mono, core = fonts
 
     def text(value: str) -> str:
@@ -314,16 +353,15 @@ def _page(ctx: Context, pdf, letter: Letter, fonts: tuple[str, str, bool]) -> No
     pdf.ln(8)
     pdf.cell(0, 6, text(f"Dear {letter.name},"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.multi_cell(
-        110,
-        5.5,
+    _paragraph(
+        pdf,
         text(
             "This is your own activation key for the parent portal. It lets you see the "
             "students below. Each parent gets a different key; please do not share it."
         ),
-        align="L",
-        new_x="LMARGIN",
-        new_y="NEXT",
+        110,
+        5.5,
+        cache,
     )
     top = 62.0
     draw_qr(pdf, letter.link, 140, top, 52)
@@ -334,56 +372,51 @@ def _page(ctx: Context, pdf, letter: Letter, fonts: tuple[str, str, bool]) -> No
     for student in letter.students[:8]:
         pdf.cell(110, 5.5, text(f"- {student}"), new_x="LMARGIN", new_y="NEXT")
     if len(letter.students) > 8:
-        pdf.cell(110, 5.5, text(f"... and {len(letter.students) - 8} more"), new_x="LMARGIN",
-                 new_y="NEXT")  # fmt: skip
+        more = len(letter.students) - 8
+        pdf.cell(110, 5.5, text(f"... and {more} more"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(pdf.get_y() + 6, top + 58))
     pdf.set_font(body, "B", 11)
     pdf.cell(0, 6, text("Your activation key"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(mono, "", 15)
     pdf.cell(0, 10, letter.key, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(body, "", 10)
-    pdf.cell(
-        0,
-        5.5,
-        text(f"It works once and expires on {letter.expires_at:%B %d, %Y}."),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    expiry = text(f"It works once and expires on {letter.expires_at:%B %d, %Y}.")
+    pdf.cell(0, 5.5, expiry, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
     pdf.set_font(body, "B", 11)
     pdf.cell(0, 6, text("How to activate your account"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(body, "", 10.5)
+    width = pdf.epw
     for number, step in enumerate(config.portal.steps, start=1):
-        pdf.multi_cell(0, 5.5, text(f"{number}. {step}"), new_x="LMARGIN", new_y="NEXT")
+        _paragraph(pdf, text(f"{number}. {step}"), width, 5.5, cache)
     if config.portal.url:
-        pdf.multi_cell(0, 5.5, text(f"Portal: {config.portal.url}"), new_x="LMARGIN",
-                       new_y="NEXT")  # fmt: skip
+        _paragraph(pdf, text(f"Portal: {config.portal.url}"), width, 5.5, cache)
     if config.district.mobile_app_code:
         pdf.ln(2)
-        pdf.multi_cell(
-            0,
-            5.5,
+        code = config.district.mobile_app_code
+        _paragraph(
+            pdf,
             text(
-                "Using the mobile app? Enter the district code "
-                f"{config.district.mobile_app_code} when it asks for your district."
+                f"Using the mobile app? Enter the district code {code} when it asks for your "
+                "district."
             ),
-            new_x="LMARGIN",
-            new_y="NEXT",
+            width,
+            5.5,
+            cache,
         )
     support = config.support
     contact = " or ".join(p for p in (support.email, support.phone) if p)
     pdf.ln(4)
     pdf.set_font(body, "", 10)
-    pdf.multi_cell(
-        0,
-        5.5,
+    _paragraph(
+        pdf,
         text(
             (f"Questions? Contact {contact}." if contact else "Questions? Contact your school.")
             + (f" We answer {support.response_time}." if support.response_time else "")
         ),
-        align="L",
-        new_x="LMARGIN",
-        new_y="NEXT",
+        width,
+        5.5,
+        cache,
     )
 
 
@@ -395,8 +428,9 @@ def write_pdf(
 ) -> None:
     """Write the letters to ``out`` atomically (a temporary file renamed at the end)."""
     pdf, body, mono, core = _new_pdf(ctx)
+    cache: dict = {}
     for n, letter in enumerate(letters, start=1):
-        _page(ctx, pdf, letter, (body, mono, core))
+        _page(ctx, pdf, letter, (body, mono, core), cache)
         if progress and n % 100 == 0:
             progress(100)
     if not letters:
