@@ -414,6 +414,38 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@audit.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)  # fmt: skip
+@click.option("--actor", help="Only events whose actor contains this (e.g. staff:desk).")
+@click.option("--action", help="Only actions starting with this (e.g. key. or signin).")
+@click.option("--target", help="Only events whose target contains this (e.g. G-1001).")
+@click.option("--since", help="From this UTC date or date-time (inclusive).")
+@click.option("--until", help="Before this UTC date or date-time.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file.")
+@friendly
+def audit_export(
+    fmt: str,
+    actor: str | None,
+    action: str | None,
+    target: str | None,
+    since: str | None,
+    until: str | None,
+    output: str | None,
+) -> None:
+    """Export audit events as CSV or JSON Lines (to standard output by default)."""
+    from kiosk.services.audit_export import Filters, export
+
+    filters = Filters(actor, action, target, since, until)
+    ctx = state().context()
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            count = export(ctx, SYSTEM, handle, fmt, filters)
+        click.echo(f"Exported {count} event(s) to {output}.", err=True)
+    else:
+        export(ctx, SYSTEM, sys.stdout, fmt, filters)
+
+
 @main.command()
 @friendly
 def doctor() -> None:
@@ -639,3 +671,75 @@ def letters(
         + (f" and {result.csv}" if result.csv else "")
         + f"; revoked {result.revoked} older key(s)."
     )
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+def _report_group() -> click.Group:
+    from kiosk.services.reports import REPORTS
+
+    listing = "\n".join(f"  {name:20} {r.description}" for name, r in REPORTS.items())
+
+    @main.group(
+        "report",
+        help="Reports as a table, --json or --csv.\n\n\b\nReports:\n" + listing,
+    )
+    def report() -> None:
+        pass
+
+    for name, entry in REPORTS.items():
+        _add_report(report, name, entry)
+    return report
+
+
+def _add_report(group: click.Group, name: str, entry: Any) -> None:
+    @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+    @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+    @friendly
+    def command(as_json: bool, as_csv: bool, **options: Any) -> None:
+        from kiosk.services.reports import columns
+
+        rows = entry.run(state().context(), SYSTEM, **options)
+        _print_rows(rows, columns(entry), as_json=as_json, as_csv=as_csv)
+
+    if name == "unredeemed-keys":
+        command = click.option(
+            "--expiring-within",
+            type=click.IntRange(min=0),
+            default=None,
+            help="Only keys expiring within this many days.",
+        )(command)
+    group.command(name, help=entry.description)(command)
+
+
+def _print_rows(rows: list, names: list[str], *, as_json: bool, as_csv: bool) -> None:
+    data = [asdict(r) for r in rows]
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        import csv
+        import io
+
+        from kiosk.services.letters import csv_safe
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(names)
+        for row in data:
+            writer.writerow([csv_safe(display(row[n])) for n in names])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo("Nothing to report.")
+        return
+    cells = [[display(row[n]) for n in names] for row in data]
+    widths = [max(len(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
+    click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
+    for c in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)).rstrip())
+    click.echo(f"({len(rows)} row(s))")
+
+
+_report_group()
