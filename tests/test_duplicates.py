@@ -191,3 +191,12 @@ def test_version_1_database_upgrades_to_2(tmp_path) -> None:
     assert "merged_into_id" in columns
     assert Guardian.get(Guardian.sourced_id == "old").merged_into is None
     store.close()
+
+
+def test_merge_with_both_accounts_on_sqlite_and_postgres(any_ctx: Context) -> None:
+    _two_accounts(any_ctx)
+    result = merge_guardians(any_ctx, SYSTEM, "G-1006", "G-1007", keep_account="drop")
+    assert (result.account, result.disabled_account) == ("jwilson2", "jamesw")
+    assert PortalAccount.get(PortalAccount.username == "jwilson2").guardian.sourced_id == "G-1006"
+    assert PortalAccount.get(PortalAccount.username == "jamesw").enabled is False
+    assert [s.name for s in linked_students(any_ctx, "G-1006")] == ["Emma Wilson", "Noah Wilson"]
