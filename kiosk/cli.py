@@ -6,10 +6,11 @@ traceback: exit 2 for configuration problems, 1 for everything else.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
@@ -20,6 +21,7 @@ import click
 from kiosk.config import Config, load_config
 from kiosk.context import ROLES, SYSTEM, Context, make_context
 from kiosk.errors import ConfigError, KioskError
+from kiosk.text import display
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +42,11 @@ class State:
         if self._ctx is None:
             self._ctx = make_context(self.config, check_schema=check_schema)
         return self._ctx
+
+    def close(self) -> None:
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None
 
 
 def friendly(func: F) -> F:
@@ -92,6 +99,7 @@ def main(click_ctx: click.Context, config_path: str | None) -> None:
     Run with no command to start the front-desk app.
     """
     click_ctx.obj = State(config_path)
+    click_ctx.call_on_close(click_ctx.obj.close)
     if click_ctx.invoked_subcommand is None:
         run_app(click_ctx.obj, demo=False)
 
@@ -341,6 +349,51 @@ def staff_list() -> None:
         click.echo(f"{s.username:16} {s.role:15} {','.join(s.schools) or 'all'}{flag}")
 
 
+@staff.command("disable")
+@click.argument("username")
+@friendly
+def staff_disable(username: str) -> None:
+    """Disable a staff user (they can no longer sign in)."""
+    from kiosk.services.staff import set_staff_enabled
+
+    info = set_staff_enabled(state().context(), SYSTEM, username, False)
+    click.echo(f"{info.username}: disabled")
+
+
+@staff.command("enable")
+@click.argument("username")
+@friendly
+def staff_enable(username: str) -> None:
+    """Enable a disabled staff user again."""
+    from kiosk.services.staff import set_staff_enabled
+
+    info = set_staff_enabled(state().context(), SYSTEM, username, True)
+    click.echo(f"{info.username}: enabled")
+
+
+@staff.command("reset")
+@click.argument("username")
+@click.option("--prompt", "prompt", is_flag=True, help="Type the new password instead.")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+@friendly
+def staff_reset(username: str, prompt: bool, password_stdin: bool) -> None:
+    """Reset a staff password: a temporary one (printed once, must be changed at the next
+    sign-in), or one you type with --prompt/--password-stdin."""
+    from kiosk.services.staff import reset_staff_password
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif prompt:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    result = reset_staff_password(state().context(), SYSTEM, username, password)
+    if result.temporary_password:
+        click.echo(f"Temporary password for {result.username}: {result.temporary_password}")
+        click.echo("It must be changed at the next sign-in. It is not shown again.")
+    else:
+        click.echo(f"Password for {result.username} changed.")
+
+
 @main.group()
 def audit() -> None:
     """The tamper-evident audit log."""
@@ -364,6 +417,38 @@ def audit_verify() -> None:
     sys.exit(1)
 
 
+@audit.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
+              show_default=True)  # fmt: skip
+@click.option("--actor", help="Only events whose actor contains this (e.g. staff:desk).")
+@click.option("--action", help="Only actions starting with this (e.g. key. or signin).")
+@click.option("--target", help="Only events whose target contains this (e.g. G-1001).")
+@click.option("--since", help="From this UTC date or date-time (inclusive).")
+@click.option("--until", help="Before this UTC date or date-time.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file.")
+@friendly
+def audit_export(
+    fmt: str,
+    actor: str | None,
+    action: str | None,
+    target: str | None,
+    since: str | None,
+    until: str | None,
+    output: str | None,
+) -> None:
+    """Export audit events as CSV or JSON Lines (to standard output by default)."""
+    from kiosk.services.audit_export import Filters, export
+
+    filters = Filters(actor, action, target, since, until)
+    ctx = state().context()
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            count = export(ctx, SYSTEM, handle, fmt, filters)
+        click.echo(f"Exported {count} event(s) to {output}.", err=True)
+    else:
+        export(ctx, SYSTEM, sys.stdout, fmt, filters)
+
+
 @main.command()
 @friendly
 def doctor() -> None:
@@ -376,3 +461,288 @@ def doctor() -> None:
         click.echo(f"[{mark}] {check.name}: {check.message}")
         failures += not check.ok
     sys.exit(1 if failures else 0)
+
+
+# -- district data: imports ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A click progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bars: dict[str, Any] = {}
+
+    def update(stage: str, step: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            for other in bars.values():
+                other.render_finish()
+            text = f"{label}: checking" if stage == "check" else f"{label}: {stage}"
+            bar = click.progressbar(length=total or None, label=text, file=sys.stderr)
+            bar.render_progress()
+            bars[stage] = bar
+        bar.update(step)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.render_finish()
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import district data (OneRoster exports)."""
+
+
+@import_group.command("oneroster")
+@click.argument("path", type=click.Path(exists=False))
+@click.option("--dry-run", is_flag=True, help="Check the files and count, change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@friendly
+def import_oneroster(path: str, dry_run: bool, as_json: bool) -> None:
+    """Import a OneRoster 1.1/1.2 CSV export (a folder or a .zip), all or nothing."""
+    from kiosk.services.roster import RosterRejected, import_roster
+
+    ctx = state().context()
+    try:
+        with _progress("Roster") as progress:
+            summary = import_roster(ctx, SYSTEM, Path(path), dry_run=dry_run, progress=progress)
+    except RosterRejected as exc:
+        if as_json:
+            click.echo(json.dumps({"error": "rejected", "problems": exc.problems}))
+        raise
+    if as_json:
+        click.echo(json.dumps(summary.counts()))
+        return
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(
+        f"{verb} {summary.schools} schools, {summary.students} students, "
+        f"{summary.guardians} guardians, {summary.links} links"
+        + ("" if dry_run else f", {summary.households} households")
+        + "."
+    )
+    if not dry_run:
+        click.echo(
+            f"Added {summary.added}, updated {summary.updated}, deactivated {summary.deactivated}."
+        )
+
+
+# -- households and duplicates ---------------------------------------------------------------
+
+
+@main.group()
+def households() -> None:
+    """Duplicate person records, merges and relationship flags (registrar work)."""
+
+
+@households.command("duplicates")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@friendly
+def households_duplicates(as_json: bool) -> None:
+    """List likely duplicate guardian records and why each pair was flagged."""
+    from kiosk.services.duplicates import find_duplicates
+
+    pairs = find_duplicates(state().context(), SYSTEM)
+    if as_json:
+        click.echo(json.dumps([asdict(p) for p in pairs], ensure_ascii=False, indent=2))
+        return
+    if not pairs:
+        click.echo("No likely duplicates.")
+    for p in pairs:
+        accounts = [i for i, has in ((p.first_id, p.first_has_account),
+                                     (p.second_id, p.second_has_account)) if has]  # fmt: skip
+        click.echo(
+            f"{display(p.name)}: {p.first_id} and {p.second_id} ({'; '.join(p.reasons)})"
+            + (f"  accounts on: {', '.join(accounts)}" if accounts else "")
+        )
+
+
+@households.command("merge")
+@click.argument("keep_id")
+@click.argument("drop_id")
+@click.option(
+    "--keep-account",
+    type=click.Choice(["KEEP", "DROP"], case_sensitive=False),
+    help="When both records have a portal account: which one stays (the other is disabled).",
+)
+@click.option("--dry-run", is_flag=True, help="Only show what would move.")
+@friendly
+def households_merge(keep_id: str, drop_id: str, keep_account: str | None, dry_run: bool) -> None:
+    """Merge guardian DROP_ID into KEEP_ID: links, households, keys, requests, account."""
+    from kiosk.services.duplicates import merge_guardians, preview_merge
+
+    ctx = state().context()
+    if dry_run:
+        p = preview_merge(ctx, SYSTEM, keep_id, drop_id)
+        click.echo(f"Would merge {p.drop_id} ({display(p.drop_name)}) into {p.keep_id} "
+                   f"({display(p.keep_name)}).")  # fmt: skip
+        click.echo(f"  students moving: {display(', '.join(p.students_moving)) or 'none'}")
+        click.echo(f"  already linked to both: {display(', '.join(p.students_shared)) or 'none'}")
+        click.echo(f"  households {p.households_moving}, keys {p.keys_moving}, "
+                   f"requests {p.requests_moving}")  # fmt: skip
+        click.echo(f"  accounts: keep {p.keep_account or 'none'}, drop {p.drop_account or 'none'}")
+        return
+    result = merge_guardians(
+        ctx, SYSTEM, keep_id, drop_id, keep_account=keep_account.lower() if keep_account else None
+    )
+    p = result.preview
+    click.echo(
+        f"Merged {p.drop_id} into {p.keep_id}: {len(p.students_moving)} link(s) moved, "
+        f"{len(p.students_shared)} folded, {p.households_moving} household(s), "
+        f"{p.keys_moving} key(s), {p.requests_moving} request(s)."
+    )
+    if result.account:
+        click.echo(f"Portal account on {p.keep_id}: {result.account}.")
+    if result.disabled_account:
+        click.echo(f"Disabled (kept, findable) account: {result.disabled_account}.")
+
+
+@households.command("flags")
+@click.argument("guardian_id")
+@click.argument("student_id")
+@click.option("--portal/--no-portal", default=None, help="Portal access for this link.")
+@click.option("--custody/--no-custody", default=None, help="Custody restriction on this link.")
+@click.option("--guardian/--not-guardian", "is_guardian", default=None)
+@click.option("--create", is_flag=True, help="Add the relationship if it does not exist.")
+@friendly
+def households_flags(
+    guardian_id: str,
+    student_id: str,
+    portal: bool | None,
+    custody: bool | None,
+    is_guardian: bool | None,
+    create: bool,
+) -> None:
+    """Set a guardian-student relationship's portal, custody and guardian flags."""
+    from kiosk.services.households import set_relationship_flags
+
+    set_relationship_flags(
+        state().context(),
+        SYSTEM,
+        guardian_id,
+        student_id,
+        portal_access=portal,
+        custody_restriction=custody,
+        is_guardian=is_guardian,
+        create=create,
+    )
+    click.echo(f"Updated the relationship {guardian_id} -> {student_id}.")
+
+
+# -- letters ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("out_pdf", type=click.Path(dir_okay=False))
+@click.option("--school", help="Only guardians of students in this school (code).")
+@click.option("--grade", help="Only guardians of students in this grade.")
+@click.option(
+    "--only",
+    type=click.Choice(["no-key", "expired"]),
+    help="no-key: skip guardians who still have a live key; expired: only those whose key "
+    "expired unused.",
+)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also a mail-merge CSV.")
+@friendly
+def letters(
+    out_pdf: str, school: str | None, grade: str | None, only: str | None, csv_path: str | None
+) -> None:
+    """Issue keys to guardians without an account and write their letters as a PDF.
+
+    Each matching guardian gets a NEW key (older live keys are revoked). The keys are printed
+    only in OUT_PDF (and the CSV): keep those files safe and delete them after mailing.
+    """
+    from kiosk.services.letters import make_letters
+
+    ctx = state().context()
+    with _progress("Letters") as progress:
+        result = make_letters(
+            ctx,
+            SYSTEM,
+            Path(out_pdf),
+            school=school,
+            grade=grade,
+            only=only,
+            csv_path=Path(csv_path) if csv_path else None,
+            progress=(lambda n, total: progress("write", n, total)) if progress else None,
+        )
+    click.echo(
+        f"Wrote {result.letters} letter(s) to {result.pdf}"
+        + (f" and {result.csv}" if result.csv else "")
+        + f"; revoked {result.revoked} older key(s)."
+    )
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+def _report_group() -> click.Group:
+    from kiosk.services.reports import REPORTS
+
+    listing = "\n".join(f"  {name:20} {r.description}" for name, r in REPORTS.items())
+
+    @main.group(
+        "report",
+        help="Reports as a table, --json or --csv.\n\n\b\nReports:\n" + listing,
+    )
+    def report() -> None:
+        pass
+
+    for name, entry in REPORTS.items():
+        _add_report(report, name, entry)
+    return report
+
+
+def _add_report(group: click.Group, name: str, entry: Any) -> None:
+    @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+    @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+    @friendly
+    def command(as_json: bool, as_csv: bool, **options: Any) -> None:
+        from kiosk.services.reports import columns
+
+        rows = entry.run(state().context(), SYSTEM, **options)
+        _print_rows(rows, columns(entry), as_json=as_json, as_csv=as_csv)
+
+    if name == "unredeemed-keys":
+        command = click.option(
+            "--expiring-within",
+            type=click.IntRange(min=0),
+            default=None,
+            help="Only keys expiring within this many days.",
+        )(command)
+    group.command(name, help=entry.description)(command)
+
+
+def _print_rows(rows: list, names: list[str], *, as_json: bool, as_csv: bool) -> None:
+    data = [asdict(r) for r in rows]
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        import csv
+        import io
+
+        from kiosk.services.letters import csv_safe
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(names)
+        for row in data:
+            writer.writerow([csv_safe(display(row[n])) for n in names])
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo("Nothing to report.")
+        return
+    cells = [[display(row[n]) for n in names] for row in data]
+    widths = [max(len(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
+    click.echo("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
+    for c in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)).rstrip())
+    click.echo(f"({len(rows)} row(s))")
+
+
+_report_group()

@@ -84,3 +84,20 @@ def test_a_version_1_database_upgrades_and_is_indexed(ctx, tmp_path):
     assert store.migrate() == (1, max(MIGRATIONS))
     assert SearchTerm.select().count() > 50
     assert "Maria Garcia" in _names(search(ctx, SYSTEM, "mar"))
+
+
+def test_imported_people_are_searchable(ctx, tmp_path):
+    from bench.generate import generate
+    from kiosk.services.roster import import_roster
+
+    generate(tmp_path / "roster", 40, seed=3)
+    import_roster(ctx, SYSTEM, tmp_path / "roster")
+    student = (
+        Student.select()
+        .where(Student.sourced_id.not_in([f"S-20{n:02d}" for n in range(1, 11)]))
+        .first()
+    )
+    hits = search(ctx, SYSTEM, f"{student.given_name} {student.family_name[:3]}")
+    assert student.sourced_id in [h.id for h in hits]
+    guardian = Guardian.select().where(Guardian.phone != "").order_by(Guardian.id.desc()).first()
+    assert guardian.sourced_id in [h.id for h in search(ctx, SYSTEM, guardian.phone)]

@@ -22,9 +22,14 @@ def student_by_id(student_id: str) -> Student:
 
 
 def guardian_school_ids(guardian: Guardian) -> set[int]:
-    rows = (
-        Student.select(Student.school).join(Relationship).where(Relationship.guardian == guardian)
-    )
+    """Schools of the guardian's students; a merged record answers for the one it joined.
+
+    (So staff can still find and act on the disabled account left on a merged record.)
+    """
+    ids = [guardian.id]
+    if getattr(guardian, "merged_into_id", None):
+        ids.append(guardian.merged_into_id)
+    rows = Student.select(Student.school).join(Relationship).where(Relationship.guardian.in_(ids))
     return {row.school_id for row in rows}
 
 

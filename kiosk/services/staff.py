@@ -390,3 +390,99 @@ def disable_account(ctx: Context, actor: Actor, username: str) -> AccountStatus:
 
 def unlock_account(ctx: Context, actor: Actor, username: str) -> AccountStatus:
     return _set(ctx, actor, username, "account.unlock", locked_until=None, failed_attempts=0)
+
+
+# -- managing staff users (district admins) ---------------------------------------------------
+
+
+def _staff_user(username: str) -> StaffUser:
+    staff = StaffUser.get_or_none(StaffUser.username_norm == normalize_username(username or ""))
+    if staff is None:
+        raise NotFound(f"No staff user named {username!r}. 'kiosk staff list' shows them all.")
+    return staff
+
+
+def _staff_info(staff: StaffUser) -> StaffInfo:
+    return StaffInfo(
+        staff.username,
+        staff.display_name,
+        staff.role,
+        [link.school.code for link in staff.school_links],
+        staff.enabled,
+    )
+
+
+def set_staff_enabled(ctx: Context, actor: Actor, username: str, enabled: bool) -> StaffInfo:
+    """Disable (ends access: sign-in and re-checks fail) or re-enable a staff user."""
+    require_staff(actor, "district_admin")
+    with ctx.store.write():
+        staff = _staff_user(username)
+        if not enabled and actor.staff_id is not None and staff.id == actor.staff_id:
+            raise ValidationError("You cannot disable your own staff account.")
+        staff.enabled = enabled
+        if enabled:
+            staff.failed_attempts, staff.locked_until = 0, None
+        staff.save()
+        audit.record(
+            ctx, actor, "staff.enable" if enabled else "staff.disable", target=staff.username
+        )
+        return _staff_info(staff)
+
+
+@dataclass(frozen=True)
+class StaffReset:
+    username: str
+    #: The temporary password to hand over once, or None when the admin chose the password.
+    temporary_password: str | None
+
+
+def reset_staff_password(
+    ctx: Context, actor: Actor, username: str, new_password: str | None = None
+) -> StaffReset:
+    """Give a staff user a new password: a random temporary one (must be changed at the next
+    sign-in) unless the admin typed one, which must meet the staff password policy."""
+    require_staff(actor, "district_admin")
+    with ctx.store.read():
+        staff = _staff_user(username)
+    temporary = new_password is None
+    password = temporary_password() if temporary else new_password
+    if not temporary:
+        problems = password_problems(password, STAFF_PASSWORD_POLICY, context=[staff.username])
+        if problems:
+            raise ValidationError("Please fix: " + " ".join(problems), problems)
+    password_hash = ctx.hasher.hash(password)
+    with ctx.store.write():
+        staff = _staff_user(username)
+        staff.password_hash = password_hash
+        staff.must_change_password = temporary
+        staff.failed_attempts, staff.locked_until = 0, None
+        staff.save()
+        audit.record(
+            ctx, actor, "staff.reset", target=staff.username, detail={"temporary": temporary}
+        )
+    return StaffReset(staff.username, password if temporary else None)
+
+
+def staff_must_change_password(ctx: Context, actor: Actor) -> bool:
+    """True after a reset to a temporary password, until the staff member sets their own."""
+    with ctx.store.read():
+        staff = StaffUser.get_or_none(StaffUser.id == actor.staff_id)
+        return bool(staff and staff.must_change_password)
+
+
+def change_staff_password(ctx: Context, actor: Actor, current: str, new: str) -> None:
+    """A signed-in staff member replaces their password (needs the current one)."""
+    require_staff(actor)
+    with ctx.store.read():
+        staff = StaffUser.get_or_none(StaffUser.id == actor.staff_id)
+    if staff is None or not ctx.hasher.verify(staff.password_hash, current or ""):
+        raise AuthenticationFailed("The current password is not right. Type it again.")
+    problems = password_problems(new, STAFF_PASSWORD_POLICY, context=[staff.username])
+    if problems:
+        raise ValidationError("Please fix: " + " ".join(problems), problems)
+    password_hash = ctx.hasher.hash(new)
+    with ctx.store.write():
+        StaffUser.update(password_hash=password_hash, must_change_password=False).where(
+            StaffUser.id == staff.id
+        ).execute()
+        audit.record(ctx, actor, "staff.password_change", target=staff.username)

@@ -25,7 +25,7 @@ from kiosk.store import models
 log = logging.getLogger("kiosk.store")
 
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
 
@@ -43,7 +43,26 @@ def _migrate_to_2(db: pw.Database) -> None:
     search_index.rebuild(db)
 
 
-MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {1: _migrate_to_1, 2: _migrate_to_2}
+def _migrate_to_3(db: pw.Database) -> None:
+    """Merged duplicate guardians point at the record they were merged into.
+
+    A fresh database gets the column from ``create_tables`` in version 1; an older one gets it
+    added here. Re-imports follow it so the SIS's duplicate does not come back.
+    """
+    table = models.Guardian._meta.table_name
+    columns = {c.name for c in db.get_columns(table)}
+    if "merged_into_id" not in columns:
+        from playhouse.migrate import SchemaMigrator, migrate
+
+        migrator = SchemaMigrator.from_database(db)
+        migrate(migrator.add_column(table, "merged_into_id", models.Guardian.merged_into))
+
+
+MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+    3: _migrate_to_3,
+}
 
 
 @contextlib.contextmanager

@@ -59,6 +59,10 @@ class Guardian(BaseModel):
     address = pw.CharField(default="")
     birth_date = pw.CharField(null=True)
     active = pw.BooleanField(default=True)
+    #: Set when a registrar merged this duplicate record into another (schema version 2).
+    merged_into = pw.ForeignKeyField(
+        "self", null=True, backref="merged_records", on_delete="SET NULL"
+    )
 
 
 class Household(BaseModel):

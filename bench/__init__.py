@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic district generator they use."""

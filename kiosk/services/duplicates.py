@@ -1,0 +1,353 @@
+"""Duplicate person records and merging them (registrar work).
+
+The seeds' "I can't see all my children" often means the student information system holds the
+same parent twice, each record linked to some of the children. Likely duplicates are found by
+grouping on a normalised name (never comparing every pair in the district) and then checking
+what else the records share. A merge moves everything to the kept record (links, household
+memberships, keys, portal requests, the account) and marks the other one merged, so no account
+or history is lost and a re-import does not bring the duplicate back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from kiosk import audit
+from kiosk.clock import iso
+from kiosk.context import Actor, Context
+from kiosk.errors import NotFound, ValidationError
+from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
+from kiosk.store.models import (
+    ActivationKey,
+    Guardian,
+    HouseholdGuardian,
+    PortalAccount,
+    PortalRequest,
+    Relationship,
+    Student,
+)
+from kiosk.text import fold, name_key
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two guardian records that look like one person, and why."""
+
+    name: str
+    first_id: str
+    second_id: str
+    reasons: list[str]  # e.g. ["same name and phone", "same name and address"]
+    first_has_account: bool
+    second_has_account: bool
+
+
+_Row = tuple[int, str, str, str, str, str, str, str | None]
+
+
+def _reasons(a: _Row, b: _Row) -> list[str]:
+    """What two same-named records share (phone, email, address, birth date)."""
+    found = []
+    if a[4] and a[4] == b[4]:
+        found.append("same name and phone")
+    if a[5] and fold(a[5]) == fold(b[5]):
+        found.append("same name and email")
+    if a[6] and fold(" ".join(a[6].split())) == fold(" ".join(b[6].split())):
+        found.append("same name and address")
+    if a[7] and a[7] == b[7]:
+        found.append("same name and birth date")
+    return found
+
+
+def find_duplicates(ctx: Context, actor: Actor) -> list[DuplicatePair]:
+    """Likely duplicate guardians; registrars see pairs touching a school they serve."""
+    require_staff(actor, "registrar")
+    groups: dict[str, list[_Row]] = {}
+    with ctx.store.read():
+        query = (
+            Guardian.select(
+                Guardian.id,
+                Guardian.sourced_id,
+                Guardian.given_name,
+                Guardian.family_name,
+                Guardian.phone_digits,
+                Guardian.email,
+                Guardian.address,
+                Guardian.birth_date,
+            )
+            .where(Guardian.active, Guardian.merged_into.is_null())
+            .tuples()
+        )
+        for row in query.iterator():
+            groups.setdefault(name_key(f"{row[2]} {row[3]}"), []).append(row)
+        candidates = [g for g in groups.values() if len(g) > 1]
+        ids = [row[0] for group in candidates for row in group]
+        with_account = set()
+        schools: dict[int, set[int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            with_account.update(
+                a
+                for (a,) in PortalAccount.select(PortalAccount.guardian)
+                .where(PortalAccount.guardian.in_(chunk))
+                .tuples()
+            )
+            for gid, school in (
+                Relationship.select(Relationship.guardian, Student.school)
+                .join(Student)
+                .where(Relationship.guardian.in_(chunk))
+                .tuples()
+            ):
+                schools.setdefault(gid, set()).add(school)
+    pairs: list[DuplicatePair] = []
+    for group in candidates:
+        group.sort(key=lambda r: r[1])
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                reasons = _reasons(a, b)
+                if not reasons:
+                    continue
+                if not actor.is_admin and not (
+                    (schools.get(a[0], set()) | schools.get(b[0], set())) & actor.school_ids
+                ):
+                    continue
+                pairs.append(
+                    DuplicatePair(
+                        f"{a[2]} {a[3]}".strip(),
+                        a[1],
+                        b[1],
+                        reasons,
+                        a[0] in with_account,
+                        b[0] in with_account,
+                    )
+                )
+    pairs.sort(key=lambda p: (name_key(p.name), p.first_id, p.second_id))
+    return pairs
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What a merge would do, for the registrar to read before confirming."""
+
+    keep_id: str
+    keep_name: str
+    drop_id: str
+    drop_name: str
+    students_moving: list[str]  # names of students whose link moves to the kept record
+    students_shared: list[str]  # already linked to both: the drop record's link is folded in
+    households_moving: int
+    keys_moving: int
+    requests_moving: int
+    keep_account: str | None  # usernames
+    drop_account: str | None
+
+    @property
+    def needs_account_choice(self) -> bool:
+        return bool(self.keep_account and self.drop_account)
+
+
+def _pair(ctx: Context, actor: Actor, keep_id: str, drop_id: str) -> tuple[Guardian, Guardian]:
+    require_staff(actor, "registrar")
+    if keep_id == drop_id:
+        raise ValidationError("Choose two different guardian records to merge.")
+    keep, drop = guardian_by_id(keep_id), guardian_by_id(drop_id)
+    for record in (keep, drop):
+        if record.merged_into_id is not None:
+            target = Guardian.get_by_id(record.merged_into_id).sourced_id
+            raise ValidationError(
+                f"{record.sourced_id} was already merged into {target}; merge with {target}."
+            )
+        require_guardian_access(ctx, actor, record)
+    return keep, drop
+
+
+def _name(person: Guardian | Student) -> str:
+    return f"{person.given_name} {person.family_name}".strip()
+
+
+def _preview(keep: Guardian, drop: Guardian) -> MergePreview:
+    keep_students = {
+        r.student_id for r in Relationship.select().where(Relationship.guardian == keep)
+    }
+    moving, shared = [], []
+    for link in (
+        Relationship.select(Relationship, Student)
+        .join(Student)
+        .where(Relationship.guardian == drop)
+        .order_by(Student.family_name, Student.given_name)
+    ):
+        (shared if link.student_id in keep_students else moving).append(_name(link.student))
+    keep_account = PortalAccount.get_or_none(PortalAccount.guardian == keep)
+    drop_account = PortalAccount.get_or_none(PortalAccount.guardian == drop)
+    return MergePreview(
+        keep.sourced_id,
+        _name(keep),
+        drop.sourced_id,
+        _name(drop),
+        moving,
+        shared,
+        HouseholdGuardian.select().where(HouseholdGuardian.guardian == drop).count(),
+        ActivationKey.select().where(ActivationKey.guardian == drop).count(),
+        PortalRequest.select().where(PortalRequest.guardian == drop).count(),
+        keep_account.username if keep_account else None,
+        drop_account.username if drop_account else None,
+    )
+
+
+def preview_merge(ctx: Context, actor: Actor, keep_id: str, drop_id: str) -> MergePreview:
+    with ctx.store.read():
+        keep, drop = _pair(ctx, actor, keep_id, drop_id)
+        return _preview(keep, drop)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    preview: MergePreview
+    account: str | None  # the username the kept record now has
+    disabled_account: str | None  # the other account, disabled and left on the merged record
+    keys_revoked: int
+
+
+def merge_guardians(
+    ctx: Context,
+    actor: Actor,
+    keep_id: str,
+    drop_id: str,
+    *,
+    keep_account: str | None = None,
+) -> MergeResult:
+    """Move everything from DROP to KEEP and mark DROP merged (inactive, never deleted).
+
+    When both records have a portal account, ``keep_account`` must say which one stays
+    (``"keep"`` or ``"drop"``); the other is disabled, not deleted, and stays findable by its
+    username on the merged record.
+    """
+    if keep_account not in (None, "keep", "drop"):
+        raise ValidationError("--keep-account must be KEEP or DROP.")
+    now = ctx.clock.now()
+    with ctx.store.write():
+        keep, drop = _pair(ctx, actor, keep_id, drop_id)
+        preview = _preview(keep, drop)
+        if preview.needs_account_choice and keep_account is None:
+            raise ValidationError(
+                f"Both records have a portal account ({preview.keep_account} on "
+                f"{keep.sourced_id}, {preview.drop_account} on {drop.sourced_id}). Choose which "
+                "account to keep (--keep-account KEEP or DROP); the other will be disabled."
+            )
+        # Links: move, or fold into the kept record's link to the same student. A custody
+        # restriction on either record's link is never lost.
+        keep_links = {
+            r.student_id: r for r in Relationship.select().where(Relationship.guardian == keep)
+        }
+        for link in list(Relationship.select().where(Relationship.guardian == drop)):
+            twin = keep_links.get(link.student_id)
+            if twin is None:
+                link.guardian = keep
+                link.save()
+                continue
+            twin.custody_restriction = twin.custody_restriction or link.custody_restriction
+            twin.is_guardian = twin.is_guardian or link.is_guardian
+            twin.portal_access = twin.portal_access or link.portal_access
+            twin.active = twin.active or link.active
+            twin.save()
+            link.delete_instance()
+        keep_households = {
+            h.household_id
+            for h in HouseholdGuardian.select().where(HouseholdGuardian.guardian == keep)
+        }
+        for member in list(HouseholdGuardian.select().where(HouseholdGuardian.guardian == drop)):
+            if member.household_id in keep_households:
+                member.delete_instance()
+            else:
+                member.guardian = keep
+                member.save()
+        PortalRequest.update(guardian=keep).where(PortalRequest.guardian == drop).execute()
+        ActivationKey.update(guardian=keep).where(ActivationKey.guardian == drop).execute()
+
+        account, disabled = _merge_accounts(keep, drop, keep_account)
+        # One live key at most, and none once the kept record has an account.
+        live = list(
+            ActivationKey.select()
+            .where(
+                ActivationKey.guardian == keep,
+                ActivationKey.redeemed_at.is_null(),
+                ActivationKey.revoked_at.is_null(),
+                ActivationKey.expires_at > iso(now),
+            )
+            .order_by(ActivationKey.id.desc())
+        )
+        stale = live if account else live[1:]
+        revoked = 0
+        if stale:
+            revoked = (
+                ActivationKey.update(revoked_at=iso(now))
+                .where(ActivationKey.id.in_([k.id for k in stale]))
+                .execute()
+            )
+        Guardian.update(merged_into=keep).where(Guardian.merged_into == drop).execute()
+        drop.active = False
+        drop.merged_into = keep
+        drop.save()
+        audit.record(
+            ctx,
+            actor,
+            "guardian.merge",
+            target=keep.sourced_id,
+            detail={
+                "merged": drop.sourced_id,
+                "links_moved": len(preview.students_moving),
+                "links_folded": len(preview.students_shared),
+                "households": preview.households_moving,
+                "keys": preview.keys_moving,
+                "keys_revoked": revoked,
+                "requests": preview.requests_moving,
+                "account": account,
+                "disabled_account": disabled,
+            },
+        )
+    return MergeResult(preview, account, disabled, revoked)
+
+
+def _merge_accounts(
+    keep: Guardian, drop: Guardian, choice: str | None
+) -> tuple[str | None, str | None]:
+    kept = PortalAccount.get_or_none(PortalAccount.guardian == keep)
+    other = PortalAccount.get_or_none(PortalAccount.guardian == drop)
+    if other is None:
+        return (kept.username if kept else None), None
+    if kept is None:
+        other.guardian = keep
+        other.save()
+        return other.username, None
+    if choice == "drop":
+        # Swap owners through a placeholder (one account per guardian is a unique index).
+        placeholder = Guardian.create(
+            sourced_id=f"merge-{uuid.uuid4().hex}",
+            given_name="",
+            family_name="",
+            search_name="",
+            active=False,
+        )
+        kept.guardian = placeholder
+        kept.save()
+        other.guardian = keep
+        other.save()
+        kept.guardian = drop
+        kept.save()
+        placeholder.delete_instance()
+        kept, other = other, kept
+    other.enabled = False
+    other.session_epoch += 1
+    other.save()
+    return kept.username, other.username
+
+
+def merged_into(ctx: Context, guardian_id: str) -> str | None:
+    """The sourcedId a merged record now lives on, or None."""
+    with ctx.store.read():
+        guardian = Guardian.get_or_none(Guardian.sourced_id == guardian_id)
+        if guardian is None:
+            raise NotFound(f"No guardian with ID {guardian_id!r}.")
+        if guardian.merged_into_id is None:
+            return None
+        return Guardian.get_by_id(guardian.merged_into_id).sourced_id
