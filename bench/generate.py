@@ -4,8 +4,10 @@
 users.csv, enrollments.csv, demographics.csv, academicSessions.csv, courses.csv and
 classes.csv. The same N and seed always give byte-identical files, so a benchmark compares like
 with like. Families are built the way rosters look: one to four siblings sharing one or two
-guardians (about 1.7 guardians per student across the district), a few grandparents
-(``relative``), and some separated parents who share a street address with another family.
+parents, and now and then a guardian of one child only (a step-parent or grandparent, some
+``relative``): about 2 guardians per student and 1.7 guardian records per student across the
+district (100,000 students: about 170,000 guardians), 20 schools, and some separated parents
+who share a street address with another family.
 """
 
 from __future__ import annotations
@@ -176,9 +178,16 @@ USER_FIELDS = [
 ]
 
 
+#: Children per family. With 1.7 shared parents per family and ``OWN_GUARDIAN`` this gives
+#: about 2 guardians per student and 1.7 guardian records per student (siblings share).
+KID_WEIGHTS = (82, 15, 2.5, 0.5)
+#: The chance that a child also has a guardian of their own (not shared with siblings).
+OWN_GUARDIAN = 0.3
+
+
 def school_count(students: int) -> int:
-    """20 schools at district sizes, fewer for the small test rosters."""
-    return max(3, min(20, students // 250))
+    """20 schools from 1,000 students up (the benchmark sizes), fewer for tiny test rosters."""
+    return max(3, min(20, students // 50))
 
 
 def _grade_for(school_index: int, schools: int, rng: random.Random) -> str:
@@ -386,26 +395,16 @@ def generate(out: Path, students: int, seed: int = 1) -> dict[str, int]:
             else:
                 address = f"{rng.randint(1, 9999)} {rng.choice(STREETS)} {rng.choice(KINDS)}"
             previous_address = address
-            kids = min(students - student_no, rng.choice((1, 1, 1, 2, 2, 2, 3, 4)))
+            kids = min(students - student_no, rng.choices((1, 2, 3, 4), KID_WEIGHTS)[0])
             adults = 1 if rng.random() < 0.3 else 2
-            # A family's guardians: ~1.7 per student overall, counting the shared ones.
-            guardians = []
+            # The parents every sibling shares: 1.7 on average.
+            guardians: list[tuple[str, str, str, str, list[str]]] = []
             for a in range(adults):
                 guardian_no += 1
                 given = rng.choice(GIVEN)
                 gfam = family if a == 0 or rng.random() < 0.7 else rng.choice(FAMILY)
-                guardians.append((f"g-{guardian_no:07d}", given, gfam, "parent"))
-            extra = round(kids * 1.7) - adults
-            for _ in range(max(0, extra)):
-                guardian_no += 1
-                guardians.append(
-                    (
-                        f"g-{guardian_no:07d}",
-                        rng.choice(GIVEN),
-                        rng.choice(FAMILY),
-                        rng.choice(("guardian", "relative")),
-                    )
-                )
+                guardians.append((f"g-{guardian_no:07d}", given, gfam, "parent", []))
+            shared = len(guardians)
             kid_ids = []
             for _ in range(kids):
                 student_no += 1
@@ -413,7 +412,22 @@ def generate(out: Path, students: int, seed: int = 1) -> dict[str, int]:
                 kid_ids.append(sid)
                 school = rng.randrange(schools)
                 grade = _grade_for(school, schools, rng)
-                agents = ",".join(g[0] for g in guardians)
+                own = []
+                if rng.random() < OWN_GUARDIAN:
+                    # A step-parent, the other parent of a half-sibling, or a grandparent:
+                    # linked to this child only.
+                    guardian_no += 1
+                    own.append(
+                        (
+                            f"g-{guardian_no:07d}",
+                            rng.choice(GIVEN),
+                            rng.choice(FAMILY),
+                            rng.choice(("guardian", "relative")),
+                            [sid],
+                        )
+                    )
+                    guardians.extend(own)
+                agents = ",".join(g[0] for g in guardians[:shared] + own)
                 uw.writerow(
                     [
                         sid,
@@ -472,8 +486,8 @@ def generate(out: Path, students: int, seed: int = 1) -> dict[str, int]:
                         "",
                     ]
                 )
-                counts["links"] += len(guardians)
-            for gid, given, gfam, role in guardians:
+                counts["links"] += shared + len(own)
+            for n, (gid, given, gfam, role, only) in enumerate(guardians):
                 phone = f"555-{rng.randint(0, 9999):04d}"
                 email = f"{given.lower()}.{gid[2:]}@example.org"
                 uw.writerow(
@@ -493,7 +507,7 @@ def generate(out: Path, students: int, seed: int = 1) -> dict[str, int]:
                         email,
                         "",
                         phone,
-                        ",".join(kid_ids),
+                        ",".join(kid_ids if n < shared else only),
                         "",
                         "",
                         address,

@@ -572,7 +572,7 @@ def import_roster(
         if dry_run:
             _count_only(plan, source, summary)
             return summary
-        with ctx.store.write():
+        with ctx.store.write(), ctx.store.bulk_load():
             _write(ctx, plan, source, summary, progress)
             audit.record(ctx, actor, "roster.import", detail=summary.counts())
         return summary
