@@ -38,6 +38,7 @@ class ParentForgotScreen(ParentScreen):
         self.identifier = ""
         self.code = ""
         self.pictures: tuple[str, ...] = ()
+        self._full_note = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="forgot", classes="parent-page"):
@@ -171,7 +172,9 @@ class ParentForgotScreen(ParentScreen):
                 ),
                 error=True,
             )
-        else:
+            self._full_note = True
+        elif self._full_note:
+            self._full_note = False
             self.say("#forgot-error", "")
 
     @on(Button.Pressed, "#challenge-done")
