@@ -165,7 +165,7 @@ class ParentActivateScreen(ParentScreen):
             account = redeem_key(ctx, key, username, password, again)
             return sign_in(ctx, account.username, password)
 
-        self.say("#form-error", _("Creating your account…"))
+        self.say("#form-error", _("Creating your account…"), plain=True)
         self.query_one("#create", Button).disabled = True
         self.run_service(work, self._created, self._refused, group="create")
 

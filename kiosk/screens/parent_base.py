@@ -24,12 +24,16 @@ class ParentScreen(KioskScreen):
     AUDIENCE = "parent"
     CSS_PATH = [PARENT_CSS]
 
-    def say(self, selector: str, text: str, *, error: bool = False) -> None:
-        """Put plain ``text`` in the Static ``selector``, styled as an error or a note."""
+    def say(self, selector: str, text: str, *, error: bool = False, plain: bool = False) -> None:
+        """Put plain ``text`` in the Static ``selector`` (hidden while empty).
+
+        ``error`` styles it as a refusal; otherwise it is a success note unless ``plain``.
+        """
         target = self.query_one(selector, Static)
         target.update(text)
+        target.display = bool(text)
         target.set_class(error, "error")
-        target.set_class(not error and bool(text), "note")
+        target.set_class(not error and not plain and bool(text), "note")
 
     def say_error(self, selector: str, error: KioskError) -> None:
         self.say(selector, error_text(error), error=True)
@@ -45,5 +49,7 @@ class ParentScreen(KioskScreen):
 
 
 def message(text: str = "", *, id: str | None = None, classes: str = "") -> Static:
-    """A plain-text line for feedback: never parsed as markup."""
-    return Static(text, id=id, classes=f"message {classes}".strip(), markup=False)
+    """A plain-text line for feedback: never parsed as markup; hidden while empty."""
+    widget = Static(text, id=id, classes=f"message {classes}".strip(), markup=False)
+    widget.display = bool(text)
+    return widget

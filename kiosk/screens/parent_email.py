@@ -84,7 +84,7 @@ class ParentEmailScreen(ParentScreen):
         email = self.query_one("#email-address", Input).value
         again = self.query_one("#email-again", Input).value
         password = self.query_one("#email-password", Input).value
-        self.say("#email-error", _("Sending…"))
+        self.say("#email-error", _("Sending…"), plain=True)
         self.run_service(
             lambda: change_recovery_email(ctx, session, password, email, again),
             self._sent,
@@ -111,7 +111,7 @@ class ParentEmailScreen(ParentScreen):
         self.query_one("#code", Input).value = ""
         self.query_one("#code-step").display = False
         self.query_one("#email-step").display = True
-        self.say("#email-error", _("Type your password again to get a new code."))
+        self.say("#email-error", _("Type your password again to get a new code."), plain=True)
         self.query_one("#email-password", Input).focus()
 
     @on(Button.Pressed, "#confirm")

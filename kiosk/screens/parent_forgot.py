@@ -158,6 +158,7 @@ class ParentForgotScreen(ParentScreen):
         self.say(
             "#challenge-counter",
             _("Liked: {n} of {total}").format(n=picker.count(), total=LIKED_COUNT),
+            plain=True,
         )
         self.query_one("#challenge-done", Button).disabled = picker.count() != LIKED_COUNT
 

@@ -65,7 +65,7 @@ class ParentPasswordScreen(ParentScreen):
         current = self.query_one("#current-password", Input).value
         choice = self.query_one(PasswordChoice)
         new, again = choice.password, choice.again
-        self.say("#password-error", _("Saving…"))
+        self.say("#password-error", _("Saving…"), plain=True)
         self.run_service(
             lambda: change_password(ctx, session, current, new, again), self._saved, self._failed
         )

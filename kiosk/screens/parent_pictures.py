@@ -75,28 +75,31 @@ class ParentPicturesScreen(ParentScreen):
         self.query_one("#save").display = reviewing
         if stage == LIKED:
             picker.set_mode(LIKED)
-            self.say(
-                "#instructions",
+            self.instruct(
                 _("Pick {n} pictures you like. Use the arrows and Space, or click.").format(
                     n=LIKED_COUNT
                 ),
             )
         elif stage == DISLIKED:
             picker.set_mode(DISLIKED)
-            self.say(
-                "#instructions",
+            self.instruct(
                 _("Now pick {n} pictures you dislike. Green ones are already liked.").format(
                     n=DISLIKED_COUNT
                 ),
             )
         else:
-            self.say(
-                "#instructions",
+            self.instruct(
                 _("Check your choices. Remember them: they help you reset your password."),
             )
-            self.say("#review-liked", ", ".join(picture_name(p) for p in picker.chosen(LIKED)))
             self.say(
-                "#review-disliked", ", ".join(picture_name(p) for p in picker.chosen(DISLIKED))
+                "#review-liked",
+                ", ".join(picture_name(p) for p in picker.chosen(LIKED)),
+                plain=True,
+            )
+            self.say(
+                "#review-disliked",
+                ", ".join(picture_name(p) for p in picker.chosen(DISLIKED)),
+                plain=True,
             )
         self.update_counter()
         if reviewing:
@@ -105,6 +108,9 @@ class ParentPicturesScreen(ParentScreen):
         else:
             tiles = [t for t in picker.tiles if t.mark is None] or picker.tiles
             tiles[0].focus()
+
+    def instruct(self, text: str) -> None:
+        self.say("#instructions", text, plain=True)
 
     def update_counter(self) -> None:
         liked, disliked = self.picker.count(LIKED), self.picker.count(DISLIKED)
@@ -116,7 +122,7 @@ class ParentPicturesScreen(ParentScreen):
             ready = disliked == DISLIKED_COUNT
         else:
             text, ready = "", True
-        self.say("#counter", text)
+        self.say("#counter", text, plain=True)
         self.query_one("#next", Button).disabled = not ready
 
     @on(PicturePicker.Changed)

@@ -47,9 +47,13 @@ class ParentSettingsScreen(ParentScreen):
         self.run_service(lambda: profile(ctx, session), self._show, self._failed)
 
     def _show(self, info: Profile) -> None:
-        self.say("#settings-username", display(info.username))
-        self.say("#settings-email", display(info.recovery_email) or _("Not set yet"))
-        self.say("#settings-pictures", _("Chosen") if info.has_pictures else _("Not chosen yet"))
+        self.say("#settings-username", display(info.username), plain=True)
+        self.say("#settings-email", display(info.recovery_email) or _("Not set yet"), plain=True)
+        self.say(
+            "#settings-pictures",
+            _("Chosen") if info.has_pictures else _("Not chosen yet"),
+            plain=True,
+        )
 
     def _failed(self, error: KioskError) -> None:
         self.say_error("#settings-error", error)

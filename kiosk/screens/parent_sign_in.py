@@ -42,7 +42,7 @@ class ParentSignInScreen(ParentScreen):
         username = self.query_one("#username", Input).value
         password = self.query_one("#password", Input).value
         self.query_one("#sign-in", Button).disabled = True
-        self.say("#sign-in-error", _("Checking…"))
+        self.say("#sign-in-error", _("Checking…"), plain=True)
         self.run_service(lambda: sign_in(ctx, username, password), self._signed_in, self._failed)
 
     def _signed_in(self, session: Session) -> None:
