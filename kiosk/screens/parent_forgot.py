@@ -148,7 +148,7 @@ class ParentForgotScreen(ParentScreen):
         picker = PicturePicker(
             challenge.pictures, mode=LIKED, limit=LIKED_COUNT, labels=mark_labels()
         )
-        await self.query_one("#challenge").mount(picker, before=0)
+        await self.query_one("#challenge").mount(picker, after=0)
         self.show("challenge")
         self._count()
         picker.tiles[0].focus()

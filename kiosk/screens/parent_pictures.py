@@ -73,6 +73,7 @@ class ParentPicturesScreen(ParentScreen):
         self.query_one("#review").display = reviewing
         self.query_one("#next").display = not reviewing
         self.query_one("#save").display = reviewing
+        self.query_one("#back").display = not (stage == LIKED and self.setup)
         if stage == LIKED:
             picker.set_mode(LIKED)
             self.instruct(
@@ -151,9 +152,7 @@ class ParentPicturesScreen(ParentScreen):
             self.show_stage(DISLIKED)
         elif self.stage == DISLIKED:
             self.show_stage(LIKED)
-        elif self.setup:
-            self.picker.reset()
-        else:
+        elif not self.setup:
             self.clear_secrets()
             self.app.pop_screen()
 

@@ -63,7 +63,7 @@ ART: dict[str, tuple[str, str, str]] = {
     ),
     "cat": (
         "  ╱╲_╱╲  ",
-        " ( •ᴥ• ) ",
+        " ( •ω• ) ",
         "  ╰┬─┬╯~ ",
     ),
     "cloud": (
