@@ -190,3 +190,14 @@ async def test_forgot_username_mails_it_and_answers_the_same_either_way(ctx):
     assert "we have sent the usernames" in answers[0]
     mails = outbox(ctx)
     assert len(mails) == 1 and "alopez" in mails[0].get_content()
+
+
+def test_profile_shows_only_a_confirmed_recovery_email(ctx):
+    from kiosk.services.accounts import profile
+
+    info = profile(ctx, sign_in(ctx, "alopez", PARENT_PASSWORD))
+    assert (info.username, info.recovery_email, info.has_pictures) == (
+        "alopez",
+        "ana.lopez@example.org",
+        True,
+    )
