@@ -64,6 +64,9 @@ class LinkedStudentsScreen(ParentScreen):
             yield Static(_("Students on this account"), classes="title")
             yield Vertical(id="students")
             yield message(_("Loading…"), id="students-note", classes="hint")
+            if self.staff_view:
+                yield Static("Household students this account cannot see", classes="field-label")
+                yield Vertical(id="missing")
             shown = [SECTION_NAMES[s] for s in PORTAL_SECTIONS if s in config.portal.shows]
             hidden = [SECTION_NAMES[s] for s in PORTAL_SECTIONS if s not in config.portal.shows]
             yield Static(_("What the portal shows"), classes="field-label")
@@ -90,9 +93,6 @@ class LinkedStudentsScreen(ParentScreen):
                 )
             yield Static(_("Need help?"), classes="field-label")
             yield message(self._support_text(), id="support")
-            if self.staff_view:
-                yield Static("Household students this account cannot see", classes="field-label")
-                yield Vertical(id="missing")
             with Horizontal(classes="actions"):
                 yield Button(_("Done"), id="done", variant="primary")
 
