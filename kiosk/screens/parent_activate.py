@@ -27,6 +27,7 @@ from kiosk.services.activation import (
     redeem_key,
     username_available,
 )
+from kiosk.text import display
 
 KEY_DIGITS = 32
 KEY_CHARACTERS = frozenset("0123456789abcdefABCDEF{}- ")
@@ -117,7 +118,7 @@ class ParentActivateScreen(ParentScreen):
         self.say(
             "#key-status",
             _("✓ Key accepted. Hello, {name}! It works until {date}.").format(
-                name=check.guardian_name, date=f"{check.expires_at:%Y-%m-%d}"
+                name=display(check.guardian_name), date=f"{check.expires_at:%Y-%m-%d}"
             ),
         )
 

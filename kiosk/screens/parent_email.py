@@ -21,6 +21,7 @@ from kiosk.services.accounts import (
     confirm_recovery_email,
     skip_setup,
 )
+from kiosk.text import display
 
 
 class ParentEmailScreen(ParentScreen):
@@ -98,7 +99,9 @@ class ParentEmailScreen(ParentScreen):
         self.query_one("#code-step").display = True
         self.say(
             "#sent-to",
-            _("We sent a code to {email}. Type it below; it works once.").format(email=address),
+            _("We sent a code to {email}. Type it below; it works once.").format(
+                email=display(address)
+            ),
         )
         self.say("#email-error", "")
         self.query_one("#code", Input).focus()

@@ -27,6 +27,7 @@ from kiosk.services.recovery import (
     forgot_username,
     request_password_reset,
 )
+from kiosk.text import display
 from kiosk.widgets.pictures import LIKED, PicturePicker
 
 STEPS = ("choose", "ident", "code", "challenge", "new", "done", "username-step")
@@ -209,7 +210,7 @@ class ParentForgotScreen(ParentScreen):
         self.say(
             "#done-text",
             _("Your password is changed. Your username is {username}. Sign in with it now.").format(
-                username=username
+                username=display(username)
             ),
         )
         self.query_one("#go-sign-in", Button).focus()
