@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from test_parent_harness import ParentHarness, settle, texts, type_into
-
 from kiosk.context import SYSTEM
 from kiosk.screens.hand_off import HandOffScreen
 from kiosk.services.activation import issue_key
+from tests.test_parent_harness import ParentHarness, settle, texts, type_into
 
 
 def handoff_app(ctx):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import build_context, make_config, staff_actor
-from test_parent_harness import ParentHarness, settle, texts
-
 from kiosk.screens.linked_students import LinkedStudentsScreen
 from kiosk.services.households import linked_students
+from tests.conftest import build_context, make_config, staff_actor
+from tests.test_parent_harness import ParentHarness, settle, texts
 
 
 def screen_for(guardian_id: str, staff_view: bool = False):

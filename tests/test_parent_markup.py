@@ -12,7 +12,6 @@ import dataclasses
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_parent_harness import ParentHarness, settle
 
 from kiosk.config import DistrictConfig
 from kiosk.demo import PARENT_PASSWORD
@@ -21,6 +20,7 @@ from kiosk.screens.parent_settings import ParentSettingsScreen
 from kiosk.services.accounts import sign_in
 from kiosk.store.models import PortalAccount, Student
 from kiosk.text import display
+from tests.test_parent_harness import ParentHarness, settle
 
 MARKUP = st.sampled_from(
     [

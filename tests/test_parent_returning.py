@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import latest_code, outbox, staff_actor
-from test_parent_harness import ParentHarness, settle, texts, type_into
-
 from kiosk.demo import DISLIKED, LIKED, PARENT_PASSWORD
 from kiosk.services.accounts import GENERIC_FAILURE, sign_in
 from kiosk.services.staff import reset_password
 from kiosk.widgets.pictures import PicturePicker
+from tests.conftest import latest_code, outbox, staff_actor
+from tests.test_parent_harness import ParentHarness, settle, texts, type_into
 
 NEW_PASSWORD = "copper-harbor-lantern-fig"
 

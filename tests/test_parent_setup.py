@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import latest_code, outbox
-from test_parent_activate import handoff_app
-from test_parent_harness import settle, texts, type_into
-
 from kiosk.pictures import PICTURES
 from kiosk.services.accounts import sign_in
 from kiosk.widgets.pictures import PicturePicker, PictureTile
+from tests.conftest import latest_code, outbox
+from tests.test_parent_activate import handoff_app
+from tests.test_parent_harness import settle, texts, type_into
 
 NEW_PASSWORD = "orange-kayak-meadow-violin"
 

@@ -7,7 +7,6 @@ it checks that ``make_app`` opens on the parent Welcome and pushes the parent's 
 from __future__ import annotations
 
 import pytest
-from test_parent_harness import settle
 
 from kiosk.app import FrontDeskApp, make_app
 from kiosk.context import SYSTEM
@@ -15,6 +14,7 @@ from kiosk.screens.hand_off import HandOffScreen
 from kiosk.screens.linked_students import LinkedStudentsScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.services.activation import issue_key
+from tests.test_parent_harness import settle
 
 CONTRACT = (
     "go_welcome",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_parent_activate import handoff_app
-from test_parent_harness import ParentHarness, settle, texts, type_into
 
 from kiosk.i18n import set_language
+from tests.test_parent_activate import handoff_app
+from tests.test_parent_harness import ParentHarness, settle, texts, type_into
 
 
 @pytest.fixture(autouse=True)

@@ -7,13 +7,13 @@ and look at the report before committing.
 from __future__ import annotations
 
 import pytest
-from test_parent_harness import ParentHarness, settle
 
 from kiosk.demo import PARENT_PASSWORD
 from kiosk.screens.linked_students import LinkedStudentsScreen
 from kiosk.screens.parent_activate import ParentActivateScreen
 from kiosk.screens.parent_pictures import ParentPicturesScreen
 from kiosk.services.accounts import sign_in
+from tests.test_parent_harness import ParentHarness, settle
 
 SIZES = [(80, 24), (120, 40)]
 
