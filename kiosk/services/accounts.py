@@ -147,6 +147,25 @@ def refresh(ctx: Context, session: Session) -> Session:
         return _session(ctx, current(ctx, session, allow_restricted=True))
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What account settings show the parent about their own account."""
+
+    username: str
+    recovery_email: str  # the verified address, or "" when none is confirmed
+    has_pictures: bool
+
+
+def profile(ctx: Context, session: Session) -> Profile:
+    with ctx.store.read():
+        account = current(ctx, session)
+        return Profile(
+            account.username,
+            account.recovery_email if account.recovery_email_verified else "",
+            SecurityPreferences.select().where(SecurityPreferences.account == account).exists(),
+        )
+
+
 def _check_password(ctx: Context, account: PortalAccount, password: str) -> None:
     if not ctx.hasher.verify(account.password_hash, password or ""):
         raise AuthenticationFailed("Your current password is not right. Type it again.")

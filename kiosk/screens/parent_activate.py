@@ -1,0 +1,186 @@
+"""Activate: redeem the activation key, choose a username and a password, then sign in.
+
+Everything is checked live while the parent types (the key's format and whether it is usable,
+the username's rules and availability, the password checklist and strength) so that pressing
+"Create my account" rarely brings a surprise; when it does, every reason is listed plainly.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Static
+
+from kiosk import keys
+from kiosk.errors import KeyProblem, KioskError
+from kiosk.i18n import _
+from kiosk.screens.parent_base import ParentScreen, message
+from kiosk.screens.parent_checklist import PasswordChoice
+from kiosk.screens.parent_flow import continue_with
+from kiosk.screens.parent_messages import error_text, translate
+from kiosk.services.accounts import Session, sign_in
+from kiosk.services.activation import (
+    KeyCheck,
+    check_key,
+    context_words,
+    redeem_key,
+    username_available,
+)
+from kiosk.text import display
+
+KEY_DIGITS = 32
+KEY_CHARACTERS = frozenset("0123456789abcdefABCDEF{}- ")
+
+
+class ParentActivateScreen(ParentScreen):
+    def __init__(self, key: str = "") -> None:
+        super().__init__()
+        self._initial_key = key
+        self.key_owner = ""
+
+    def compose(self) -> ComposeResult:
+        config = self.kiosk.ctx.config
+        rules = config.usernames
+        with VerticalScroll(id="activate", classes="parent-page"):
+            yield Static(_("Create your parent portal account"), classes="title")
+            yield Label(_("Activation key"), classes="field-label")
+            yield Input(
+                keys.format_partial(self._initial_key),
+                id="key",
+                placeholder="XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX",
+                max_length=48,
+            )
+            yield message(
+                _("32 letters and numbers, exactly as printed on your letter."),
+                id="key-status",
+                classes="hint",
+            )
+            yield Label(_("Username"), classes="field-label")
+            yield Input(id="username", placeholder=_("Choose a username"), max_length=128)
+            yield message(
+                _("{low} to {high} characters: letters, numbers and . _ - @").format(
+                    low=rules.min_length, high=rules.max_length
+                )
+                if rules.allowed == "any"
+                else _("{low} to {high} characters: letters A-Z and numbers 0-9").format(
+                    low=rules.min_length, high=rules.max_length
+                ),
+                id="username-status",
+                classes="hint",
+            )
+            yield PasswordChoice(config.passwords, self._password_words, label=_("Password"))
+        with Vertical(classes="footer"):
+            yield message(id="form-error")
+            with Horizontal(classes="actions"):
+                yield Button(_("Create my account"), id="create", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        if self._initial_key:
+            self._check_key(self.query_one("#key", Input).value)
+            self.query_one("#username", Input).focus()
+        else:
+            self.query_one("#key", Input).focus()
+        self._initial_key = ""
+
+    def _password_words(self) -> list[str]:
+        username = self.query_one("#username", Input).value
+        return context_words(self.kiosk.ctx, username, self.key_owner)
+
+    # -- the key -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#key")
+    def key_changed(self, event: Input.Changed) -> None:
+        typed = event.value
+        if any(ch not in KEY_CHARACTERS for ch in typed):
+            try:
+                keys.normalize_key(typed)  # explains the wrong characters (O for 0, ...)
+            except KeyProblem as problem:
+                self.say("#key-status", translate(str(problem)), error=True)
+        formatted = keys.format_partial(typed)
+        if formatted != typed:
+            event.input.value = formatted
+            event.input.cursor_position = len(formatted)
+            return
+        digits = formatted.replace("-", "")
+        if len(digits) == KEY_DIGITS:
+            self._check_key(formatted)
+        elif self.query_one("#key-status", Static).has_class("error") and not digits:
+            self.say("#key-status", "")
+
+    def _check_key(self, text: str) -> None:
+        ctx = self.kiosk.ctx
+        self.run_service(lambda: check_key(ctx, text), self._key_ok, self._key_bad, group="key")
+
+    def _key_ok(self, check: KeyCheck) -> None:
+        self.key_owner = check.guardian_name
+        self.say(
+            "#key-status",
+            _("✓ Key accepted. Hello, {name}! It works until {date}.").format(
+                name=display(check.guardian_name), date=f"{check.expires_at:%Y-%m-%d}"
+            ),
+        )
+
+    def _key_bad(self, error: KioskError) -> None:
+        self.key_owner = ""
+        self.say_error("#key-status", error)
+
+    # -- the username ------------------------------------------------------------------------
+
+    @on(Input.Changed, "#username")
+    def username_changed(self, event: Input.Changed) -> None:
+        name = event.value
+        if not name:
+            self.say("#username-status", "")
+            return
+        ctx = self.kiosk.ctx
+        self.run_service(
+            lambda: username_available(ctx, name), self._username_result, group="username"
+        )
+
+    def _username_result(self, problems: list[str]) -> None:
+        if problems:
+            self.say("#username-status", "\n".join(translate(p) for p in problems), error=True)
+        else:
+            self.say("#username-status", _("✓ This username is available."))
+
+    # -- create ------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "new-password-again":
+            self.create()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#create")
+    def create(self) -> None:
+        ctx = self.kiosk.ctx
+        key = self.query_one("#key", Input).value
+        username = self.query_one("#username", Input).value
+        choice = self.query_one(PasswordChoice)
+        password, again = choice.password, choice.again
+
+        def work() -> Session:
+            account = redeem_key(ctx, key, username, password, again)
+            return sign_in(ctx, account.username, password)
+
+        self.say("#form-error", _("Creating your account…"), plain=True)
+        self.query_one("#create", Button).disabled = True
+        self.run_service(work, self._created, self._refused, group="create")
+
+    def _created(self, session: Session) -> None:
+        self.clear_secrets()
+        continue_with(self.app, session)
+
+    def _refused(self, error: KioskError) -> None:
+        self.query_one("#create", Button).disabled = False
+        if isinstance(error, KeyProblem):
+            self._key_bad(error)
+        self.say("#form-error", error_text(error), error=True)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.clear_secrets()
+        self.kiosk.go_welcome()  # type: ignore[attr-defined]

@@ -1,0 +1,55 @@
+"""What parent screens share: their stylesheet and plain-text helpers for messages.
+
+Every parent screen loads ``themes/parent.tcss`` itself (Textual reads a screen's CSS_PATH the
+first time it is shown), so the parent side needs nothing from the app shell but the navigation
+contract. Messages from services go through ``parent_messages.translate`` and are shown as plain
+text, never markup.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from kiosk.errors import KioskError
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.parent_messages import error_text, translate
+from kiosk.themes import themes_dir
+
+PARENT_CSS = themes_dir() / "parent.tcss"
+
+
+class ParentScreen(KioskScreen):
+    """A full screen the parent uses: short idle timeout, no staff data."""
+
+    AUDIENCE = "parent"
+    CSS_PATH = [PARENT_CSS]
+
+    def say(self, selector: str, text: str, *, error: bool = False, plain: bool = False) -> None:
+        """Put plain ``text`` in the Static ``selector`` (hidden while empty).
+
+        ``error`` styles it as a refusal; otherwise it is a success note unless ``plain``.
+        """
+        target = self.query_one(selector, Static)
+        target.update(text)
+        target.display = bool(text)
+        target.set_class(error, "error")
+        target.set_class(not error and not plain and bool(text), "note")
+
+    def say_error(self, selector: str, error: KioskError) -> None:
+        self.say(selector, error_text(error), error=True)
+
+    def say_service(self, selector: str, message: str) -> None:
+        self.say(selector, translate(message))
+
+    def clear_secrets(self) -> None:
+        """Empty every masked field: a secret stays on screen only for its moment."""
+        for field in self.query(Input):
+            if field.password:
+                field.value = ""
+
+
+def message(text: str = "", *, id: str | None = None, classes: str = "") -> Static:
+    """A plain-text line for feedback: never parsed as markup; hidden while empty."""
+    widget = Static(text, id=id, classes=f"message {classes}".strip(), markup=False)
+    widget.display = bool(text)
+    return widget

@@ -1,0 +1,54 @@
+"""The signed-in parent's home: their students, account settings, sign out."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.widgets import Button, Static
+
+from kiosk.i18n import _
+from kiosk.screens.parent_base import ParentScreen
+from kiosk.text import display
+
+
+class ParentHomeScreen(ParentScreen):
+    def compose(self) -> ComposeResult:
+        session = self.kiosk.session
+        with Vertical(id="home", classes="parent-page"):
+            yield Static(
+                display(self.kiosk.ctx.config.district.name), classes="title", markup=False
+            )
+            yield Static(
+                _("You are signed in as {username}.").format(username=display(session.username)),
+                id="signed-in-as",
+                classes="subtitle",
+                markup=False,
+            )
+            with Center(), Vertical(id="home-actions"):
+                yield Button(_("See my students"), id="students", variant="primary", classes="big")
+                yield Button(_("Account settings"), id="settings", classes="big")
+                yield Button(_("Sign out"), id="sign-out", classes="big")
+
+    def on_mount(self) -> None:
+        self.query_one("#students", Button).focus()
+
+    @on(Button.Pressed, "#students")
+    def students(self) -> None:
+        self.kiosk.show_linked_students(self.kiosk.session.guardian_id, staff_view=False)  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#settings")
+    def settings(self) -> None:
+        from kiosk.screens.parent_settings import ParentSettingsScreen
+
+        self.app.push_screen(ParentSettingsScreen())
+
+    @on(Button.Pressed, "#staff")
+    def staff(self) -> None:
+        """Staff take the keyboard back (after their password) to check the new account."""
+        self.kiosk.request_staff_return()  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#sign-out")
+    def sign_out(self) -> None:
+        self.kiosk.session = None
+        self.kiosk.go_welcome()  # type: ignore[attr-defined]

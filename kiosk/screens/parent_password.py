@@ -1,0 +1,92 @@
+"""Change password: the current (or temporary) password, then the new one twice.
+
+After a staff reset the parent signs in with a temporary password and lands here first
+(``required=True``): nothing else is reachable until a new password is chosen.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Static
+
+from kiosk.errors import KioskError
+from kiosk.i18n import _
+from kiosk.screens.parent_base import ParentScreen, message
+from kiosk.screens.parent_checklist import PasswordChoice
+from kiosk.screens.parent_flow import continue_with
+from kiosk.services.accounts import Session, change_password
+from kiosk.services.activation import context_words
+
+
+class ParentPasswordScreen(ParentScreen):
+    def __init__(self, *, required: bool = False) -> None:
+        super().__init__()
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        current = _("Temporary password") if self.required else _("Current password")
+        with VerticalScroll(id="password-page", classes="parent-page"):
+            yield Static(
+                _("Choose a new password") if self.required else _("Change your password"),
+                classes="title",
+            )
+            if self.required:
+                yield Static(
+                    _("The password you signed in with was temporary. Choose your own now."),
+                    classes="lead",
+                )
+            yield Label(current, classes="field-label")
+            yield Input(id="current-password", password=True, placeholder=current)
+            yield PasswordChoice(self.kiosk.ctx.config.passwords, self._password_words)
+        with Vertical(classes="footer"):
+            yield message(id="password-error")
+            with Horizontal(classes="actions"):
+                yield Button(_("Save new password"), id="save", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#current-password", Input).focus()
+
+    def _password_words(self) -> list[str]:
+        return context_words(self.kiosk.ctx, self.kiosk.session.username)
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "new-password-again":
+            self.save()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        ctx, session = self.kiosk.ctx, self.kiosk.session
+        current = self.query_one("#current-password", Input).value
+        choice = self.query_one(PasswordChoice)
+        new, again = choice.password, choice.again
+        self.say("#password-error", _("Saving…"), plain=True)
+        self.run_service(
+            lambda: change_password(ctx, session, current, new, again), self._saved, self._failed
+        )
+
+    def _saved(self, session: Session) -> None:
+        self.clear_secrets()
+        self.app.notify(_("Your new password is saved."), markup=False)
+        if self.required:
+            continue_with(self.app, session)
+        else:
+            self.kiosk.session = session
+            self.app.pop_screen()
+
+    def _failed(self, error: KioskError) -> None:
+        self.say_error("#password-error", error)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.clear_secrets()
+        if self.required:
+            self.kiosk.session = None
+            self.kiosk.go_welcome()  # type: ignore[attr-defined]
+        else:
+            self.app.pop_screen()

@@ -1,0 +1,1 @@
+"""Reusable Textual widgets of the Front Desk app (Textual only here, in screens and the app)."""

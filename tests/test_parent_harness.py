@@ -1,0 +1,114 @@
+"""A stand-in for the app shell's navigation contract, so parent screens are tested alone.
+
+The shell (``kiosk/app.py``) implements ``go_welcome``, ``go_staff_sign_in``,
+``request_staff_return``, ``show_linked_students`` and ``hand_off``; this harness does the same
+with the least code and records the calls that belong to the staff side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from kiosk.context import Actor, Context
+from kiosk.i18n import set_language
+from kiosk.themes import themes_dir
+
+
+class ParentHarness(App[None]):
+    CSS_PATH = [themes_dir() / "app.tcss"]
+
+    def __init__(
+        self,
+        ctx: Context,
+        start: Callable[[], Screen] | None = None,
+        *,
+        staff: Actor | None = None,
+        session=None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.staff = staff
+        self.session = session
+        self.calls: list[str] = []
+        self._start = start
+        set_language("en")
+
+    def on_mount(self) -> None:
+        from kiosk.screens.welcome import WelcomeScreen
+
+        self.push_screen(self._start() if self._start else WelcomeScreen())
+
+    def go_welcome(self) -> None:
+        from kiosk.screens.welcome import WelcomeScreen
+
+        self.calls.append("go_welcome")
+        self.session = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(WelcomeScreen())
+
+    def go_staff_sign_in(self) -> None:
+        self.calls.append("go_staff_sign_in")
+
+    def request_staff_return(self) -> None:
+        self.calls.append("request_staff_return")
+
+    def show_linked_students(self, guardian_id: str, staff_view: bool = False) -> None:
+        from kiosk.screens.linked_students import LinkedStudentsScreen
+
+        self.calls.append(f"show_linked_students:{guardian_id}:{staff_view}")
+        self.push_screen(LinkedStudentsScreen(guardian_id=guardian_id, staff_view=staff_view))
+
+    def hand_off(self, key: str, guardian_name: str) -> None:
+        from kiosk.screens.hand_off import HandOffScreen
+
+        self.calls.append("hand_off")
+        self.push_screen(HandOffScreen(key=key, guardian_name=guardian_name))
+
+
+def texts(app: App) -> str:
+    """Every Static's visible text on the current screen, for assertions."""
+    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+
+
+async def settle(pilot, app: App) -> None:
+    """Let workers finish and their results reach the screen."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def type_into(pilot, app: App, selector: str, text: str) -> None:
+    """Focus a field and fill it in one go (key-by-key typing is tested where it matters)."""
+    field = app.screen.query_one(selector, Input)
+    field.focus()
+    field.value = text
+    await settle(pilot, app)
+
+
+async def test_welcome_staff_button_goes_to_the_shell(ctx):
+    app = ParentHarness(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#staff")
+        await pilot.pause()
+        assert app.calls == ["go_staff_sign_in"]
+
+
+async def test_hand_off_staff_button_asks_the_shell_and_escape_leads_nowhere(ctx):
+    from kiosk.screens.hand_off import HandOffScreen
+
+    app = ParentHarness(ctx, lambda: HandOffScreen(key="0" * 32, guardian_name="[b]Ana[/b]"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Welcome, [b]Ana[/b]." in texts(app)
+        for key in ("escape", "backspace", "tab", "tab"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert isinstance(app.screen, HandOffScreen)
+        await pilot.click("#staff")
+        await pilot.pause()
+        assert app.calls == ["request_staff_return"]
