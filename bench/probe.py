@@ -30,6 +30,8 @@ async def _report(pilot) -> None:  # type: ignore[no-untyped-def]
         json.dumps(
             {
                 "ready_s": time.perf_counter() - STARTED,
+                # CLOCK_MONOTONIC is system-wide on Linux: the parent subtracts its spawn time.
+                "ready_at": time.monotonic(),
                 "rss_kib": _rss_kib(),
                 "screen": type(pilot.app.screen).__name__,
             }

@@ -7,16 +7,16 @@ server cannot hold the write lock. Messages carry codes and notices, never a pas
 from __future__ import annotations
 
 import os
-import smtplib
-import ssl
 import uuid
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from kiosk.config import Config
 from kiosk.errors import KioskError
+
+if TYPE_CHECKING:  # smtplib, ssl and email load on first send, not at kiosk start-up
+    from email.message import EmailMessage
+
+    from kiosk.config import Config
 
 
 class MailError(KioskError):
@@ -28,6 +28,9 @@ class Mailer(Protocol):
 
 
 def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
@@ -84,6 +87,9 @@ class SmtpMailer:
         self.timeout = timeout
 
     def send(self, to: str, subject: str, body: str) -> None:
+        import smtplib
+        import ssl
+
         msg = _message(self.sender, to, subject, body)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
@@ -104,6 +110,8 @@ class SmtpMailer:
 
     def check(self) -> None:
         """Connect and say hello, for ``kiosk doctor``."""
+        import smtplib
+
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 smtp.noop()

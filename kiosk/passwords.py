@@ -15,12 +15,13 @@ import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from kiosk.config import PasswordPolicy, UsernamePolicy
 from kiosk.text import fold, unsafe_characters
+
+if TYPE_CHECKING:  # argon2 loads with the first hash, not at kiosk start-up
+    from argon2 import PasswordHasher
 
 # Words so common in district and school names that matching them would refuse good passwords.
 _GENERIC = {
@@ -216,8 +217,16 @@ class Hasher:
     """argon2id with argon2-cffi's defaults; one place to verify, rehash and waste time."""
 
     def __init__(self, hasher: PasswordHasher | None = None) -> None:
-        self._ph = hasher or PasswordHasher()
+        self._given = hasher
         self._dummy: str | None = None
+
+    @functools.cached_property
+    def _ph(self) -> PasswordHasher:
+        if self._given is not None:
+            return self._given
+        from argon2 import PasswordHasher
+
+        return PasswordHasher()
 
     def hash(self, secret: str) -> str:
         return self._ph.hash(secret)
@@ -228,12 +237,16 @@ class Hasher:
             if self._dummy is None:
                 self._dummy = self._ph.hash("front-desk timing equaliser")
             stored, secret = self._dummy, secret + "\x00"
+        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
         try:
             return self._ph.verify(stored, secret)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
     def needs_rehash(self, stored: str) -> bool:
+        from argon2.exceptions import InvalidHashError
+
         try:
             return self._ph.check_needs_rehash(stored)
         except InvalidHashError:

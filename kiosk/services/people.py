@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import peewee as pw
-
 from kiosk.clock import parse
 from kiosk.context import Actor, Context
 from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
 from kiosk.services.activation import account_state, live_key
 from kiosk.store import search_index
 from kiosk.store.models import (
-    Guardian,
     PortalAccount,
     Relationship,
     School,
-    SearchTerm,
     Student,
 )
 
@@ -31,92 +27,55 @@ class SearchHit:
     detail: str
 
 
-def _student_scope(actor: Actor) -> pw.Expression:
-    """Active students, in the actor's schools unless they are a district admin."""
-    inner = Student.select(pw.SQL("1")).where(Student.id == SearchTerm.ref, Student.active)
-    if not actor.is_admin:
-        inner = inner.where(Student.school.in_(sorted(actor.school_ids) or [-1]))
-    return pw.fn.EXISTS(inner)
-
-
-def _guardian_scope(actor: Actor) -> pw.Expression:
-    if actor.is_admin:
-        return pw.fn.EXISTS(
-            Guardian.select(pw.SQL("1")).where(Guardian.id == SearchTerm.ref, Guardian.active)
-        )
-    inner = (
-        Relationship.select(pw.SQL("1"))
-        .join(Student)
-        .where(
-            Relationship.guardian == SearchTerm.ref,
-            Student.school.in_(sorted(actor.school_ids) or [-1]),
-        )
-    )
-    return pw.fn.EXISTS(inner)
-
-
 def search(ctx: Context, actor: Actor, text: str, limit: int = 25) -> list[SearchHit]:
     """Guardians by name, phone or email; students by name or student number.
 
     Each typed word must start a word of the person's name (or their number, phone, email);
     the words are looked up in the prefix index, so this stays fast for a whole district.
+    Staff see students of the schools they serve and guardians of those students; a district
+    admin sees every active record.
     """
     require_staff(actor)
     tokens = search_index.query_tokens(text)
     if not tokens:
         return []
     db = ctx.store.db
+    schools = None if actor.is_admin else actor.school_ids
     hits: list[SearchHit] = []
     with ctx.store.read():
-        student_ids = search_index.matching_refs(
-            db, search_index.STUDENT, tokens, limit=limit, scope=_student_scope(actor)
+        students = search_index.find(
+            db, search_index.STUDENT, tokens, limit=limit, school_ids=schools
         )
-        students = (
-            Student.select(Student, School).join(School).where(Student.id.in_(student_ids))
-            if student_ids
-            else []
+        guardians = search_index.find(
+            db, search_index.GUARDIAN, tokens, limit=limit, school_ids=schools
         )
-        for s in sorted(
-            students, key=lambda s: (s.family_name.casefold(), s.given_name.casefold(), s.id)
-        ):
-            hits.append(
-                SearchHit(
-                    "student",
-                    s.sourced_id,
-                    f"{s.given_name} {s.family_name}",
-                    s.school.name,
-                    f"#{s.student_number} · grade {s.grade}",
-                )
+        kids_of: dict[int, list[tuple[str, str]]] = {}
+        guardian_ids = [g[0] for g in guardians]
+        for gid, given, school in search_index.guardian_students(db, guardian_ids):
+            kids_of.setdefault(gid, []).append((given, school))
+    for _id, sourced_id, given, family, number, grade, school in sorted(
+        students, key=lambda s: (s[3].casefold(), s[2].casefold(), s[0])
+    ):
+        hits.append(
+            SearchHit(
+                "student", sourced_id, f"{given} {family}", school, f"#{number} · grade {grade}"
             )
-        guardian_ids = search_index.matching_refs(
-            db, search_index.GUARDIAN, tokens, limit=limit, scope=_guardian_scope(actor)
         )
-        guardians = Guardian.select().where(Guardian.id.in_(guardian_ids)) if guardian_ids else []
-        kids_of: dict[int, list[Student]] = {}
-        if guardian_ids:
-            links = (
-                Relationship.select(Relationship.guardian, Student, School)
-                .join(Student)
-                .join(School)
-                .where(Relationship.guardian.in_(guardian_ids))
+    for gid, sourced_id, given, family, phone in sorted(
+        guardians, key=lambda g: (g[3].casefold(), g[2].casefold(), g[0])
+    ):
+        kids = kids_of.get(gid, [])
+        names = ", ".join(k[0] for k in kids[:4])
+        schools_shown = ", ".join(sorted({k[1] for k in kids}))
+        hits.append(
+            SearchHit(
+                "guardian",
+                sourced_id,
+                f"{given} {family}",
+                schools_shown,
+                f"{phone} · students: {names}",
             )
-            for link in links:
-                kids_of.setdefault(link.guardian_id, []).append(link.student)
-        for g in sorted(
-            guardians, key=lambda g: (g.family_name.casefold(), g.given_name.casefold(), g.id)
-        ):
-            kids = kids_of.get(g.id, [])
-            names = ", ".join(k.given_name for k in kids[:4])
-            schools = ", ".join(sorted({k.school.name for k in kids}))
-            hits.append(
-                SearchHit(
-                    "guardian",
-                    g.sourced_id,
-                    f"{g.given_name} {g.family_name}",
-                    schools,
-                    f"{g.phone} · students: {names}",
-                )
-            )
+        )
     return hits
 
 

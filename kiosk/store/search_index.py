@@ -160,7 +160,7 @@ def matching_refs(
     query = (
         SearchTerm.select(SearchTerm.ref)
         .where(SearchTerm.kind == kind, prefix(db, SearchTerm.term, first))
-        .order_by(SearchTerm.term, SearchTerm.ref)
+        .order_by(SearchTerm.term, SearchTerm.id)
     )
     for token in rest:
         other = SearchTerm.alias()
@@ -180,3 +180,115 @@ def matching_refs(
             if len(refs) >= limit:
                 break
     return refs
+
+
+# -- the search-as-you-type path -------------------------------------------------------------
+#
+# Search runs on every pause in typing, over a whole district, so its SQL is written once per
+# shape (kind, number of tokens, school scope, database) and cached, and rows come back as
+# tuples: peewee's query building and model objects cost ten times SQLite's own work here.
+
+
+def _pattern(db: pw.Database, token: str) -> str:
+    if isinstance(db, pw.SqliteDatabase):
+        return re.sub(r"([*?\[\]])", r"[\1]", token) + "*"
+    return token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+_SQL_CACHE: dict[tuple, str] = {}
+
+#: What a search returns per person (the hit's columns), by kind.
+_COLUMNS = {
+    STUDENT: "p.id, p.sourced_id, p.given_name, p.family_name, p.student_number, p.grade, c.name "
+    "FROM search_term t JOIN student p ON p.id = t.ref JOIN school c ON c.id = p.school_id",
+    GUARDIAN: "p.id, p.sourced_id, p.given_name, p.family_name, p.phone "
+    "FROM search_term t JOIN guardian p ON p.id = t.ref",
+}
+
+
+def _find_sql(db: pw.Database, kind: str, extra_tokens: int, schools: int | None) -> str:
+    sqlite = isinstance(db, pw.SqliteDatabase)
+    key = (sqlite, db.param, kind, extra_tokens, schools)
+    sql = _SQL_CACHE.get(key)
+    if sql is not None:
+        return sql
+    p, op = db.param, "GLOB" if sqlite else "LIKE"
+    where = [f"t.kind = {p}", f"t.term {op} {p}"]
+    for _ in range(extra_tokens):
+        where.append(
+            f"EXISTS (SELECT 1 FROM search_term o WHERE o.kind = {p} AND o.ref = t.ref "  # noqa: S608
+            f"AND o.term {op} {p})"
+        )
+    marks = ", ".join([p] * (schools or 0))
+    if kind == STUDENT:
+        where.append("p.active")
+        if schools is not None:
+            where.append(f"p.school_id IN ({marks})")
+    elif schools is None:
+        where.append("p.active")
+    else:
+        where.append(
+            "EXISTS (SELECT 1 FROM relationship r JOIN student s ON s.id = r.student_id "  # noqa: S608
+            f"WHERE r.guardian_id = p.id AND s.school_id IN ({marks}))"
+        )
+    # ORDER BY term, id follows the (kind, term) index (its entries end with the row id), so
+    # SQLite stops after LIMIT rows instead of sorting every match of a short prefix.
+    sql = (
+        f"SELECT {_COLUMNS[kind]} WHERE "
+        + " AND ".join(where)
+        + f" ORDER BY t.term, t.id LIMIT {p}"
+    )
+    _SQL_CACHE[key] = sql
+    return sql
+
+
+def find(
+    db: pw.Database,
+    kind: str,
+    tokens: list[str],
+    *,
+    limit: int,
+    school_ids: frozenset[int] | None = None,
+) -> list[tuple]:
+    """Active people of ``kind`` whose words start with every token (at most ``limit``), as
+    rows: students (id, sourcedId, given, family, number, grade, school name), guardians (id,
+    sourcedId, given, family, phone).
+
+    ``school_ids`` limits students to those schools and guardians to those with a student
+    there; ``None`` means the whole district (active guardians only).
+    """
+    if not tokens:
+        return []
+    ordered = sorted(set(tokens), key=len, reverse=True)[:4]
+    schools = sorted(school_ids or [-1]) if school_ids is not None else None
+    sql = _find_sql(db, kind, len(ordered) - 1, None if schools is None else len(schools))
+    params: list[object] = [kind, _pattern(db, ordered[0])]
+    for token in ordered[1:]:
+        params += [kind, _pattern(db, token)]
+    params += schools or []
+    # A person matched by two of their words comes back twice; a little slack covers that,
+    # and the rare query that needs more asks again.
+    for fetch in (limit + 5, limit * 8):
+        rows = db.execute_sql(sql, [*params, fetch]).fetchall()
+        found: dict[int, tuple] = {}
+        for row in rows:
+            found.setdefault(row[0], row)
+        if len(found) >= limit or len(rows) < fetch:
+            break
+    return list(found.values())[:limit]
+
+
+def _in(db: pw.Database, count: int) -> str:
+    return ", ".join([db.param] * count)
+
+
+def guardian_students(db: pw.Database, ids: list[int]) -> list[tuple]:
+    """(guardian id, student given name, school name) of every link of these guardians."""
+    if not ids:
+        return []
+    sql = (
+        "SELECT r.guardian_id, s.given_name, c.name FROM relationship r "  # noqa: S608
+        "JOIN student s ON s.id = r.student_id JOIN school c ON c.id = s.school_id "
+        f"WHERE r.guardian_id IN ({_in(db, len(ids))}) ORDER BY r.id"
+    )
+    return db.execute_sql(sql, ids).fetchall()
