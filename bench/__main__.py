@@ -37,12 +37,13 @@ class Sizes:
     search_words: int
     typing_words: int
     race_keys: int
+    race_processes: int
 
 
 SIZES = {
-    "large": Sizes(100_000, 20_000, 10_000, 10, 5, 40, 12, 10),
-    "small": Sizes(1_000, 1_000, 1_000, 10, 5, 40, 12, 10),
-    "quick": Sizes(200, 200, 20, 1, 1, 4, 2, 1),
+    "large": Sizes(100_000, 20_000, 10_000, 10, 5, 40, 12, 10, 8),
+    "small": Sizes(1_000, 1_000, 1_000, 10, 5, 40, 12, 10, 8),
+    "quick": Sizes(200, 200, 20, 1, 1, 4, 2, 1, 3),
 }
 
 
@@ -251,9 +252,12 @@ class Suite:
     def _race(self) -> None:
         from bench import race
 
+        s = self.sizes
         results = [
-            race.measure_sqlite(self.scratch / "race", self.sizes.race_keys),
-            race.measure_postgres(self.scratch / "race", self.pg_url, self.sizes.race_keys),
+            race.measure_sqlite(self.scratch / "race", s.race_keys, s.race_processes),
+            race.measure_postgres(
+                self.scratch / "race", self.pg_url, s.race_keys, s.race_processes
+            ),
         ]
         for key, r in zip(("race_sqlite", "race_postgres"), results, strict=True):
             self.details[key] = asdict(r)
@@ -269,12 +273,14 @@ class Suite:
                 )
                 continue
             ok = r.exactly_once and not r.errors
+            errors = f"{len(r.errors)} errors" + (
+                ": " + ", ".join(sorted(set(r.errors))) if r.errors else ""
+            )
             self.rows[key] = Row(
                 key,
                 f"key redemption race on {r.backend}: {r.processes} processes x {r.keys} keys",
                 "none",
-                f"successes per key {sorted(set(r.successes_per_key))}, "
-                f"{len(r.errors)} errors{': ' + ', '.join(sorted(set(r.errors))) if r.errors else ''}",
+                f"successes per key {sorted(set(r.successes_per_key))}, {errors}",
                 f"{r.per_second:.2f} redemptions/s",
                 "exactly one success per key, no errors",
                 ok,

@@ -108,29 +108,31 @@ def _setup(ctx, keys: int) -> list[str]:  # type: ignore[no-untyped-def]
     return ids
 
 
-def _run(backend: str, folder: Path, url: str, connect: dict, keys: int) -> RaceResult:
+def _run(
+    backend: str, folder: Path, url: str, connect: dict, keys: int, processes: int
+) -> RaceResult:
     from kiosk.context import SYSTEM
     from kiosk.services import activation
 
     folder.mkdir(parents=True, exist_ok=True)
     ctx = _context(folder, url, connect)
-    result = RaceResult(backend, keys, PROCESSES)
+    result = RaceResult(backend, keys, processes)
     try:
         ctx.store.migrate()
         guardians = _setup(ctx, keys)
         issued = [activation.issue_key(ctx, SYSTEM, g).key for g in guardians]
         spawn = mp.get_context("spawn")
         with spawn.Manager() as manager:
-            barrier = manager.Barrier(PROCESSES)
+            barrier = manager.Barrier(processes)
             with spawn.Pool(
-                PROCESSES, initializer=_init, initargs=(str(folder), url, connect, barrier)
+                processes, initializer=_init, initargs=(str(folder), url, connect, barrier)
             ) as pool:
-                pool.map(len, ["warm"] * PROCESSES, chunksize=1)  # processes started
+                pool.map(len, ["warm"] * processes, chunksize=1)  # processes started
                 started = time.perf_counter()
                 for n, key in enumerate(issued):
                     tag = uuid.uuid4().hex[:6]
                     answers = pool.map(
-                        _redeem, [(key, f"r{n}x{i}{tag}") for i in range(PROCESSES)], chunksize=1
+                        _redeem, [(key, f"r{n}x{i}{tag}") for i in range(processes)], chunksize=1
                     )
                     result.successes_per_key.append(answers.count("ok"))
                     result.errors += [
@@ -142,18 +144,18 @@ def _run(backend: str, folder: Path, url: str, connect: dict, keys: int) -> Race
     return result
 
 
-def measure_sqlite(folder: Path, keys: int) -> RaceResult:
+def measure_sqlite(folder: Path, keys: int, processes: int = PROCESSES) -> RaceResult:
     db = folder / "race.db"
     for stale in folder.glob("race.db*"):
         stale.unlink()
     try:
-        return _run("SQLite", folder, f"sqlite:///{db}", {}, keys)
+        return _run("SQLite", folder, f"sqlite:///{db}", {}, keys, processes)
     finally:
         for stale in folder.glob("race.db*"):
             stale.unlink()
 
 
-def measure_postgres(folder: Path, url: str, keys: int) -> RaceResult:
+def measure_postgres(folder: Path, url: str, keys: int, processes: int = PROCESSES) -> RaceResult:
     """In a throw-away schema; skipped (and said so) when the server cannot be reached."""
     try:
         import psycopg
@@ -163,10 +165,11 @@ def measure_postgres(folder: Path, url: str, keys: int) -> RaceResult:
             conn.execute(f'CREATE SCHEMA "{schema}"')
     except Exception as exc:
         return RaceResult(
-            "PostgreSQL", keys, PROCESSES, skipped=f"no server ({type(exc).__name__})"
+            "PostgreSQL", keys, processes, skipped=f"no server ({type(exc).__name__})"
         )
     try:
-        return _run("PostgreSQL", folder, url, {"options": f"-c search_path={schema}"}, keys)
+        options = {"options": f"-c search_path={schema}"}
+        return _run("PostgreSQL", folder, url, options, keys, processes)
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
