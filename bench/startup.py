@@ -21,6 +21,8 @@ class StartupResult:
     kiosk_s: float
     bare_rss_mib: float
     kiosk_rss_mib: float
+    #: The Welcome screen's widgets and CSS in a bare app (no kiosk code): the floor.
+    layout_s: float = 0.0
 
     @property
     def start_ratio(self) -> float:
@@ -47,7 +49,7 @@ def _one(args: list[str]) -> tuple[float, float]:
 
 def measure(config_path: str, *, runs: int = 10, warm_query: str = "") -> StartupResult:
     """Alternate bare and kiosk runs so machine noise hits both alike."""
-    bare_t, kiosk_t, bare_m, kiosk_m = [], [], [], []
+    bare_t, kiosk_t, bare_m, kiosk_m, layout_t = [], [], [], [], []
     kiosk_args = ["kiosk", config_path] + ([warm_query] if warm_query else [])
     _one(["bare"])  # warm the file cache for both
     _one(kiosk_args)
@@ -58,5 +60,6 @@ def measure(config_path: str, *, runs: int = 10, warm_query: str = "") -> Startu
         t, m = _one(kiosk_args)
         kiosk_t.append(t)
         kiosk_m.append(m)
+        layout_t.append(_one(["layout"])[0])
     med = statistics.median
-    return StartupResult(med(bare_t), med(kiosk_t), med(bare_m), med(kiosk_m))
+    return StartupResult(med(bare_t), med(kiosk_t), med(bare_m), med(kiosk_m), med(layout_t))

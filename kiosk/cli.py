@@ -38,9 +38,11 @@ class State:
             self._config = load_config(self.config_path)
         return self._config
 
-    def context(self, *, check_schema: bool = True) -> Context:
+    def context(self, *, check_schema: bool = True, defer_store: bool = False) -> Context:
         if self._ctx is None:
-            self._ctx = make_context(self.config, check_schema=check_schema)
+            self._ctx = make_context(
+                self.config, check_schema=check_schema, defer_store=defer_store
+            )
         return self._ctx
 
     def close(self) -> None:
@@ -107,7 +109,9 @@ def main(click_ctx: click.Context, config_path: str | None) -> None:
 def run_app(st: State, *, demo: bool) -> None:
     @friendly
     def _run() -> None:
-        ctx = st.context()
+        # The database opens right after the first screen is painted (a faster start); a
+        # missing or outdated database is reported by the app then.
+        ctx = st.context(defer_store=True)
         try:
             from kiosk.app import run
         except ImportError:  # pragma: no cover - the app module ships with the package

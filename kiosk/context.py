@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from kiosk.clock import Clock
 from kiosk.config import Config
 from kiosk.mail import Mailer, make_mailer
 from kiosk.passwords import Hasher
-from kiosk.store.db import Store, open_store
+
+if TYPE_CHECKING:  # the store (peewee, the driver) loads when first used; see DeferredStore
+    from kiosk.store.db import Store
 
 _MAIL_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-mail")
 
@@ -89,16 +93,63 @@ class Context:
         self.store.close()
 
 
+class DeferredStore:
+    """The database, opened (and its schema checked) the first time anything uses it.
+
+    The app only needs the configuration to paint its Welcome screen; opening the database
+    (and importing peewee and the driver) can wait until just after that first paint, which a
+    parent sees as a faster start. Every attribute of ``Store`` is available; the first use
+    opens it, from whichever thread. A failed check raises the same ``DatabaseError`` each
+    time, so every screen gets the same plain message.
+    """
+
+    def __init__(self, url: str, *, busy_timeout_ms: int, check_schema: bool) -> None:
+        self.url = url
+        self._busy_timeout_ms = busy_timeout_ms
+        self._check_schema = check_schema
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def opened(self) -> bool:
+        return self._store is not None
+
+    def open(self) -> Store:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from kiosk.store.db import open_store
+
+                    store = open_store(self.url, busy_timeout_ms=self._busy_timeout_ms)
+                    if self._check_schema:
+                        try:
+                            store.check_schema()
+                        except Exception:
+                            store.close()
+                            raise
+                    self._store = store
+        return self._store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.open(), name)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
 def make_context(
     config: Config,
     *,
     clock: Clock | None = None,
     hasher: Hasher | None = None,
     check_schema: bool = True,
+    defer_store: bool = False,
 ) -> Context:
-    store = open_store(config.database_url, busy_timeout_ms=config.database.busy_timeout_ms)
-    if check_schema:
-        store.check_schema()
+    """``defer_store``: open the database on first use (the app), not now (the CLI verbs)."""
+    busy = config.database.busy_timeout_ms
+    deferred = DeferredStore(config.database_url, busy_timeout_ms=busy, check_schema=check_schema)
+    store: Any = deferred if defer_store else deferred.open()
     return Context(
         config=config,
         store=store,

@@ -1,0 +1,57 @@
+"""Start-up work kept off the first paint: the database opens on first use, psycopg stays out
+of a SQLite process, argon2 and smtplib load when first needed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def test_deferred_store_opens_on_first_use_and_reports_a_missing_database(tmp_path: Path):
+    """The app's context opens the database after the first paint; a database that was never
+    set up still gets the plain 'run kiosk init' message, at first use."""
+    from kiosk.config import config_from_dict
+    from kiosk.context import make_context
+    from kiosk.errors import DatabaseError
+
+    config = config_from_dict(
+        {
+            "database": {"url": str(tmp_path / "never-initialised.db")},
+            "mail": {"mode": "outbox", "outbox_dir": str(tmp_path / "outbox")},
+            "security": {"secret_file": str(tmp_path / "secret")},
+        },
+        tmp_path / "kiosk.toml",
+    )
+    ctx = make_context(config, defer_store=True)
+    assert not ctx.store.opened  # nothing touched the database yet
+    with pytest.raises(DatabaseError, match="kiosk init"):
+        ctx.store.check_schema()
+    with pytest.raises(DatabaseError, match="kiosk init"):  # the same answer every time
+        _ = ctx.store.db
+    ctx.close()
+
+
+def test_a_sqlite_kiosk_imports_no_postgresql_driver_argon2_or_smtplib() -> None:
+    code = (
+        "import sys; from kiosk.app import make_app; import kiosk.screens.welcome; "
+        "from kiosk.store import open_store; s = open_store('sqlite:///:memory:'); "
+        "s.db.execute_sql('select 1'); "
+        "print(sorted(m for m in ('psycopg', 'argon2', 'smtplib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_postgresql_still_works_after_the_driver_was_held_back() -> None:
+    """peewee gets the driver when a PostgreSQL store is opened (URL unreachable is fine:
+    the point is the driver is found, not 'psycopg postgres driver not found')."""
+    code = (
+        "import kiosk.store, peewee; assert peewee.psycopg is None; "
+        "kiosk.store.enable_postgresql(); import psycopg; assert peewee.psycopg is psycopg; "
+        "db = peewee.PostgresqlDatabase('x'); print(type(db._adapter).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "Psycopg3Adapter"
