@@ -55,3 +55,22 @@ def test_postgresql_still_works_after_the_driver_was_held_back() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "Psycopg3Adapter"
+
+
+def test_the_app_import_runs_in_a_child_process_with_the_same_answers(ctx, tmp_path: Path):
+    """The admin console's import cannot freeze the screen: it runs in its own process, and
+    what comes back (a summary, or a refusal with every problem) is what import_roster says."""
+    from bench.generate import generate
+    from kiosk.context import SYSTEM
+    from kiosk.services.roster import RosterRejected, import_roster_isolated
+    from kiosk.store.models import Student
+
+    generate(tmp_path / "roster", 60, seed=2)
+    summary = import_roster_isolated(ctx, SYSTEM, tmp_path / "roster")
+    assert summary.students == 60 and not summary.dry_run
+    with ctx.store.read():  # written by the child, seen here
+        assert Student.select().count() == 10 + 60  # the demo district and the roster
+    (tmp_path / "roster" / "users.csv").write_text("sourcedId,givenName,familyName\n")
+    with pytest.raises(RosterRejected) as refused:
+        import_roster_isolated(ctx, SYSTEM, tmp_path / "roster")
+    assert refused.value.problems and "nothing was changed" in str(refused.value)
