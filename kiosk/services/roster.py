@@ -19,7 +19,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -741,6 +741,7 @@ def _write(
     inactive_students: set[int] = set()
     relative_ids: set[int] = set()
     guardian_addresses: list[tuple[int, str]] = []
+    family_names: dict[int, str] = {}
     roles = plan.roles
     done = 0
     for _line, row in rows(source, "users.csv", Problems()):
@@ -822,6 +823,8 @@ def _write(
                 else:
                     summary.updated += 1
             link_gid = merged.get(own_id, own_id)
+            if link_gid == own_id:
+                family_names[own_id] = family
             role = row.get("role", "").strip() or plan.role_rows.get(sid, ("", ""))[0]
             if role not in LEGAL_GUARDIAN_ROLES:
                 relative_ids.add(link_gid)
@@ -879,7 +882,7 @@ def _write(
         ],
     )
     reactivate = []
-    for (gid, stid), link_sid in pairs.items():
+    for (gid, stid), link_sid in sorted(pairs.items()):
         old = stored_links.get((gid, stid))
         if old is None:
             is_guardian = gid not in relative_ids
@@ -914,7 +917,7 @@ def _write(
         summary.deactivated += len(gone)
     del stored_links
     summary.households = _rebuild_households(
-        ctx, pairs, guardian_addresses, inactive_students, student_ids
+        ctx, pairs, guardian_addresses, inactive_students, student_ids, family_names
     )
     if progress:
         progress("write", plan.user_rows % 1000, plan.user_rows)
@@ -944,22 +947,29 @@ class _IdMap(dict):
             )
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[tuple[int, int], tuple[int, int]] = {}
+def _components(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    """Connected components of an undirected graph on ints (union-find, path halving)."""
+    parent: dict[int, int] = {}
 
-    def find(self, x: tuple[int, int]) -> tuple[int, int]:
-        parent = self.parent.setdefault(x, x)
-        while parent != x:
-            grand = self.parent[parent]
-            self.parent[x] = grand
-            x, parent = parent, grand
+    def find(x: int) -> int:
+        root = parent.setdefault(x, x)
+        while root != x:
+            grand = parent[root]
+            parent[x] = grand
+            x, root = root, grand
         return x
 
-    def union(self, a: tuple[int, int], b: tuple[int, int]) -> None:
-        ra, rb = self.find(a), self.find(b)
+    for a, b in edges:
+        ra, rb = find(a), find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            if ra < rb:
+                parent[rb] = ra
+            else:
+                parent[ra] = rb
+    groups: dict[int, list[int]] = {}
+    for node in parent:
+        groups.setdefault(find(node), []).append(node)
+    return groups
 
 
 def _rebuild_households(
@@ -968,74 +978,94 @@ def _rebuild_households(
     guardian_addresses: list[tuple[int, str]],
     inactive_students: set[int],
     student_ids: dict[str, int],
+    family_names: dict[int, str],
 ) -> int:
-    """Students sharing a guardian, or whose guardians share an address, are one household."""
-    uf = _UnionFind()
-    G, S = 0, 1
-    for gid, sid in pairs:
-        if sid not in inactive_students:
-            uf.union((G, gid), (S, sid))
-    by_address: dict[str, tuple[int, int]] = {}
-    addresses: dict[tuple[int, int], str] = {}
-    for gid, address in guardian_addresses:
-        node = (G, gid)
-        if node not in uf.parent:
-            continue
-        key = fold(" ".join(address.split()))
-        addresses.setdefault(node, address)
-        if key in by_address:
-            uf.union(by_address[key], node)
-        else:
-            by_address[key] = node
-    groups: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
-    for node in list(uf.parent):
-        root = uf.find(node)
-        members = groups.setdefault(root, ([], []))
-        members[node[0]].append(node[1])
-    groups = {r: m for r, m in groups.items() if m[1]}
-    student_sids = {v: k for k, v in student_ids.items()}
-    names = dict(Guardian.select(Guardian.id, Guardian.family_name).tuples().iterator())
+    """Students sharing a guardian, or whose guardians share an address, are one household.
 
-    roster_households = Household.select(Household.id).where(
-        Household.sourced_id.startswith(HOUSEHOLD_PREFIX)
-    )
-    HouseholdGuardian.delete().where(HouseholdGuardian.household.in_(roster_households)).execute()
-    HouseholdStudent.delete().where(HouseholdStudent.household.in_(roster_households)).execute()
-    stored = dict(
-        Household.select(Household.sourced_id, Household.id)
+    Graph nodes are ints: a student is its id, a guardian minus its id. Only the difference
+    from the stored roster households is written, so a re-import of an unchanged roster touches
+    no household rows.
+    """
+    linked: set[int] = set()
+
+    def edges() -> Iterator[tuple[int, int]]:
+        for gid, sid in pairs:
+            if sid not in inactive_students:
+                linked.add(-gid)
+                yield -gid, sid
+        by_address: dict[str, int] = {}
+        for gid, address in guardian_addresses:
+            if -gid not in linked:
+                continue
+            key = fold(" ".join(address.split()))
+            first = by_address.setdefault(key, -gid)
+            if first != -gid:
+                yield first, -gid
+
+    addresses = dict(reversed(guardian_addresses))  # first address given for each guardian
+    student_sids = {v: k for k, v in student_ids.items()}
+    wanted: dict[str, tuple[str, str, set[int], set[int]]] = {}
+    for members in _components(edges()).values():
+        students = {n for n in members if n > 0}
+        if not students:
+            continue
+        guardians = {-n for n in members if n < 0}
+        first = min(guardians) if guardians else 0
+        hid = HOUSEHOLD_PREFIX + min(student_sids[n] for n in students)
+        address = next((addresses[g] for g in sorted(guardians) if g in addresses), "")
+        wanted[hid] = (family_names.get(first, ""), address, guardians, students)
+
+    stored = {
+        sid: (hid, name, address)
+        for hid, sid, name, address in Household.select(
+            Household.id, Household.sourced_id, Household.name, Household.address
+        )
         .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
         .tuples()
-    )
-    wanted: dict[str, tuple[str, str, list[int], list[int]]] = {}
-    for guardians, students in groups.values():
-        hid = HOUSEHOLD_PREFIX + min(student_sids[s] for s in students)
-        family = names.get(min(guardians), "") if guardians else ""
-        address = next((addresses[(G, g)] for g in sorted(guardians) if (G, g) in addresses), "")
-        wanted[hid] = (family, address, sorted(guardians), sorted(students))
+        .iterator()
+    }
+    obsolete = [v[0] for sid, v in stored.items() if sid not in wanted]
+    for start in range(0, len(obsolete), BATCH):
+        Household.delete().where(Household.id.in_(obsolete[start : start + BATCH])).execute()
+    changed = [
+        (family, address, stored[hid][0])
+        for hid, (family, address, _g, _s) in wanted.items()
+        if hid in stored and stored[hid][1:] != (family, address)
+    ]
+    _update_many(ctx, Household, ["name", "address"], changed)
+    ids = _IdMap({sid: v[0] for sid, v in stored.items() if sid in wanted}, Household)
     fresh = _Batcher(
-        ctx, Household, [Household.sourced_id, Household.name, Household.address, Household.phone]
+        ctx,
+        Household,
+        [Household.id, Household.sourced_id, Household.name, Household.address, Household.phone],
     )
     for hid, (family, address, _g, _s) in wanted.items():
         if hid not in stored:
-            fresh.add((hid, family, address, ""))
+            fresh.add((ids[hid], hid, family, address, ""))
     fresh.flush()
-    obsolete = [i for h, i in stored.items() if h not in wanted]
-    for start in range(0, len(obsolete), BATCH):
-        Household.delete().where(Household.id.in_(obsolete[start : start + BATCH])).execute()
-    ids = dict(
-        Household.select(Household.sourced_id, Household.id)
-        .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
-        .tuples()
-    )
-    hg = _Batcher(ctx, HouseholdGuardian, [HouseholdGuardian.household, HouseholdGuardian.guardian])
-    hs = _Batcher(ctx, HouseholdStudent, [HouseholdStudent.household, HouseholdStudent.student])
-    for hid, (_family, _address, guardians, students) in wanted.items():
-        for g in guardians:
-            hg.add((ids[hid], g))
-        for s in students:
-            hs.add((ids[hid], s))
-    hg.flush()
-    hs.flush()
+    ids.fix_sequence(ctx)
+
+    for model, column, index in (
+        (HouseholdGuardian, HouseholdGuardian.guardian, 2),
+        (HouseholdStudent, HouseholdStudent.student, 3),
+    ):
+        have: dict[tuple[int, int], int] = {
+            (household, member): row_id
+            for row_id, household, member in model.select(model.id, model.household, column)
+            .join(Household)
+            .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
+            .tuples()
+            .iterator()
+        }
+        want = {(ids[hid], member) for hid, entry in wanted.items() for member in entry[index]}
+        gone = [row_id for key, row_id in have.items() if key not in want]
+        for start in range(0, len(gone), BATCH):
+            model.delete().where(model.id.in_(gone[start : start + BATCH])).execute()
+        batch = _Batcher(ctx, model, [model.household, column])
+        for key in sorted(want):  # in index order: B-tree appends, not random inserts
+            if key not in have:
+                batch.add(key)
+        batch.flush()
     return len(wanted)
 
 
