@@ -566,7 +566,9 @@ def import_roster(
     require_staff(actor, "district_admin")
     source = RosterSource(Path(path))
     try:
-        plan = validate(source, (lambda n: progress("check", n, 0)) if progress else None)
+        plan = validate(
+            source, (lambda n: progress("checking the files", n, 0)) if progress else None
+        )
         summary = ImportSummary(dry_run=dry_run)
         if dry_run:
             _count_only(plan, source, summary)
@@ -747,7 +749,7 @@ def _write(
     for _line, row in rows(source, "users.csv", Problems()):
         done += 1
         if progress and done % 1000 == 0:
-            progress("write", 1000, plan.user_rows)
+            progress("writing", 1000, plan.user_rows)
         sid = row["sourcedId"].strip()
         kind = roles.get(sid)
         if kind == OTHER or kind is None:
@@ -920,7 +922,7 @@ def _write(
         ctx, pairs, guardian_addresses, inactive_students, student_ids, family_names
     )
     if progress:
-        progress("write", plan.user_rows % 1000, plan.user_rows)
+        progress("writing", plan.user_rows % 1000, plan.user_rows)
 
 
 class _IdMap(dict):
