@@ -373,3 +373,39 @@ def test_import_reimport_and_refusal_on_sqlite_and_postgres(any_ctx: Context, tm
         import_roster(any_ctx, SYSTEM, write_roster(tmp_path / "pg3",
                                                     users_csv=USERS + "st1,active\n"))  # fmt: skip
     assert snapshot(any_ctx) == before
+
+
+async def test_import_screen_checks_imports_and_lists_problems(ctx: Context, tmp_path) -> None:
+    from textual.widgets import Input, Static
+
+    from kiosk.app import make_app
+    from kiosk.screens.admin_import import AdminImportScreen
+
+    good = write_roster(tmp_path / "good")
+    bad = write_roster(tmp_path / "bad", demographics_csv=DEMOGRAPHICS + "p1,active,,nope,\n")
+    app = make_app(ctx, kiosk_mode=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.staff = staff_actor(ctx, "admin")
+        await app.push_screen(AdminImportScreen())
+        screen = app.screen
+        result = screen.query_one("#import-result", Static)
+
+        async def press(button: str, path: Path) -> str:
+            screen.query_one("#roster-path", Input).value = str(path)
+            await pilot.click(button)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return str(result.render())
+
+        checked = await press("#check", good)
+        assert checked.startswith("Check passed: would import 2 schools, 3 students")
+        assert Student.select().where(Student.sourced_id == "st1").count() == 0
+        refused = await press("#import", bad)
+        assert "nothing was changed" in refused
+        assert "demographics.csv:4: birthDate 'nope' is not a date (YYYY-MM-DD)" in refused
+        done = await press("#import", good)
+        assert done.startswith("Imported 2 schools, 3 students, 2 guardians, 3 links.")
+        assert Student.select().where(Student.sourced_id == "st1").count() == 1
+        app.staff = staff_actor(ctx, "registrar")
+        denied = await press("#import", good)
+        assert "role does not allow" in denied
