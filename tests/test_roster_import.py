@@ -110,7 +110,12 @@ def test_small_roster_imports_people_links_and_households(ctx: Context, tmp_path
 
 def test_generated_district_imports_and_reimport_is_a_no_op(ctx: Context, tmp_path, system) -> None:
     counts = generate(tmp_path / "gen", 2000, seed=7)
-    first = import_roster(ctx, system, tmp_path / "gen")
+    calls: list[tuple[str, int, int]] = []
+    first = import_roster(ctx, system, tmp_path / "gen", progress=lambda *a: calls.append(a))
+    users = 2000 + counts["guardians"]
+    writing = [c for c in calls if c[0] == "writing"]
+    assert sum(c[1] for c in writing) == users and {c[2] for c in writing} == {users}
+    assert sum(c[1] for c in calls if c[0] == "checking the files") == users
     assert (first.students, first.guardians, first.schools) == (
         2000,
         counts["guardians"],
