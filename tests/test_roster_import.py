@@ -185,6 +185,11 @@ BAD_CASES = [
         ],
     ),
     (
+        "unknown parent org",
+        {"orgs_csv": ORGS.replace("Cedar High,school,CHS,d1", "Cedar High,school,CHS,d9")},
+        ["orgs.csv:4: parentSourcedId 'd9' is not in orgs.csv"],
+    ),
+    (
         "unknown enrollment user",
         {"enrollments_csv": ENROLLMENTS + "e2,active,,,o-es,nobody,student,false,,\n"},
         ["enrollments.csv:3: userSourcedId 'nobody' is not in users.csv"],

@@ -320,6 +320,7 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
     schools: dict[str, tuple[str, str, bool]] = {}
     orgs: set[str] = set()
     codes: dict[str, int] = {}
+    parents: list[tuple[int, str]] = []
     for line, row in rows(source, "orgs.csv", problems):
         sid = row["sourcedId"].strip()
         _check_fields(problems, "orgs.csv", line, row, ("sourcedId", "name", "identifier"))
@@ -330,6 +331,8 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
             problems.add("orgs.csv", line, f"duplicate sourcedId {sid!r}")
             continue
         orgs.add(sid)
+        if row.get("parentSourcedId", "").strip():
+            parents.append((line, row["parentSourcedId"].strip()))
         if not _status_ok(row.get("status", "")):
             problems.add("orgs.csv", line, f"unknown status {row['status']!r}")
         if row["type"].strip() == "school":
@@ -345,6 +348,10 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
                 )
             codes[code] = line
             schools[sid] = (code, name, _active(row))
+
+    for line, parent in parents:
+        if parent not in orgs:
+            problems.add("orgs.csv", line, f"parentSourcedId {parent!r} is not in orgs.csv")
 
     role_rows: dict[str, tuple[str, str]] = {}
     if source.has("roles.csv"):
