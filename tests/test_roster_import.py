@@ -419,3 +419,28 @@ async def test_import_screen_checks_imports_and_lists_problems(ctx: Context, tmp
         app.staff = staff_actor(ctx, "registrar")
         denied = await press("#import", good)
         assert "role does not allow" in denied
+
+
+def test_an_export_without_students_is_refused(ctx: Context, tmp_path, system) -> None:
+    only_parents = USERS_HEADER + "p9,active,,true,,parent,,,Solo,Parent,,,,,,,,\n"
+    before = snapshot(ctx)
+    with pytest.raises(RosterRejected, match="would deactivate all 10 students"):
+        import_roster(
+            ctx,
+            system,
+            write_roster(
+                tmp_path / "e", users_csv=only_parents, enrollments_csv=None, demographics_csv=None
+            ),
+        )
+    assert snapshot(ctx) == before
+
+
+def test_cli_json_refusal_lists_problems(ctx: Context, tmp_path) -> None:
+    bad = write_roster(tmp_path / "bad", users_csv=USERS + "st1,active\n")
+    out = invoke(ctx, tmp_path, "import", "oneroster", str(bad), "--json")
+    assert out.exit_code == 1
+    first_line = out.output.splitlines()[0]
+    assert json.loads(first_line) == {
+        "error": "rejected",
+        "problems": ["users.csv:7: duplicate sourcedId 'st1'"],
+    }

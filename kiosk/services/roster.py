@@ -580,12 +580,29 @@ def import_roster(
         if dry_run:
             _count_only(plan, source, summary)
             return summary
+        _refuse_empty(ctx, plan)
         with ctx.store.write():
             _write(ctx, plan, source, summary, progress)
             audit.record(ctx, actor, "roster.import", detail=summary.counts())
         return summary
     finally:
         source.close()
+
+
+def _refuse_empty(ctx: Context, plan: Plan) -> None:
+    """A bulk users.csv without a single student is a broken export, not a district that
+    closed: importing it would deactivate every student."""
+    if "users.csv" in plan.delta or any(kind == STUDENT for kind in plan.roles.values()):
+        return
+    with ctx.store.read():
+        active = Student.select().where(Student.active).count()
+    if active:
+        raise RosterRejected(
+            [
+                f"users.csv: the export lists no students; importing it would deactivate all "
+                f"{active} students. Check the export from the student information system."
+            ]
+        )
 
 
 def _count_only(plan: Plan, source: RosterSource, summary: ImportSummary) -> None:
