@@ -199,7 +199,7 @@ async def test_admin_home_offers_only_what_the_role_allows(ctx: Context) -> None
 
 
 async def test_staff_screen_disables_and_shows_a_temporary_password_once(ctx: Context) -> None:
-    from textual.widgets import DataTable, Static
+    from textual.widgets import Button, DataTable, Static
 
     from kiosk.app import make_app
     from kiosk.screens.admin_staff import AdminStaffScreen
@@ -217,11 +217,17 @@ async def test_staff_screen_disables_and_shows_a_temporary_password_once(ctx: Co
         await pilot.click("#disable")
         await _settle(app, pilot)
         status = screen.query_one("#staff-status", Static)
+        assert str(status.render()) == "Disable hsdesk? Press the button again to confirm."
+        assert staff_sign_in(ctx, "hsdesk", "high-school-desk-demo")  # nothing happened yet
+        screen.query_one("#disable", Button).press()  # (a 2nd click during the press effect
+        # animation is ignored by Textual; a person's second click comes later)
+        await _settle(app, pilot)
         assert str(status.render()) == "hsdesk is disabled."
         assert str(table.get_row_at(2)[4]) == "disabled"
         with pytest.raises(AuthenticationFailed):
             staff_sign_in(ctx, "hsdesk", "high-school-desk-demo")
         await pilot.click("#reset")
+        screen.query_one("#reset", Button).press()
         await _settle(app, pilot)
         shown = str(status.render())
         assert shown.startswith("Temporary password for hsdesk: ")

@@ -32,6 +32,7 @@ class AdminStaffScreen(KioskScreen):
         super().__init__()
         self.staff_rows: list[StaffInfo] = []
         self.status_for: str | None = None  # whose row the status line talks about
+        self.pending: tuple[str, str] | None = None  # (action, username) awaiting a 2nd press
 
     def compose(self) -> ComposeResult:
         with Vertical(id="admin-staff"):
@@ -81,14 +82,24 @@ class AdminStaffScreen(KioskScreen):
 
     def _status(self, text: str, username: str | None = None) -> None:
         self.status_for = username
+        self.pending = None
         self.query_one("#staff-status", Static).update(text)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         target = self.selected()
         if target is None:
             return
+        action = event.button.id or ""
+        if action in ("reset", "disable") and self.pending != (action, target.username):
+            # Two presses for what locks someone out: the second one, on the same row, acts.
+            verb = "Reset the password of" if action == "reset" else "Disable"
+            self._status(f"{verb} {target.username}? Press the button again to confirm.",
+                         target.username)  # fmt: skip
+            self.pending = (action, target.username)
+            return
+        self.pending = None
         ctx, staff = self.kiosk.ctx, self.kiosk.staff
-        if event.button.id == "reset":
+        if action == "reset":
             self.run_service(
                 lambda: reset_staff_password(ctx, staff, target.username),
                 self._reset,
