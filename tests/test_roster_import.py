@@ -177,6 +177,11 @@ BAD_CASES = [
         ["users.csv:5: agentSourcedIds names 'st9', not in users.csv"],
     ),
     (
+        "student linked to a student",
+        {"users_csv": USERS.replace("Cy,Young,,5003,,,,,11", "Cy,Young,,5003,,,,st1,11")},
+        ["users.csv:4: agentSourcedIds links student 'st3' to another student 'st1'"],
+    ),
+    (
         "unknown org",
         {"users_csv": USERS.replace("st3,active,,true,o-hs", "st3,active,,true,o-zz")},
         [

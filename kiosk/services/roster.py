@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 import peewee as pw
@@ -59,6 +60,8 @@ KNOWN_ROLES = GUARDIAN_ROLES | {
 #: Prefix of households the importer derives (and rebuilds); registrars' own households differ.
 HOUSEHOLD_PREFIX = "roster:"
 BATCH = 2000
+#: SQLite page cache during an import (KiB); the default 2 MB thrashes on district-size indexes.
+IMPORT_CACHE_KIB = 131072
 MAX_PROBLEMS = 500
 
 REQUIRED = {
@@ -186,7 +189,7 @@ class Problems(list):
 
 
 def rows(
-    source: RosterSource, name: str, problems: Problems
+    source: RosterSource, name: str, problems: Problems, *, raw: bool = False
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line where the record starts, row) for each record; header and encoding checked.
 
@@ -212,28 +215,66 @@ def rows(
             return
         width = len(header)
         last = reader.line_num
-        while True:
-            start = last + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                problems.add(name, start, f"not valid CSV ({exc})")
-                return
-            except UnicodeDecodeError:
-                problems.add(name, start, "not valid UTF-8; save the file as UTF-8 CSV")
-                return
-            last = reader.line_num
-            if not values:
-                continue
-            if len(values) < width:
-                values += [""] * (width - len(values))
-            yield start, dict(zip(header, values, strict=False))
+        if raw:
+            yield 1, header  # type: ignore[misc]
+        try:
+            for values in reader:
+                start = last + 1
+                last = reader.line_num
+                if len(values) != width:
+                    if not values:
+                        continue
+                    if len(values) < width:
+                        values += [""] * (width - len(values))
+                    elif raw:
+                        del values[width:]
+                yield start, (values if raw else dict(zip(header, values, strict=False)))
+        except csv.Error as exc:
+            problems.add(name, last + 1, f"not valid CSV ({exc})")
+        except UnicodeDecodeError:
+            problems.add(name, last + 1, "not valid UTF-8; save the file as UTF-8 CSV")
+
+
+def picked_rows(
+    source: RosterSource,
+    name: str,
+    problems: Problems,
+    columns: tuple[str, ...],
+    header_out: list[str] | None = None,
+) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
+    """Like ``rows`` but without a dict per row, for the large files: (line, the requested
+    columns in order ('' when the file lacks one), the raw values).
+
+    One C-level ``itemgetter`` call per row instead of building a dict is most of what keeps a
+    100,000-student import close to a raw load.
+    """
+    header: list[str] = []
+    for line, row in rows(source, name, problems, raw=True):
+        if line == 1:  # the header, handed over first
+            header = row  # type: ignore[assignment]
+            if header_out is not None:
+                header_out[:] = header
+            width = len(header)
+            index = {column: i for i, column in enumerate(header)}
+            positions = [index.get(column, width) for column in columns]
+            pick = itemgetter(*positions) if len(positions) > 1 else None
+            continue
+        values = row  # type: ignore[assignment]
+        values.append("")  # position ``width``: the value of a column the file lacks
+        if pick is not None:
+            yield line, pick(values), values
+        else:
+            yield line, (values[positions[0]],), values
 
 
 def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
+    """A comma-separated list of sourcedIds (spaces around them and empty items ignored)."""
+    if not value:
+        return []
+    parts = value.split(",")
+    if " " in value or "" in parts or "\t" in value:
+        return [part.strip() for part in parts if part.strip()]
+    return parts
 
 
 def _date(value: str) -> str | None:
@@ -246,16 +287,24 @@ def _date(value: str) -> str | None:
         return None
 
 
+_STATUSES = frozenset(("", "active", "tobedeleted", "inactive"))
+
+
 def _status_ok(status: str) -> bool:
-    return status.strip() in ("", "active", "tobedeleted", "inactive")
+    return status.strip() in _STATUSES
+
+
+_INACTIVE = frozenset(("tobedeleted", "inactive"))
 
 
 def _active(row: dict[str, str]) -> bool:
-    return row.get("status", "").strip() not in ("tobedeleted", "inactive")
+    return row.get("status", "").strip() not in _INACTIVE
 
 
 def _clean_address(value: str) -> str:
     """Addresses may span lines in the export; stored on one line."""
+    if "\n" not in value and "\r" not in value:
+        return value.strip()
     return ", ".join(part.strip() for part in value.splitlines() if part.strip())
 
 
@@ -278,7 +327,7 @@ class Plan:
 def _check_fields(
     problems: Problems, name: str, line: int, row: dict[str, str], fields: tuple[str, ...]
 ) -> None:
-    if not _UNSAFE_ANY.search("".join(row.get(column, "") for column in fields)):
+    if not _UNSAFE_ANY.search("".join(row.values())):
         return  # the common case: one regex pass over the whole row
     for column in fields:
         value = row.get(column, "")
@@ -367,29 +416,44 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
 
     roles: dict[str, int] = {}
     no_school: dict[str, int] = {}  # student -> line, until enrollments name a school
-    pending: list[tuple[int, str, str]] = []  # forward agent references: (line, user, agent)
+    named_by_students: set[str] = set()  # agentSourcedIds given on student rows
+    named_by_guardians: set[str] = set()
     count = 0
     has_role_column = True
-    for line, row in rows(source, "users.csv", problems):
+    header: list[str] = []
+    users = picked_rows(
+        source,
+        "users.csv",
+        problems,
+        ("sourcedId", "status", "role", "givenName", "familyName", "orgSourcedIds",
+         "primaryOrgSourcedId", "agentSourcedIds"),
+        header,
+    )  # fmt: skip
+    for line, picked, values in users:
         count += 1
         if progress and count % 1000 == 0:
             progress(1000)
-        if count == 1 and "role" not in row and not role_rows:
+        if count == 1 and "role" not in header and not role_rows:
             problems.add("users.csv", 1, "missing required column: role (or give a roles.csv)")
             has_role_column = False
         if not has_role_column:
             break
-        sid = row["sourcedId"].strip()
-        _check_fields(problems, "users.csv", line, row, CHECKED_USER_FIELDS)
+        sid, status, role, given, family, org_list, primary, agents = picked
+        sid = sid.strip()
+        if _UNSAFE_ANY.search("".join(values)):
+            _check_fields(
+                problems, "users.csv", line, dict(zip(header, values, strict=False)),
+                CHECKED_USER_FIELDS,
+            )  # fmt: skip
         if not sid:
             problems.add("users.csv", line, "sourcedId is empty")
             continue
         if sid in roles:
             problems.add("users.csv", line, f"duplicate sourcedId {sid!r}")
             continue
-        if not _status_ok(row.get("status", "")):
-            problems.add("users.csv", line, f"unknown status {row['status']!r}")
-        role = row.get("role", "").strip() or role_rows.get(sid, ("", ""))[0]
+        if status and status not in _STATUSES and status.strip() not in _STATUSES:
+            problems.add("users.csv", line, f"unknown status {status!r}")
+        role = role.strip() or role_rows.get(sid, ("", ""))[0]
         if role not in KNOWN_ROLES:
             problems.add("users.csv", line, f"unknown role {role!r}" if role else "role is empty")
             roles[sid] = OTHER
@@ -398,32 +462,34 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
         roles[sid] = kind
         if kind == OTHER:
             continue
-        if not row["givenName"].strip() and not row["familyName"].strip():
+        if not given.strip() and not family.strip():
             problems.add("users.csv", line, "the person has no name (givenName, familyName)")
-        org_ids = _split(row.get("orgSourcedIds", ""))
+        org_ids = _split(org_list)
+        has_school = False
         for org in org_ids:
-            if org not in orgs:
+            if org in schools:
+                has_school = True
+            elif org not in orgs:
                 problems.add("users.csv", line, f"orgSourcedIds names {org!r}, not in orgs.csv")
-        if kind == STUDENT and not any(o in schools for o in org_ids):
-            primary = row.get("primaryOrgSourcedId", "").strip()
-            if primary in schools or role_rows.get(sid, ("", ""))[1]:
-                pass
-            else:
-                no_school[sid] = line
-        for agent in _split(row.get("agentSourcedIds", "")):
-            if agent in roles:
-                _check_agent(problems, line, sid, kind, agent, roles[agent])
-            else:
-                pending.append((line, sid, agent))
+        if (
+            kind == STUDENT
+            and not has_school
+            and primary.strip() not in schools
+            and not role_rows.get(sid, ("", ""))[1]
+        ):
+            no_school[sid] = line
+        if agents:
+            (named_by_students if kind == STUDENT else named_by_guardians).update(_split(agents))
     if progress:
         progress(count % 1000)
     if problems.broken & {"orgs.csv", "users.csv"}:
         raise RosterRejected(problems)  # every reference check would fail for the same reason
-    for line, sid, agent in pending:
-        if agent not in roles:
-            problems.add("users.csv", line, f"agentSourcedIds names {agent!r}, not in users.csv")
-        else:
-            _check_agent(problems, line, sid, roles[sid], agent, roles[agent])
+    # Agent references are checked as sets (most point forward in the file); only when one is
+    # wrong is users.csv read again to say on which lines.
+    suspicious = {a for a in named_by_students if roles.get(a, 0) in (0, STUDENT)}
+    suspicious |= {a for a in named_by_guardians if roles.get(a, 0) in (0, GUARDIAN)}
+    if suspicious:
+        _locate_bad_agents(source, roles, suspicious, problems)
 
     student_school: dict[str, str] = {}
     if source.has("enrollments.csv"):
@@ -438,24 +504,30 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
                     )
                 class_ids.add(row["sourcedId"].strip())
         seen: set[str] = set()
-        for line, row in rows(source, "enrollments.csv", problems):
-            sid = row["sourcedId"].strip()
+        enrollments = picked_rows(
+            source,
+            "enrollments.csv",
+            problems,
+            ("sourcedId", "userSourcedId", "schoolSourcedId", "classSourcedId", "status"),
+        )
+        for line, (sid, user, school, klass, status), _values in enrollments:
+            sid = sid.strip()
             if sid in seen:
                 problems.add("enrollments.csv", line, f"duplicate sourcedId {sid!r}")
             seen.add(sid)
-            user, school = row["userSourcedId"].strip(), row["schoolSourcedId"].strip()
+            user, school = user.strip(), school.strip()
             if user not in roles:
                 problems.add("enrollments.csv", line, f"userSourcedId {user!r} is not in users.csv")
             if school not in orgs:
                 problems.add(
                     "enrollments.csv", line, f"schoolSourcedId {school!r} is not in orgs.csv"
                 )
-            klass = row.get("classSourcedId", "").strip()
+            klass = klass.strip()
             if class_ids is not None and klass and klass not in class_ids:
                 problems.add(
                     "enrollments.csv", line, f"classSourcedId {klass!r} is not in classes.csv"
                 )
-            if user in no_school and school in schools and _active(row):
+            if user in no_school and school in schools and status.strip() not in _INACTIVE:
                 student_school[user] = school
                 del no_school[user]
     for sid, line in no_school.items():
@@ -465,15 +537,16 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
 
     birth_dates: dict[str, str] = {}
     if source.has("demographics.csv"):
-        for line, row in rows(source, "demographics.csv", problems):
-            sid = row["sourcedId"].strip()
+        demographics = picked_rows(source, "demographics.csv", problems, ("sourcedId", "birthDate"))
+        for line, (sid, raw), _values in demographics:
+            sid = sid.strip()
             if sid not in roles:
                 problems.add("demographics.csv", line, f"sourcedId {sid!r} is not in users.csv")
                 continue
             if sid in birth_dates:
                 problems.add("demographics.csv", line, f"duplicate sourcedId {sid!r}")
                 continue
-            raw = row.get("birthDate", "").strip()
+            raw = raw.strip()
             if raw:
                 born = _date(raw)
                 if born is None:
@@ -490,6 +563,29 @@ def validate(source: RosterSource, progress: Callable[[int], None] | None = None
     if problems:
         raise RosterRejected(problems)
     return Plan(schools, roles, student_school, role_rows, birth_dates, delta, count)
+
+
+def _locate_bad_agents(
+    source: RosterSource, roles: dict[str, int], suspicious: set[str], problems: Problems
+) -> None:
+    seen: set[str] = set()
+    for line, row in rows(source, "users.csv", Problems()):
+        sid = row["sourcedId"].strip()
+        if sid in seen:
+            continue  # a duplicate row, already reported
+        seen.add(sid)
+        kind = roles.get(sid, OTHER)
+        if kind == OTHER:
+            continue
+        for agent in _split(row.get("agentSourcedIds", "")):
+            if agent not in suspicious:
+                continue
+            if agent not in roles:
+                problems.add(
+                    "users.csv", line, f"agentSourcedIds names {agent!r}, not in users.csv"
+                )
+            else:
+                _check_agent(problems, line, sid, kind, agent, roles[agent])
 
 
 def _check_agent(
@@ -581,12 +677,27 @@ def import_roster(
             _count_only(plan, source, summary)
             return summary
         _refuse_empty(ctx, plan)
-        with ctx.store.write():
+        with _big_cache(ctx), ctx.store.write():
             _write(ctx, plan, source, summary, progress)
             audit.record(ctx, actor, "roster.import", detail=summary.counts())
         return summary
     finally:
         source.close()
+
+
+@contextmanager
+def _big_cache(ctx: Context) -> Iterator[None]:
+    """A larger SQLite page cache while importing: index inserts stop re-reading pages."""
+    if not ctx.store.is_sqlite:
+        yield
+        return
+    db = ctx.store.db
+    before = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    db.execute_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _refuse_empty(ctx: Context, plan: Plan) -> None:
@@ -770,25 +881,41 @@ def _write(
     family_names: dict[int, str] = {}
     roles = plan.roles
     done = 0
-    for _line, row in rows(source, "users.csv", Problems()):
+    birth_dates, schools, role_rows = plan.birth_dates, plan.schools, plan.role_rows
+    users = picked_rows(
+        source,
+        "users.csv",
+        Problems(),
+        ("sourcedId", "status", "role", "givenName", "familyName", "identifier", "username",
+         "grades", "orgSourcedIds", "primaryOrgSourcedId", "agentSourcedIds", "phone", "sms",
+         "email", *ADDRESS_COLUMNS),
+    )  # fmt: skip
+    for _line, picked, _values in users:
         done += 1
         if progress and done % 1000 == 0:
             progress("writing", 1000, plan.user_rows)
-        sid = row["sourcedId"].strip()
+        sid = picked[0].strip()
         kind = roles.get(sid)
         if kind == OTHER or kind is None:
             continue
-        given, family = row["givenName"].strip(), row["familyName"].strip()
-        active = _active(row)
-        born = plan.birth_dates.get(sid)
+        (_sid, status, role, given, family, identifier, username, grades, org_list, primary,
+         agents, phone, sms, email, *address_values) = picked  # fmt: skip
+        given, family = given.strip(), family.strip()
+        active = status.strip() not in _INACTIVE
+        born = birth_dates.get(sid)
         if kind == STUDENT:
             summary.students += active
-            number = row.get("identifier", "").strip() or row.get("username", "").strip() or sid
-            grades = _split(row.get("grades", ""))
+            number = identifier.strip() or username.strip() or sid
+            grade_list = _split(grades)
+            school_sid = None
+            for org in _split(org_list):
+                if org in schools:
+                    school_sid = org
+                    break
             school_sid = (
-                next((o for o in _split(row.get("orgSourcedIds", "")) if o in plan.schools), None)
-                or row.get("primaryOrgSourcedId", "").strip()
-                or plan.role_rows.get(sid, ("", ""))[1]
+                school_sid
+                or primary.strip()
+                or role_rows.get(sid, ("", ""))[1]
                 or plan.student_school.get(sid)
             )
             values = (
@@ -797,7 +924,7 @@ def _write(
                 family,
                 fold(f"{given} {family}"),
                 born,
-                grades[0] if grades else "",
+                grade_list[0] if grade_list else "",
                 school_ids[school_sid],
                 active,
             )
@@ -814,23 +941,29 @@ def _write(
                     summary.updated += 1
             if not active:
                 inactive_students.add(own_id)
-            for agent in _split(row.get("agentSourcedIds", "")):
-                if roles.get(agent) == GUARDIAN:
-                    gid = guardian_ids[agent]
-                    pairs.setdefault((merged.get(gid, gid), own_id), f"{agent}:{sid}")
+            if agents:
+                for agent in _split(agents):
+                    if roles.get(agent) == GUARDIAN:
+                        gid = guardian_ids[agent]
+                        key = (merged.get(gid, gid), own_id)
+                        if key not in pairs:
+                            pairs[key] = f"{agent}:{sid}"
         else:
-            if merged and guardian_ids[sid] in merged:
+            own_id = guardian_ids[sid]
+            if merged and own_id in merged:
                 active = False  # merged into another record by a registrar: stays retired
             summary.guardians += active
-            phone = row.get("phone", "").strip() or row.get("sms", "").strip()
-            address = next(
-                (_clean_address(row[c]) for c in ADDRESS_COLUMNS if row.get(c, "").strip()), ""
-            )
+            phone = phone.strip() or sms.strip()
+            address = ""
+            for raw in address_values:
+                if raw.strip():
+                    address = _clean_address(raw)
+                    break
             values = (
                 given,
                 family,
                 fold(f"{given} {family}"),
-                row.get("email", "").strip(),
+                email.strip(),
                 phone,
                 digits(phone),
                 address,
@@ -838,7 +971,6 @@ def _write(
                 active,
             )
             old = stored_guardians.get(sid)
-            own_id = guardian_ids[sid]
             if old is None:
                 new_guardians.add((own_id, sid, *values))
                 summary.added += 1
@@ -851,14 +983,17 @@ def _write(
             link_gid = merged.get(own_id, own_id)
             if link_gid == own_id:
                 family_names[own_id] = family
-            role = row.get("role", "").strip() or plan.role_rows.get(sid, ("", ""))[0]
+            role = role.strip() or role_rows.get(sid, ("", ""))[0]
             if role not in LEGAL_GUARDIAN_ROLES:
                 relative_ids.add(link_gid)
             if address and active:
                 guardian_addresses.append((link_gid, address))
-            for agent in _split(row.get("agentSourcedIds", "")):
-                if roles.get(agent) == STUDENT:
-                    pairs.setdefault((link_gid, student_ids[agent]), f"{sid}:{agent}")
+            if agents:
+                for agent in _split(agents):
+                    if roles.get(agent) == STUDENT:
+                        key = (link_gid, student_ids[agent])
+                        if key not in pairs:
+                            pairs[key] = f"{sid}:{agent}"
     new_students.flush()
     new_guardians.flush()
     student_ids.fix_sequence(ctx)
@@ -974,7 +1109,9 @@ class _IdMap(dict):
 
 
 def _components(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
-    """Connected components of an undirected graph on ints (union-find, path halving)."""
+    """Connected components of an undirected graph on ints (union-find, path halving).
+
+    An edge (a, a) just adds the node a."""
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -1008,34 +1145,39 @@ def _rebuild_households(
 ) -> int:
     """Students sharing a guardian, or whose guardians share an address, are one household.
 
-    Graph nodes are ints: a student is its id, a guardian minus its id. Only the difference
-    from the stored roster households is written, so a re-import of an unchanged roster touches
-    no household rows.
+    The union-find runs over students only: each guardian joins the component of the first
+    (active) student they are linked to. Only the difference from the stored roster households
+    is written, so a re-import of an unchanged roster touches no household rows.
     """
-    linked: set[int] = set()
+    first_student: dict[int, int] = {}  # guardian id -> a student of theirs
 
     def edges() -> Iterator[tuple[int, int]]:
         for gid, sid in pairs:
-            if sid not in inactive_students:
-                linked.add(-gid)
-                yield -gid, sid
+            if sid in inactive_students:
+                continue
+            first = first_student.setdefault(gid, sid)
+            yield first, sid  # (sid, sid) the first time: the student is a node
         by_address: dict[str, int] = {}
         for gid, address in guardian_addresses:
-            if -gid not in linked:
+            student = first_student.get(gid)
+            if student is None:
                 continue
             key = fold(" ".join(address.split()))
-            first = by_address.setdefault(key, -gid)
-            if first != -gid:
-                yield first, -gid
+            other = by_address.setdefault(key, student)
+            if other != student:
+                yield other, student
 
+    components = _components(edges())
+    root_of = {student: root for root, members in components.items() for student in members}
+    guardians_of: dict[int, set[int]] = {}
+    for gid, student in first_student.items():
+        guardians_of.setdefault(root_of[student], set()).add(gid)
     addresses = dict(reversed(guardian_addresses))  # first address given for each guardian
     student_sids = {v: k for k, v in student_ids.items()}
     wanted: dict[str, tuple[str, str, set[int], set[int]]] = {}
-    for members in _components(edges()).values():
-        students = {n for n in members if n > 0}
-        if not students:
-            continue
-        guardians = {-n for n in members if n < 0}
+    for root, members in components.items():
+        students = set(members)
+        guardians = guardians_of.get(root, set())
         first = min(guardians) if guardians else 0
         hid = HOUSEHOLD_PREFIX + min(student_sids[n] for n in students)
         address = next((addresses[g] for g in sorted(guardians) if g in addresses), "")
