@@ -449,3 +449,19 @@ def test_cli_json_refusal_lists_problems(ctx: Context, tmp_path) -> None:
         "error": "rejected",
         "problems": ["users.csv:7: duplicate sourcedId 'st1'"],
     }
+
+
+def test_not_utf8_and_broken_quotes_are_refused_with_a_line(ctx: Context, tmp_path, system):
+    folder = write_roster(tmp_path / "enc")
+    (folder / "users.csv").write_bytes(
+        USERS.replace("Cy,Young", "C\xe9dric,Young").encode("latin-1")
+    )
+    with pytest.raises(RosterRejected) as caught:
+        import_roster(ctx, system, folder)
+    assert caught.value.problems == [
+        "users.csv:4: not valid UTF-8 text; save the file as UTF-8 CSV (Excel: 'CSV UTF-8')"
+    ]
+    quotes = write_roster(tmp_path / "q", users_csv=USERS.replace("Cy,Young", 'Cy,"You"ng'))
+    with pytest.raises(RosterRejected) as caught:
+        import_roster(ctx, system, quotes)
+    assert caught.value.problems[0].startswith("users.csv:4: not valid CSV")

@@ -172,9 +172,24 @@ class RosterSource:
         finally:
             handle.close()
 
+    def bad_utf8_line(self, name: str) -> int:
+        """The line (as a text editor counts them) holding the first byte that is not UTF-8."""
+        real = self._names[name.lower()]
+        raw = self._zip.open(real) if self._zip is not None else open(real, "rb")  # noqa: SIM115
+        with raw:
+            for number, line in enumerate(raw, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+        return 1
+
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
+
+
+_NOT_UTF8 = "not valid UTF-8 text; save the file as UTF-8 CSV (Excel: 'CSV UTF-8')"
 
 
 class Problems(list):
@@ -199,8 +214,12 @@ def rows(
         reader = csv.reader(handle, strict=True)
         try:
             header = next(reader, None)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            problems.add(name, 1, f"unreadable header ({exc}); save the file as UTF-8 CSV")
+        except UnicodeDecodeError:
+            problems.add(name, source.bad_utf8_line(name), _NOT_UTF8)
+            problems.broken.add(name)
+            return
+        except csv.Error as exc:
+            problems.add(name, 1, f"unreadable header ({exc}); fix the first line")
             problems.broken.add(name)
             return
         if not header:
@@ -232,7 +251,8 @@ def rows(
         except csv.Error as exc:
             problems.add(name, last + 1, f"not valid CSV ({exc})")
         except UnicodeDecodeError:
-            problems.add(name, last + 1, "not valid UTF-8; save the file as UTF-8 CSV")
+            problems.add(name, source.bad_utf8_line(name), _NOT_UTF8)
+            problems.broken.add(name)
 
 
 def picked_rows(
