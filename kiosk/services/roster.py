@@ -472,7 +472,6 @@ def _write_people(
                     model.id.in_(gone[start : start + BATCH])
                 ).execute()
             summary.deactivated += len(gone)
-    del stored_students, stored_guardians, student_updates, guardian_updates
 
     return _People(
         student_ids, pairs, inactive_students, relative_ids, guardian_addresses, family_names
@@ -545,7 +544,6 @@ def _write_links(ctx: Context, plan: Plan, people: _People, summary: ImportSumma
                 Relationship.id.in_(gone[start : start + BATCH])
             ).execute()
         summary.deactivated += len(gone)
-    del stored_links
 
 
 def describe(error: KioskError) -> list[str]:
