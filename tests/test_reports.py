@@ -146,3 +146,15 @@ async def test_reports_screen_shows_rows_as_plain_text(ctx: Context) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == 1
+
+
+def test_reports_on_sqlite_and_postgres(any_ctx: Context) -> None:
+    from kiosk.context import SYSTEM
+
+    issue_key(any_ctx, SYSTEM, "G-1001")
+    sign_in(any_ctx, "alopez", "blue-river-stone-lamp")
+    assert [r.username for r in locked_and_disabled(any_ctx, SYSTEM)] == ["ppatel", "rchen"]
+    assert [r.guardian_id for r in unredeemed_keys(any_ctx, SYSTEM)] == ["G-1001"]
+    assert len(guardians_without_accounts(any_ctx, SYSTEM)) == 6
+    assert [r.signins for r in signins_per_school_week(any_ctx, SYSTEM)] == [1]
+    assert without_recovery_email(any_ctx, SYSTEM) == []
