@@ -472,28 +472,39 @@ def doctor() -> None:
 
 @contextlib.contextmanager
 def _progress(label: str) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A click progress bar on stderr when it is a terminal; nothing otherwise."""
+    """A click progress bar on stderr when it is a terminal; nothing otherwise.
+
+    The callback is ``(stage, step, total)``; a stage with no known total (the first pass
+    over a roster) is announced once instead.
+    """
     if not sys.stderr.isatty():
         yield None
         return
-    bars: dict[str, Any] = {}
+    current: dict[str, Any] = {"stage": None, "bar": None}
+
+    def finish() -> None:
+        if current["bar"] is not None:
+            current["bar"].render_finish()
+            current["bar"] = None
 
     def update(stage: str, step: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            for other in bars.values():
-                other.render_finish()
-            text = f"{label}: checking" if stage == "check" else f"{label}: {stage}"
-            bar = click.progressbar(length=total or None, label=text, file=sys.stderr)
-            bar.render_progress()
-            bars[stage] = bar
-        bar.update(step)
+        if stage != current["stage"]:
+            finish()
+            current["stage"] = stage
+            if not total:
+                click.echo(f"{label}: {stage}...", err=True)
+            else:
+                current["bar"] = click.progressbar(
+                    length=total, label=f"{label}: {stage}", file=sys.stderr
+                )
+                current["bar"].render_progress()
+        if current["bar"] is not None:
+            current["bar"].update(step)
 
     try:
         yield update
     finally:
-        for bar in bars.values():
-            bar.render_finish()
+        finish()
 
 
 @main.group("import")
@@ -523,12 +534,13 @@ def import_oneroster(path: str, dry_run: bool, as_json: bool) -> None:
         return
     verb = "Would import" if dry_run else "Imported"
     click.echo(
-        f"{verb} {summary.schools} schools, {summary.students} students, "
-        f"{summary.guardians} guardians, {summary.links} links"
-        + ("" if dry_run else f", {summary.households} households")
-        + "."
+        f"{verb} {summary.schools} schools, {summary.students} students and "
+        f"{summary.guardians} guardians."
     )
-    if not dry_run:
+    if dry_run:
+        click.echo(f"{summary.links} guardian-student links. Nothing was changed (dry run).")
+    else:
+        click.echo(f"{summary.links} links, {summary.households} households.")
         click.echo(
             f"Added {summary.added}, updated {summary.updated}, deactivated {summary.deactivated}."
         )
@@ -671,7 +683,7 @@ def letters(
             grade=grade,
             only=only,
             csv_path=Path(csv_path) if csv_path else None,
-            progress=(lambda n, total: progress("write", n, total)) if progress else None,
+            progress=(lambda n, total: progress("writing", n, total)) if progress else None,
         )
     click.echo(
         f"Wrote {result.letters} letter(s) to {result.pdf}"

@@ -83,3 +83,34 @@ def test_cli_export(ctx: Context, tmp_path) -> None:
     assert (tmp_path / "a.csv").read_text().startswith("id,at,kiosk_id")
     bad = invoke(ctx, tmp_path, "audit", "export", "--since", "soon")
     assert bad.exit_code == 1 and "--since must be a date" in bad.output
+
+
+async def test_audit_screen_filters_and_checks_the_chain(ctx: Context) -> None:
+    from textual.widgets import DataTable, Input, Static
+
+    from kiosk.app import make_app
+    from kiosk.screens.admin_audit import AdminAuditScreen
+
+    issue_key(ctx, staff_actor(ctx, "desk"), "G-1001")
+    app = make_app(ctx, kiosk_mode=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.staff = staff_actor(ctx, "admin")
+        await app.push_screen(AdminAuditScreen())
+        for _ in range(2):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#events", DataTable)
+        assert table.row_count == AuditEvent.select().count()
+        screen.query_one("#action", Input).value = "key."
+        await pilot.click("#show")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 1
+        assert [str(c) for c in table.get_row_at(0)][1:4] == ["staff:desk", "key.issue", "G-1001"]
+        await pilot.click("#verify")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(screen.query_one("#audit-status", Static).render()).startswith(
+            "Audit log intact:"
+        )

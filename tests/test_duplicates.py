@@ -200,3 +200,33 @@ def test_merge_with_both_accounts_on_sqlite_and_postgres(any_ctx: Context) -> No
     assert PortalAccount.get(PortalAccount.username == "jwilson2").guardian.sourced_id == "G-1006"
     assert PortalAccount.get(PortalAccount.username == "jamesw").enabled is False
     assert [s.name for s in linked_students(any_ctx, "G-1006")] == ["Emma Wilson", "Noah Wilson"]
+
+
+async def test_duplicates_screen_previews_and_merges(ctx: Context) -> None:
+    from textual.widgets import Button, DataTable, Static
+
+    from kiosk.app import make_app
+    from kiosk.screens.admin_duplicates import AdminDuplicatesScreen
+
+    app = make_app(ctx, kiosk_mode=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.staff = staff_actor(ctx, "registrar")
+        await app.push_screen(AdminDuplicatesScreen())
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#pairs", DataTable).row_count == 1
+        preview = str(screen.query_one("#preview", Static).render())
+        assert "Keep G-1006 James Wilson; merge G-1007 James Wilson into it." in preview
+        assert "Students moving: Noah Wilson" in preview
+        assert not screen.query_one("#merge", Button).disabled
+        await pilot.click("#merge")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Merged G-1007 into G-1006." in str(screen.query_one("#preview", Static).render())
+        assert screen.query_one("#pairs", DataTable).row_count == 0
+    assert Guardian.get(Guardian.sourced_id == "G-1007").merged_into.sourced_id == "G-1006"

@@ -154,3 +154,14 @@ def test_cli_letters(ctx: Context, tmp_path) -> None:
     assert len(read_csv(tmp_path / "c.csv")) == 4
     missing = invoke(ctx, tmp_path, "letters", str(tmp_path / "nowhere" / "x.pdf"))
     assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_letters_on_sqlite_and_postgres(any_ctx: Context, tmp_path) -> None:
+    from kiosk.context import SYSTEM
+
+    result = make_letters(any_ctx, SYSTEM, tmp_path / "p.pdf", csv_path=tmp_path / "p.csv")
+    assert result.letters == 6
+    rows = read_csv(tmp_path / "p.csv")
+    assert check_key(any_ctx, rows[0]["key"]).guardian_name == "Sarah"
+    again = make_letters(any_ctx, SYSTEM, tmp_path / "q.pdf", only="no-key")
+    assert (again.letters, again.revoked) == (0, 0)

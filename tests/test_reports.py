@@ -113,3 +113,48 @@ def test_report_csv_is_formula_safe(ctx: Context, tmp_path) -> None:
     row = next(r for r in csv.DictReader(io.StringIO(out)) if r["guardian_id"] == "G-1011")
     assert row["name"].startswith("'=cmd")
     assert not AuditEvent.select().where(AuditEvent.action == "report").exists()
+
+
+async def test_reports_screen_shows_rows_as_plain_text(ctx: Context) -> None:
+    from textual.widgets import DataTable, Select, Static
+
+    from kiosk.app import make_app
+    from kiosk.screens.admin_reports import AdminReportsScreen
+
+    Guardian.update(given_name="[@click=app.quit]x[/]").where(
+        Guardian.sourced_id == "G-1005"
+    ).execute()
+    app = make_app(ctx, kiosk_mode=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.staff = staff_actor(ctx, "admin")
+        await app.push_screen(AdminReportsScreen())
+        app.screen.query_one("#report", Select).value = "locked-disabled"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#report-rows", DataTable)
+        assert table.row_count == 2
+        first = [str(cell) for cell in table.get_row_at(0)]
+        assert first[:3] == ["ppatel", "G-1005", "[@click=app.quit]x[/] Patel"]
+        assert str(app.screen.query_one("#report-status", Static).render()) == "2 row(s)"
+        await pilot.click(DataTable, offset=(20, 1))  # clicking the name does nothing
+        await pilot.pause()
+        assert app.is_running
+        # Scoped like the CLI: the high-school desk sees only the high-school account.
+        app.staff = staff_actor(ctx, "hsdesk")
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 1
+
+
+def test_reports_on_sqlite_and_postgres(any_ctx: Context) -> None:
+    from kiosk.context import SYSTEM
+
+    issue_key(any_ctx, SYSTEM, "G-1001")
+    sign_in(any_ctx, "alopez", "blue-river-stone-lamp")
+    assert [r.username for r in locked_and_disabled(any_ctx, SYSTEM)] == ["ppatel", "rchen"]
+    assert [r.guardian_id for r in unredeemed_keys(any_ctx, SYSTEM)] == ["G-1001"]
+    assert len(guardians_without_accounts(any_ctx, SYSTEM)) == 6
+    assert [r.signins for r in signins_per_school_week(any_ctx, SYSTEM)] == [1]
+    assert without_recovery_email(any_ctx, SYSTEM) == []

@@ -163,3 +163,95 @@ def test_staff_cli_add_list_disable_reset(ctx: Context, tmp_path) -> None:
     assert chosen.output.strip() == "Password for desk changed."
     missing = invoke(ctx, tmp_path, "staff", "disable", "ghost")
     assert missing.exit_code == 1 and "No staff user named 'ghost'" in missing.output
+
+
+async def _settle(app, pilot) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_admin_home_offers_only_what_the_role_allows(ctx: Context) -> None:
+    from textual.widgets import Button
+
+    from kiosk.app import make_app
+    from kiosk.screens.admin_home import AdminHomeScreen
+    from kiosk.screens.admin_reports import AdminReportsScreen
+
+    expected = {
+        "desk": ["tool-reports"],
+        "registrar": ["tool-reports", "tool-duplicates"],
+        "admin": ["tool-reports", "tool-duplicates", "tool-import", "tool-audit", "tool-staff"],
+    }
+    app = make_app(ctx, kiosk_mode=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for name, buttons in expected.items():
+            app.staff = staff_actor(ctx, name)
+            await app.push_screen(AdminHomeScreen())
+            await pilot.pause()
+            assert [b.id for b in app.screen.query(Button)] == buttons
+            app.pop_screen()
+        app.staff = staff_actor(ctx, "desk")
+        await app.push_screen(AdminHomeScreen())
+        await pilot.click("#tool-reports")
+        await pilot.pause()
+        assert isinstance(app.screen, AdminReportsScreen)
+
+
+async def test_staff_screen_disables_and_shows_a_temporary_password_once(ctx: Context) -> None:
+    from textual.widgets import Button, DataTable, Static
+
+    from kiosk.app import make_app
+    from kiosk.screens.admin_staff import AdminStaffScreen
+
+    app = make_app(ctx, kiosk_mode=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.staff = staff_actor(ctx, "admin")
+        await app.push_screen(AdminStaffScreen())
+        await _settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one("#staff-rows", DataTable)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert names == ["admin", "desk", "hsdesk", "registrar"]
+        table.move_cursor(row=2)  # hsdesk
+        await pilot.click("#disable")
+        await _settle(app, pilot)
+        status = screen.query_one("#staff-status", Static)
+        assert str(status.render()) == "Disable hsdesk? Press the button again to confirm."
+        assert staff_sign_in(ctx, "hsdesk", "high-school-desk-demo")  # nothing happened yet
+        screen.query_one("#disable", Button).press()  # (a 2nd click during the press effect
+        # animation is ignored by Textual; a person's second click comes later)
+        await _settle(app, pilot)
+        assert str(status.render()) == "hsdesk is disabled."
+        assert str(table.get_row_at(2)[4]) == "disabled"
+        with pytest.raises(AuthenticationFailed):
+            staff_sign_in(ctx, "hsdesk", "high-school-desk-demo")
+        await pilot.click("#reset")
+        screen.query_one("#reset", Button).press()
+        await _settle(app, pilot)
+        shown = str(status.render())
+        assert shown.startswith("Temporary password for hsdesk: ")
+        temp = shown.split(": ", 1)[1].split()[0]
+        table.move_cursor(row=1)
+        await pilot.pause()
+        assert temp not in str(status.render())  # gone once the selection moves
+        table.move_cursor(row=2)
+        await pilot.click("#enable")
+        await _settle(app, pilot)
+        assert str(status.render()) == "hsdesk is enabled."
+    assert staff_sign_in(ctx, "hsdesk", temp).name == "hsdesk"
+
+
+async def test_staff_screen_refuses_non_admins(ctx: Context) -> None:
+    from textual.widgets import DataTable, Static
+
+    from kiosk.app import make_app
+    from kiosk.screens.admin_staff import AdminStaffScreen
+
+    app = make_app(ctx, kiosk_mode=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.staff = staff_actor(ctx, "registrar")
+        await app.push_screen(AdminStaffScreen())
+        await _settle(app, pilot)
+        assert app.screen.query_one("#staff-rows", DataTable).row_count == 0
+        assert "role does not allow" in str(app.screen.query_one("#staff-status", Static).render())

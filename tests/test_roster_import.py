@@ -110,7 +110,12 @@ def test_small_roster_imports_people_links_and_households(ctx: Context, tmp_path
 
 def test_generated_district_imports_and_reimport_is_a_no_op(ctx: Context, tmp_path, system) -> None:
     counts = generate(tmp_path / "gen", 2000, seed=7)
-    first = import_roster(ctx, system, tmp_path / "gen")
+    calls: list[tuple[str, int, int]] = []
+    first = import_roster(ctx, system, tmp_path / "gen", progress=lambda *a: calls.append(a))
+    users = 2000 + counts["guardians"]
+    writing = [c for c in calls if c[0] == "writing"]
+    assert sum(c[1] for c in writing) == users and {c[2] for c in writing} == {users}
+    assert sum(c[1] for c in calls if c[0] == "checking the files") == users
     assert (first.students, first.guardians, first.schools) == (
         2000,
         counts["guardians"],
@@ -172,12 +177,22 @@ BAD_CASES = [
         ["users.csv:5: agentSourcedIds names 'st9', not in users.csv"],
     ),
     (
+        "student linked to a student",
+        {"users_csv": USERS.replace("Cy,Young,,5003,,,,,11", "Cy,Young,,5003,,,,st1,11")},
+        ["users.csv:4: agentSourcedIds links student 'st3' to another student 'st1'"],
+    ),
+    (
         "unknown org",
         {"users_csv": USERS.replace("st3,active,,true,o-hs", "st3,active,,true,o-zz")},
         [
             "users.csv:4: orgSourcedIds names 'o-zz', not in orgs.csv",
             "users.csv:4: student 'st3' has no school (orgSourcedIds or an enrollment)",
         ],
+    ),
+    (
+        "unknown parent org",
+        {"orgs_csv": ORGS.replace("Cedar High,school,CHS,d1", "Cedar High,school,CHS,d9")},
+        ["orgs.csv:4: parentSourcedId 'd9' is not in orgs.csv"],
     ),
     (
         "unknown enrollment user",
@@ -328,8 +343,11 @@ def test_cli_json_summary_dry_run_and_refusal(ctx: Context, tmp_path) -> None:
                          "updated", "deactivated"}  # fmt: skip
     assert data["students"] == 3 and data["added"] == 10
     plain = invoke(ctx, tmp_path, "import", "oneroster", roster)
-    assert "Imported 2 schools, 3 students, 2 guardians, 3 links, 2 households." in plain.output
-    assert "Added 0, updated 0, deactivated 0." in plain.output
+    assert plain.output.splitlines() == [
+        "Imported 2 schools, 3 students and 2 guardians.",
+        "3 links, 2 households.",
+        "Added 0, updated 0, deactivated 0.",
+    ]
     bad = write_roster(tmp_path / "bad", demographics_csv=DEMOGRAPHICS + "p1,active,,nope,\n")
     refused = invoke(ctx, tmp_path, "import", "oneroster", str(bad))
     assert refused.exit_code == 1
@@ -370,3 +388,80 @@ def test_import_reimport_and_refusal_on_sqlite_and_postgres(any_ctx: Context, tm
         import_roster(any_ctx, SYSTEM, write_roster(tmp_path / "pg3",
                                                     users_csv=USERS + "st1,active\n"))  # fmt: skip
     assert snapshot(any_ctx) == before
+
+
+async def test_import_screen_checks_imports_and_lists_problems(ctx: Context, tmp_path) -> None:
+    from textual.widgets import Input, Static
+
+    from kiosk.app import make_app
+    from kiosk.screens.admin_import import AdminImportScreen
+
+    good = write_roster(tmp_path / "good")
+    bad = write_roster(tmp_path / "bad", demographics_csv=DEMOGRAPHICS + "p1,active,,nope,\n")
+    app = make_app(ctx, kiosk_mode=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.staff = staff_actor(ctx, "admin")
+        await app.push_screen(AdminImportScreen())
+        screen = app.screen
+        result = screen.query_one("#import-result", Static)
+
+        async def press(button: str, path: Path) -> str:
+            screen.query_one("#roster-path", Input).value = str(path)
+            await pilot.click(button)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return str(result.render())
+
+        checked = await press("#check", good)
+        assert checked.startswith("Check passed: would import 2 schools, 3 students")
+        assert Student.select().where(Student.sourced_id == "st1").count() == 0
+        refused = await press("#import", bad)
+        assert "nothing was changed" in refused
+        assert "demographics.csv:4: birthDate 'nope' is not a date (YYYY-MM-DD)" in refused
+        done = await press("#import", good)
+        assert done.startswith("Imported 2 schools, 3 students, 2 guardians, 3 links.")
+        assert Student.select().where(Student.sourced_id == "st1").count() == 1
+        app.staff = staff_actor(ctx, "registrar")
+        denied = await press("#import", good)
+        assert "role does not allow" in denied
+
+
+def test_an_export_without_students_is_refused(ctx: Context, tmp_path, system) -> None:
+    only_parents = USERS_HEADER + "p9,active,,true,,parent,,,Solo,Parent,,,,,,,,\n"
+    before = snapshot(ctx)
+    with pytest.raises(RosterRejected, match="would deactivate all 10 students"):
+        import_roster(
+            ctx,
+            system,
+            write_roster(
+                tmp_path / "e", users_csv=only_parents, enrollments_csv=None, demographics_csv=None
+            ),
+        )
+    assert snapshot(ctx) == before
+
+
+def test_cli_json_refusal_lists_problems(ctx: Context, tmp_path) -> None:
+    bad = write_roster(tmp_path / "bad", users_csv=USERS + "st1,active\n")
+    out = invoke(ctx, tmp_path, "import", "oneroster", str(bad), "--json")
+    assert out.exit_code == 1
+    first_line = out.output.splitlines()[0]
+    assert json.loads(first_line) == {
+        "error": "rejected",
+        "problems": ["users.csv:7: duplicate sourcedId 'st1'"],
+    }
+
+
+def test_not_utf8_and_broken_quotes_are_refused_with_a_line(ctx: Context, tmp_path, system):
+    folder = write_roster(tmp_path / "enc")
+    (folder / "users.csv").write_bytes(
+        USERS.replace("Cy,Young", "C\xe9dric,Young").encode("latin-1")
+    )
+    with pytest.raises(RosterRejected) as caught:
+        import_roster(ctx, system, folder)
+    assert caught.value.problems == [
+        "users.csv:4: not valid UTF-8 text; save the file as UTF-8 CSV (Excel: 'CSV UTF-8')"
+    ]
+    quotes = write_roster(tmp_path / "q", users_csv=USERS.replace("Cy,Young", 'Cy,"You"ng'))
+    with pytest.raises(RosterRejected) as caught:
+        import_roster(ctx, system, quotes)
+    assert caught.value.problems[0].startswith("users.csv:4: not valid CSV")

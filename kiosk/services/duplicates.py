@@ -11,6 +11,7 @@ or history is lost and a re-import does not bring the duplicate back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk import audit
@@ -45,18 +46,13 @@ class DuplicatePair:
 _Row = tuple[int, str, str, str, str, str, str, str | None]
 
 
-def _reasons(a: _Row, b: _Row) -> list[str]:
-    """What two same-named records share (phone, email, address, birth date)."""
-    found = []
-    if a[4] and a[4] == b[4]:
-        found.append("same name and phone")
-    if a[5] and fold(a[5]) == fold(b[5]):
-        found.append("same name and email")
-    if a[6] and fold(" ".join(a[6].split())) == fold(" ".join(b[6].split())):
-        found.append("same name and address")
-    if a[7] and a[7] == b[7]:
-        found.append("same name and birth date")
-    return found
+#: What two same-named records may share, in the order reasons are listed.
+_DETAILS: list[tuple[str, Callable[[_Row], str]]] = [
+    ("same name and phone", lambda r: r[4] or ""),
+    ("same name and email", lambda r: fold(r[5]) if r[5] else ""),
+    ("same name and address", lambda r: fold(" ".join(r[6].split())) if r[6] else ""),
+    ("same name and birth date", lambda r: r[7] or ""),
+]
 
 
 def find_duplicates(ctx: Context, actor: Actor) -> list[DuplicatePair]:
@@ -102,25 +98,35 @@ def find_duplicates(ctx: Context, actor: Actor) -> list[DuplicatePair]:
     pairs: list[DuplicatePair] = []
     for group in candidates:
         group.sort(key=lambda r: r[1])
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                reasons = _reasons(a, b)
-                if not reasons:
-                    continue
-                if not actor.is_admin and not (
-                    (schools.get(a[0], set()) | schools.get(b[0], set())) & actor.school_ids
-                ):
-                    continue
-                pairs.append(
-                    DuplicatePair(
-                        f"{a[2]} {a[3]}".strip(),
-                        a[1],
-                        b[1],
-                        reasons,
-                        a[0] in with_account,
-                        b[0] in with_account,
-                    )
+        # Within a name, bucket by each shared detail: only real matches are paired, so a
+        # common name held by hundreds of different people costs O(n), not O(n^2).
+        found: dict[tuple[int, int], list[str]] = {}
+        for reason, value in _DETAILS:
+            buckets: dict[str, list[int]] = {}
+            for index, row in enumerate(group):
+                key = value(row)
+                if key:
+                    buckets.setdefault(key, []).append(index)
+            for members in buckets.values():
+                for i, a in enumerate(members):
+                    for b in members[i + 1 :]:
+                        found.setdefault((a, b), []).append(reason)
+        for (i, j), reasons in sorted(found.items()):
+            a, b = group[i], group[j]
+            if not actor.is_admin and not (
+                (schools.get(a[0], set()) | schools.get(b[0], set())) & actor.school_ids
+            ):
+                continue
+            pairs.append(
+                DuplicatePair(
+                    f"{a[2]} {a[3]}".strip(),
+                    a[1],
+                    b[1],
+                    reasons,
+                    a[0] in with_account,
+                    b[0] in with_account,
                 )
+            )
     pairs.sort(key=lambda p: (name_key(p.name), p.first_id, p.second_id))
     return pairs
 

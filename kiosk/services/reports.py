@@ -280,7 +280,7 @@ REPORTS: dict[str, Report] = {
         ),
         Report(
             "unredeemed-keys",
-            "Activation keys issued but not used yet (--expiring-within N days).",
+            "Activation keys issued but not used yet.",
             unredeemed_keys,
             UnredeemedKey,
         ),

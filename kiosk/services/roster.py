@@ -1,12 +1,10 @@
 """OneRoster 1.1/1.2 CSV import: schools, students, guardians, links and derived households.
 
-All or nothing. The files are read twice: the first pass parses and validates every row and
-keeps only what references need (sourcedIds and a role code per user); if anything is wrong the
-import is refused with every problem as ``file:line: what is wrong`` and the database is not
-touched. The second pass streams the rows again and writes them in batches inside one
-transaction, mapping sourcedIds to integer ids with plain dicts (no per-row queries), so a
-100,000-student district loads in seconds and memory follows the number of people, not the
-size of the files.
+All or nothing. ``kiosk.services.roster_files.validate`` reads every file first and refuses the
+whole import, listing every problem, if anything is wrong; only then is users.csv streamed again
+and written in batches inside one transaction, mapping sourcedIds to integer ids with plain
+dicts (no per-row queries, no row kept in memory), so a 100,000-student district loads in
+seconds.
 
 Re-import updates by sourcedId: a changed name is updated, ``tobedeleted`` or a record that is
 no longer in a bulk file is deactivated. Nothing is ever deleted (accounts, keys, requests and
@@ -15,98 +13,49 @@ the audit log stay); only roster-derived household memberships are rebuilt.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import peewee as pw
-
 from kiosk import audit
 from kiosk.context import Actor, Context
-from kiosk.errors import KioskError, ValidationError
+from kiosk.errors import KioskError
 from kiosk.services.access import require_staff
+from kiosk.services.roster_files import (
+    ADDRESS_COLUMNS,
+    GUARDIAN,
+    INACTIVE_STATUSES,
+    LEGAL_GUARDIAN_ROLES,
+    OTHER,
+    STUDENT,
+    Plan,
+    Problems,
+    RosterRejected,
+    RosterSource,
+    clean_address,
+    picked_rows,
+    rows,
+    split_ids,
+    validate,
+)
+from kiosk.services.roster_households import HOUSEHOLD_PREFIX, rebuild_households
 from kiosk.store import search_index
-from kiosk.store.models import (
-    Guardian,
-    Household,
-    HouseholdGuardian,
-    HouseholdStudent,
-    Relationship,
-    School,
-    Student,
-)
-from kiosk.text import _UNSAFE as _UNSAFE_ANY
-from kiosk.text import digits, fold, unsafe_characters
+from kiosk.store.bulk import BATCH, BulkInsert, IdMap, update_many
+from kiosk.store.models import Guardian, Relationship, School, Student
+from kiosk.text import digits, fold
 
-GUARDIAN_ROLES = {"parent", "guardian", "relative"}
-#: Roles a guardian may have portal rights from (a relative is recorded, not a guardian).
-LEGAL_GUARDIAN_ROLES = {"parent", "guardian"}
-KNOWN_ROLES = GUARDIAN_ROLES | {
-    "student",
-    "teacher",
-    "administrator",
-    "aide",
-    "proctor",
-    "districtAdministrator",
-    "siteAdministrator",
-    "systemAdministrator",
-    "principal",
-}
-#: Prefix of households the importer derives (and rebuilds); registrars' own households differ.
-HOUSEHOLD_PREFIX = "roster:"
-BATCH = 2000
-MAX_PROBLEMS = 500
+__all__ = [
+    "HOUSEHOLD_PREFIX",
+    "ImportSummary",
+    "RosterRejected",
+    "describe",
+    "import_roster",
+    "validate",
+]
 
-REQUIRED = {
-    "orgs.csv": ("sourcedId", "name", "type"),
-    "users.csv": ("sourcedId", "givenName", "familyName"),
-    "enrollments.csv": ("sourcedId", "schoolSourcedId", "userSourcedId", "role"),
-    "demographics.csv": ("sourcedId",),
-    "roles.csv": ("sourcedId", "userSourcedId", "role", "orgSourcedId"),
-    "classes.csv": ("sourcedId", "schoolSourcedId"),
-    "courses.csv": ("sourcedId",),
-    "academicSessions.csv": ("sourcedId",),
-    "manifest.csv": ("propertyName", "value"),
-}
-#: Text the kiosk stores or shows: checked for control and direction characters.
-CHECKED_USER_FIELDS = (
-    "sourcedId",
-    "givenName",
-    "familyName",
-    "identifier",
-    "username",
-    "email",
-    "phone",
-    "sms",
-    "grades",
-    "orgSourcedIds",
-    "agentSourcedIds",
-)
-ADDRESS_COLUMNS = ("metadata.address", "address")
-
-# Role codes kept per user in the first pass (small ints, not strings).
-STUDENT, GUARDIAN, OTHER = 1, 2, 3
-
-
-class RosterRejected(ValidationError):
-    """The files have problems; nothing was imported. ``problems`` lists them all."""
-
-    def __init__(self, problems: list[str]) -> None:
-        shown = problems[:MAX_PROBLEMS]
-        more = len(problems) - len(shown)
-        super().__init__(
-            f"The roster was not imported ({len(problems)} problem(s)); nothing was changed. "
-            "Fix these in the export and run the import again:\n"
-            + "\n".join(shown)
-            + (f"\n... and {more} more" if more > 0 else ""),
-            problems,
-        )
-        self.problems = list(problems)
+#: SQLite page cache during an import (KiB); the default 2 MB thrashes on district-size indexes.
+IMPORT_CACHE_KIB = 131072
 
 
 @dataclass
@@ -125,431 +74,6 @@ class ImportSummary:
         data = asdict(self)
         data.pop("dry_run")
         return data
-
-
-# -- reading files --------------------------------------------------------------------------
-
-
-class RosterSource:
-    """A folder or a zip of OneRoster CSV files, opened by file name (case-insensitive)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._zip: zipfile.ZipFile | None = None
-        self._names: dict[str, str] = {}
-        if not self.path.exists():
-            raise ValidationError(f"{self.path} does not exist. Give a folder or a .zip file.")
-        if self.path.is_dir():
-            for child in self.path.iterdir():
-                if child.is_file():
-                    self._names[child.name.lower()] = str(child)
-        elif zipfile.is_zipfile(self.path):
-            self._zip = zipfile.ZipFile(self.path)
-            for info in self._zip.infolist():
-                if not info.is_dir():
-                    base = info.filename.rsplit("/", 1)[-1].lower()
-                    self._names.setdefault(base, info.filename)
-        else:
-            raise ValidationError(
-                f"{self.path} is neither a folder nor a zip file of OneRoster CSV files."
-            )
-
-    def has(self, name: str) -> bool:
-        return name.lower() in self._names
-
-    @contextmanager
-    def open(self, name: str) -> Iterator[io.TextIOBase]:
-        real = self._names[name.lower()]
-        if self._zip is not None:
-            raw = self._zip.open(real)
-            handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        else:
-            handle = open(real, encoding="utf-8-sig", newline="")  # noqa: SIM115
-        try:
-            yield handle
-        finally:
-            handle.close()
-
-    def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-
-
-class Problems(list):
-    """``file:line: what`` lines; ``broken`` names files whose header could not be used."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.broken: set[str] = set()
-
-    def add(self, name: str, line: int, message: str) -> None:
-        self.append(f"{name}:{line}: {message}")
-
-
-def rows(
-    source: RosterSource, name: str, problems: Problems
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line where the record starts, row) for each record; header and encoding checked.
-
-    Line numbers count the header as line 1 and follow quoted fields across lines.
-    """
-    with source.open(name) as handle:
-        reader = csv.reader(handle, strict=True)
-        try:
-            header = next(reader, None)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            problems.add(name, 1, f"unreadable header ({exc}); save the file as UTF-8 CSV")
-            problems.broken.add(name)
-            return
-        if not header:
-            problems.add(name, 1, "the file is empty; it needs a header row")
-            problems.broken.add(name)
-            return
-        header = [h.strip() for h in header]
-        missing = [c for c in REQUIRED.get(name, ()) if c not in header]
-        if missing:
-            problems.add(name, 1, f"missing required column(s): {', '.join(missing)}")
-            problems.broken.add(name)
-            return
-        width = len(header)
-        last = reader.line_num
-        while True:
-            start = last + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                problems.add(name, start, f"not valid CSV ({exc})")
-                return
-            except UnicodeDecodeError:
-                problems.add(name, start, "not valid UTF-8; save the file as UTF-8 CSV")
-                return
-            last = reader.line_num
-            if not values:
-                continue
-            if len(values) < width:
-                values += [""] * (width - len(values))
-            yield start, dict(zip(header, values, strict=False))
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def _date(value: str) -> str | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10]).isoformat() if len(value) == 10 else None
-    except ValueError:
-        return None
-
-
-def _status_ok(status: str) -> bool:
-    return status.strip() in ("", "active", "tobedeleted", "inactive")
-
-
-def _active(row: dict[str, str]) -> bool:
-    return row.get("status", "").strip() not in ("tobedeleted", "inactive")
-
-
-def _clean_address(value: str) -> str:
-    """Addresses may span lines in the export; stored on one line."""
-    return ", ".join(part.strip() for part in value.splitlines() if part.strip())
-
-
-# -- pass 1: validate -----------------------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    """What the first pass learnt: enough to write, resolve references and count."""
-
-    schools: dict[str, tuple[str, str, bool]]  # org sourcedId -> (code, name, active)
-    roles: dict[str, int]  # user sourcedId -> STUDENT | GUARDIAN | OTHER
-    student_school: dict[str, str]  # only students whose users row names no school org
-    role_rows: dict[str, tuple[str, str]]  # OneRoster 1.2: user -> (role, org)
-    birth_dates: dict[str, str]
-    delta: set[str]  # files the manifest marks as delta (missing rows stay as they are)
-    user_rows: int = 0
-
-
-def _check_fields(
-    problems: Problems, name: str, line: int, row: dict[str, str], fields: tuple[str, ...]
-) -> None:
-    if not _UNSAFE_ANY.search("".join(row.get(column, "") for column in fields)):
-        return  # the common case: one regex pass over the whole row
-    for column in fields:
-        value = row.get(column, "")
-        bad = unsafe_characters(value) if value else []
-        if bad:
-            problems.add(
-                name, line, f"{column} contains control or direction characters ({', '.join(bad)})"
-            )
-
-
-def _read_manifest(source: RosterSource, problems: Problems) -> set[str]:
-    delta: set[str] = set()
-    if not source.has("manifest.csv"):
-        return delta
-    for line, row in rows(source, "manifest.csv", problems):
-        prop, value = row.get("propertyName", "").strip(), row.get("value", "").strip()
-        if prop == "oneroster.version" and value not in ("1.1", "1.2", "1.0"):
-            problems.add("manifest.csv", line, f"unsupported OneRoster version {value!r}")
-        if prop.startswith("file.") and value:
-            if value not in ("bulk", "delta", "absent"):
-                problems.add(
-                    "manifest.csv", line, f"{prop} must be bulk, delta or absent, not {value!r}"
-                )
-            elif value == "delta":
-                delta.add(prop[len("file.") :] + ".csv")
-    return delta
-
-
-def validate(source: RosterSource, progress: Callable[[int], None] | None = None) -> Plan:
-    """Parse and check every file; raise ``RosterRejected`` listing all problems."""
-    problems = Problems()
-    for required in ("orgs.csv", "users.csv"):
-        if not source.has(required):
-            problems.append(f"{required}: the file is missing from the roster export")
-    if problems:
-        raise RosterRejected(problems)
-    delta = _read_manifest(source, problems)
-
-    schools: dict[str, tuple[str, str, bool]] = {}
-    orgs: set[str] = set()
-    codes: dict[str, int] = {}
-    for line, row in rows(source, "orgs.csv", problems):
-        sid = row["sourcedId"].strip()
-        _check_fields(problems, "orgs.csv", line, row, ("sourcedId", "name", "identifier"))
-        if not sid:
-            problems.add("orgs.csv", line, "sourcedId is empty")
-            continue
-        if sid in orgs:
-            problems.add("orgs.csv", line, f"duplicate sourcedId {sid!r}")
-            continue
-        orgs.add(sid)
-        if not _status_ok(row.get("status", "")):
-            problems.add("orgs.csv", line, f"unknown status {row['status']!r}")
-        if row["type"].strip() == "school":
-            name = row["name"].strip()
-            if not name:
-                problems.add("orgs.csv", line, "the school has no name")
-            code = row.get("identifier", "").strip() or sid
-            if code in codes:
-                problems.add(
-                    "orgs.csv",
-                    line,
-                    f"school identifier {code!r} is also used on line {codes[code]}",
-                )
-            codes[code] = line
-            schools[sid] = (code, name, _active(row))
-
-    role_rows: dict[str, tuple[str, str]] = {}
-    if source.has("roles.csv"):
-        for line, row in rows(source, "roles.csv", problems):
-            user, role, org = (row[c].strip() for c in ("userSourcedId", "role", "orgSourcedId"))
-            if role not in KNOWN_ROLES:
-                problems.add("roles.csv", line, f"unknown role {role!r}")
-            if org and org not in orgs:
-                problems.add("roles.csv", line, f"orgSourcedId {org!r} is not in orgs.csv")
-            primary = row.get("roleType", "primary").strip() in ("", "primary")
-            if user not in role_rows or (primary and role_rows[user][0] != "student"):
-                role_rows.setdefault(user, (role, org if org in schools else ""))
-
-    roles: dict[str, int] = {}
-    no_school: dict[str, int] = {}  # student -> line, until enrollments name a school
-    pending: list[tuple[int, str, str]] = []  # forward agent references: (line, user, agent)
-    count = 0
-    has_role_column = True
-    for line, row in rows(source, "users.csv", problems):
-        count += 1
-        if progress and count % 1000 == 0:
-            progress(1000)
-        if count == 1 and "role" not in row and not role_rows:
-            problems.add("users.csv", 1, "missing required column: role (or give a roles.csv)")
-            has_role_column = False
-        if not has_role_column:
-            break
-        sid = row["sourcedId"].strip()
-        _check_fields(problems, "users.csv", line, row, CHECKED_USER_FIELDS)
-        if not sid:
-            problems.add("users.csv", line, "sourcedId is empty")
-            continue
-        if sid in roles:
-            problems.add("users.csv", line, f"duplicate sourcedId {sid!r}")
-            continue
-        if not _status_ok(row.get("status", "")):
-            problems.add("users.csv", line, f"unknown status {row['status']!r}")
-        role = row.get("role", "").strip() or role_rows.get(sid, ("", ""))[0]
-        if role not in KNOWN_ROLES:
-            problems.add("users.csv", line, f"unknown role {role!r}" if role else "role is empty")
-            roles[sid] = OTHER
-            continue
-        kind = STUDENT if role == "student" else GUARDIAN if role in GUARDIAN_ROLES else OTHER
-        roles[sid] = kind
-        if kind == OTHER:
-            continue
-        if not row["givenName"].strip() and not row["familyName"].strip():
-            problems.add("users.csv", line, "the person has no name (givenName, familyName)")
-        org_ids = _split(row.get("orgSourcedIds", ""))
-        for org in org_ids:
-            if org not in orgs:
-                problems.add("users.csv", line, f"orgSourcedIds names {org!r}, not in orgs.csv")
-        if kind == STUDENT and not any(o in schools for o in org_ids):
-            primary = row.get("primaryOrgSourcedId", "").strip()
-            if primary in schools or role_rows.get(sid, ("", ""))[1]:
-                pass
-            else:
-                no_school[sid] = line
-        for agent in _split(row.get("agentSourcedIds", "")):
-            if agent in roles:
-                _check_agent(problems, line, sid, kind, agent, roles[agent])
-            else:
-                pending.append((line, sid, agent))
-    if progress:
-        progress(count % 1000)
-    if problems.broken & {"orgs.csv", "users.csv"}:
-        raise RosterRejected(problems)  # every reference check would fail for the same reason
-    for line, sid, agent in pending:
-        if agent not in roles:
-            problems.add("users.csv", line, f"agentSourcedIds names {agent!r}, not in users.csv")
-        else:
-            _check_agent(problems, line, sid, roles[sid], agent, roles[agent])
-
-    student_school: dict[str, str] = {}
-    if source.has("enrollments.csv"):
-        class_ids: set[str] | None = None
-        if source.has("classes.csv"):
-            class_ids = set()
-            for line, row in rows(source, "classes.csv", problems):
-                school = row["schoolSourcedId"].strip()
-                if school and school not in orgs:
-                    problems.add(
-                        "classes.csv", line, f"schoolSourcedId {school!r} is not in orgs.csv"
-                    )
-                class_ids.add(row["sourcedId"].strip())
-        seen: set[str] = set()
-        for line, row in rows(source, "enrollments.csv", problems):
-            sid = row["sourcedId"].strip()
-            if sid in seen:
-                problems.add("enrollments.csv", line, f"duplicate sourcedId {sid!r}")
-            seen.add(sid)
-            user, school = row["userSourcedId"].strip(), row["schoolSourcedId"].strip()
-            if user not in roles:
-                problems.add("enrollments.csv", line, f"userSourcedId {user!r} is not in users.csv")
-            if school not in orgs:
-                problems.add(
-                    "enrollments.csv", line, f"schoolSourcedId {school!r} is not in orgs.csv"
-                )
-            klass = row.get("classSourcedId", "").strip()
-            if class_ids is not None and klass and klass not in class_ids:
-                problems.add(
-                    "enrollments.csv", line, f"classSourcedId {klass!r} is not in classes.csv"
-                )
-            if user in no_school and school in schools and _active(row):
-                student_school[user] = school
-                del no_school[user]
-    for sid, line in no_school.items():
-        problems.add(
-            "users.csv", line, f"student {sid!r} has no school (orgSourcedIds or an enrollment)"
-        )
-
-    birth_dates: dict[str, str] = {}
-    if source.has("demographics.csv"):
-        for line, row in rows(source, "demographics.csv", problems):
-            sid = row["sourcedId"].strip()
-            if sid not in roles:
-                problems.add("demographics.csv", line, f"sourcedId {sid!r} is not in users.csv")
-                continue
-            if sid in birth_dates:
-                problems.add("demographics.csv", line, f"duplicate sourcedId {sid!r}")
-                continue
-            raw = row.get("birthDate", "").strip()
-            if raw:
-                born = _date(raw)
-                if born is None:
-                    problems.add(
-                        "demographics.csv", line, f"birthDate {raw!r} is not a date (YYYY-MM-DD)"
-                    )
-                    continue
-                if roles[sid] != OTHER:
-                    birth_dates[sid] = born
-    for extra in ("courses.csv", "academicSessions.csv"):
-        if source.has(extra):
-            for _line, _row in rows(source, extra, problems):
-                pass
-    if problems:
-        raise RosterRejected(problems)
-    return Plan(schools, roles, student_school, role_rows, birth_dates, delta, count)
-
-
-def _check_agent(
-    problems: Problems, line: int, sid: str, kind: int, agent: str, agent_kind: int
-) -> None:
-    if kind == OTHER or agent_kind == OTHER:
-        return
-    if kind == agent_kind:
-        who = "student" if kind == STUDENT else "guardian"
-        problems.add(
-            "users.csv", line, f"agentSourcedIds links {who} {sid!r} to another {who} {agent!r}"
-        )
-
-
-# -- pass 2: write --------------------------------------------------------------------------
-
-
-def _quote(name: str) -> str:
-    """An identifier in double quotes (SQLite and PostgreSQL both accept them)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-class _Batcher:
-    """Inserts rows in chunks with one prepared statement (``executemany``).
-
-    peewee's ``insert_many`` builds SQL text for every value, which costs more than SQLite's
-    own work at district sizes; a prepared INSERT with parameters is what the raw baseline
-    does, and the values are still parameters (never spliced into the SQL).
-    """
-
-    def __init__(self, ctx: Context, model: type[pw.Model], fields: list[pw.Field]) -> None:
-        db = ctx.store.db
-        self.cursor = db.cursor()
-        columns = ", ".join(_quote(f.column_name) for f in fields)
-        marks = ", ".join([db.param] * len(fields))
-        self.sql = (
-            f"INSERT INTO {_quote(model._meta.table_name)} ({columns}) "  # noqa: S608
-            f"VALUES ({marks})"
-        )
-        self.pending: list[tuple] = []
-        self.count = 0
-
-    def add(self, values: tuple) -> None:
-        self.pending.append(values)
-        if len(self.pending) >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            self.cursor.executemany(self.sql, self.pending)
-            self.count += len(self.pending)
-            self.pending = []
-
-
-def _update_many(ctx: Context, model: type[pw.Model], columns: list[str], rows_: list) -> None:
-    """UPDATE ... WHERE id = ? for many rows with one prepared statement (last value is id)."""
-    if not rows_:
-        return
-    db = ctx.store.db
-    param = db.param
-    table = _quote(model._meta.table_name)
-    sets = ", ".join(f"{_quote(c)} = {param}" for c in columns)
-    sql = f"UPDATE {table} SET {sets} WHERE {_quote('id')} = {param}"  # noqa: S608 - names come from the models
-    cursor = db.cursor()
-    for start in range(0, len(rows_), BATCH):
-        cursor.executemany(sql, rows_[start : start + BATCH])
 
 
 def _gc_paused(func: Callable[..., ImportSummary]) -> Callable[..., ImportSummary]:
@@ -592,17 +116,51 @@ def import_roster(
     require_staff(actor, "district_admin")
     source = RosterSource(Path(path))
     try:
-        plan = validate(source, (lambda n: progress("check", n, 0)) if progress else None)
+        plan = validate(
+            source, (lambda n: progress("checking the files", n, 0)) if progress else None
+        )
         summary = ImportSummary(dry_run=dry_run)
         if dry_run:
             _count_only(plan, source, summary)
             return summary
-        with ctx.store.write(), ctx.store.bulk_load():
+        _refuse_empty(ctx, plan)
+        with _big_cache(ctx), ctx.store.write():
             _write(ctx, plan, source, summary, progress)
             audit.record(ctx, actor, "roster.import", detail=summary.counts())
         return summary
     finally:
         source.close()
+
+
+@contextmanager
+def _big_cache(ctx: Context) -> Iterator[None]:
+    """A larger SQLite page cache while importing: index inserts stop re-reading pages."""
+    if not ctx.store.is_sqlite:
+        yield
+        return
+    db = ctx.store.db
+    before = db.execute_sql("PRAGMA cache_size").fetchone()[0]
+    db.execute_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+def _refuse_empty(ctx: Context, plan: Plan) -> None:
+    """A bulk users.csv without a single student is a broken export, not a district that
+    closed: importing it would deactivate every student."""
+    if "users.csv" in plan.delta or any(kind == STUDENT for kind in plan.roles.values()):
+        return
+    with ctx.store.read():
+        active = Student.select().where(Student.active).count()
+    if active:
+        raise RosterRejected(
+            [
+                f"users.csv: the export lists no students; importing it would deactivate all "
+                f"{active} students. Check the export from the student information system."
+            ]
+        )
 
 
 def _count_only(plan: Plan, source: RosterSource, summary: ImportSummary) -> None:
@@ -613,7 +171,7 @@ def _count_only(plan: Plan, source: RosterSource, summary: ImportSummary) -> Non
     for _line, row in rows(source, "users.csv", Problems()):
         sid = row["sourcedId"].strip()
         kind = plan.roles.get(sid)
-        for agent in _split(row.get("agentSourcedIds", "")):
+        for agent in split_ids(row.get("agentSourcedIds", "")):
             if kind == STUDENT and plan.roles.get(agent) == GUARDIAN:
                 pairs.add((agent, sid))
             elif kind == GUARDIAN and plan.roles.get(agent) == STUDENT:
@@ -628,8 +186,25 @@ def _write(
     summary: ImportSummary,
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
-    users_delta = "users.csv" in plan.delta
-    # Schools: few; matched by sourcedId, else by code (config schools adopt the roster's id).
+    school_ids = _write_schools(plan, summary)
+    people = _write_people(ctx, plan, source, summary, school_ids, progress)
+    _write_links(ctx, plan, people, summary)
+    summary.households = rebuild_households(
+        ctx,
+        people.pairs,
+        people.guardian_addresses,
+        people.inactive_students,
+        people.student_ids,
+        people.family_names,
+    )
+    search_index.rebuild(ctx.store.db)  # names, numbers and phones may all have changed
+    if progress:
+        progress("writing", plan.user_rows % 1000, plan.user_rows)
+
+
+def _write_schools(plan: Plan, summary: ImportSummary) -> dict[str, int]:
+    """Schools (few): matched by sourcedId, else by code (config schools adopt the roster's
+    id). Returns org sourcedId -> school id."""
     existing_schools = list(School.select())
     by_sid = {s.sourced_id: s for s in existing_schools}
     by_code = {s.code: s for s in existing_schools}
@@ -661,6 +236,30 @@ def _write(
             School.update(active=False).where(School.id.in_(gone)).execute()
             summary.deactivated += len(gone)
 
+    return school_ids
+
+
+@dataclass
+class _People:
+    """What the pass over users.csv learnt, for the links and households written after it."""
+
+    student_ids: IdMap
+    pairs: dict[tuple[int, int], str]  # (guardian id, student id) -> link sourcedId
+    inactive_students: set[int]
+    relative_ids: set[int]
+    guardian_addresses: list[tuple[int, str]]
+    family_names: dict[int, str]
+
+
+def _write_people(
+    ctx: Context,
+    plan: Plan,
+    source: RosterSource,
+    summary: ImportSummary,
+    school_ids: dict[str, int],
+    progress: Callable[[str, int, int], None] | None,
+) -> _People:
+    users_delta = "users.csv" in plan.delta
     # Students and guardians: compare with what is stored, insert new, update changed. New
     # rows get their ids here (after the highest stored id), so links are resolved in the same
     # pass over users.csv, without querying ids back.
@@ -720,16 +319,16 @@ def _write(
         .tuples()
         .iterator()
     }
-    student_ids = _IdMap({sid: old[0] for sid, old in stored_students.items()}, Student)
-    guardian_ids = _IdMap({sid: old[0] for sid, old in stored_guardians.items()}, Guardian)
+    student_ids = IdMap({sid: old[0] for sid, old in stored_students.items()}, Student)
+    guardian_ids = IdMap({sid: old[0] for sid, old in stored_guardians.items()}, Guardian)
     # A guardian merged into another record: the roster's links land on the kept record.
     merged = dict(
         Guardian.select(Guardian.id, Guardian.merged_into)
         .where(Guardian.merged_into.is_null(False))
         .tuples()
     )
-    new_students = _Batcher(
-        ctx,
+    new_students = BulkInsert(
+        ctx.store.db,
         Student,
         [
             Student.id,
@@ -744,8 +343,8 @@ def _write(
             Student.active,
         ],
     )
-    new_guardians = _Batcher(
-        ctx,
+    new_guardians = BulkInsert(
+        ctx.store.db,
         Guardian,
         [
             Guardian.id,
@@ -767,27 +366,44 @@ def _write(
     inactive_students: set[int] = set()
     relative_ids: set[int] = set()
     guardian_addresses: list[tuple[int, str]] = []
+    family_names: dict[int, str] = {}
     roles = plan.roles
     done = 0
-    for _line, row in rows(source, "users.csv", Problems()):
+    birth_dates, schools, role_rows = plan.birth_dates, plan.schools, plan.role_rows
+    users = picked_rows(
+        source,
+        "users.csv",
+        Problems(),
+        ("sourcedId", "status", "role", "givenName", "familyName", "identifier", "username",
+         "grades", "orgSourcedIds", "primaryOrgSourcedId", "agentSourcedIds", "phone", "sms",
+         "email", *ADDRESS_COLUMNS),
+    )  # fmt: skip
+    for _line, picked, _values in users:
         done += 1
         if progress and done % 1000 == 0:
-            progress("write", 1000, plan.user_rows)
-        sid = row["sourcedId"].strip()
+            progress("writing", 1000, plan.user_rows)
+        sid = picked[0].strip()
         kind = roles.get(sid)
         if kind == OTHER or kind is None:
             continue
-        given, family = row["givenName"].strip(), row["familyName"].strip()
-        active = _active(row)
-        born = plan.birth_dates.get(sid)
+        (_sid, status, role, given, family, identifier, username, grades, org_list, primary,
+         agents, phone, sms, email, *address_values) = picked  # fmt: skip
+        given, family = given.strip(), family.strip()
+        active = status.strip() not in INACTIVE_STATUSES
+        born = birth_dates.get(sid)
         if kind == STUDENT:
             summary.students += active
-            number = row.get("identifier", "").strip() or row.get("username", "").strip() or sid
-            grades = _split(row.get("grades", ""))
+            number = identifier.strip() or username.strip() or sid
+            grade_list = split_ids(grades)
+            school_sid = None
+            for org in split_ids(org_list):
+                if org in schools:
+                    school_sid = org
+                    break
             school_sid = (
-                next((o for o in _split(row.get("orgSourcedIds", "")) if o in plan.schools), None)
-                or row.get("primaryOrgSourcedId", "").strip()
-                or plan.role_rows.get(sid, ("", ""))[1]
+                school_sid
+                or primary.strip()
+                or role_rows.get(sid, ("", ""))[1]
                 or plan.student_school.get(sid)
             )
             values = (
@@ -796,7 +412,7 @@ def _write(
                 family,
                 fold(f"{given} {family}"),
                 born,
-                grades[0] if grades else "",
+                grade_list[0] if grade_list else "",
                 school_ids[school_sid],
                 active,
             )
@@ -813,23 +429,29 @@ def _write(
                     summary.updated += 1
             if not active:
                 inactive_students.add(own_id)
-            for agent in _split(row.get("agentSourcedIds", "")):
-                if roles.get(agent) == GUARDIAN:
-                    gid = guardian_ids[agent]
-                    pairs.setdefault((merged.get(gid, gid), own_id), f"{agent}:{sid}")
+            if agents:
+                for agent in split_ids(agents):
+                    if roles.get(agent) == GUARDIAN:
+                        gid = guardian_ids[agent]
+                        key = (merged.get(gid, gid), own_id)
+                        if key not in pairs:
+                            pairs[key] = f"{agent}:{sid}"
         else:
-            if merged and guardian_ids[sid] in merged:
+            own_id = guardian_ids[sid]
+            if merged and own_id in merged:
                 active = False  # merged into another record by a registrar: stays retired
             summary.guardians += active
-            phone = row.get("phone", "").strip() or row.get("sms", "").strip()
-            address = next(
-                (_clean_address(row[c]) for c in ADDRESS_COLUMNS if row.get(c, "").strip()), ""
-            )
+            phone = phone.strip() or sms.strip()
+            address = ""
+            for raw in address_values:
+                if raw.strip():
+                    address = clean_address(raw)
+                    break
             values = (
                 given,
                 family,
                 fold(f"{given} {family}"),
-                row.get("email", "").strip(),
+                email.strip(),
                 phone,
                 digits(phone),
                 address,
@@ -837,7 +459,6 @@ def _write(
                 active,
             )
             old = stored_guardians.get(sid)
-            own_id = guardian_ids[sid]
             if old is None:
                 new_guardians.add((own_id, sid, *values))
                 summary.added += 1
@@ -848,20 +469,25 @@ def _write(
                 else:
                     summary.updated += 1
             link_gid = merged.get(own_id, own_id)
-            role = row.get("role", "").strip() or plan.role_rows.get(sid, ("", ""))[0]
+            if link_gid == own_id:
+                family_names[own_id] = family
+            role = role.strip() or role_rows.get(sid, ("", ""))[0]
             if role not in LEGAL_GUARDIAN_ROLES:
                 relative_ids.add(link_gid)
             if address and active:
                 guardian_addresses.append((link_gid, address))
-            for agent in _split(row.get("agentSourcedIds", "")):
-                if roles.get(agent) == STUDENT:
-                    pairs.setdefault((link_gid, student_ids[agent]), f"{sid}:{agent}")
+            if agents:
+                for agent in split_ids(agents):
+                    if roles.get(agent) == STUDENT:
+                        key = (link_gid, student_ids[agent])
+                        if key not in pairs:
+                            pairs[key] = f"{sid}:{agent}"
     new_students.flush()
     new_guardians.flush()
-    student_ids.fix_sequence(ctx)
-    guardian_ids.fix_sequence(ctx)
-    _update_many(ctx, Student, student_fields, student_updates)
-    _update_many(ctx, Guardian, guardian_fields, guardian_updates)
+    student_ids.fix_sequence(ctx.store.db)
+    guardian_ids.fix_sequence(ctx.store.db)
+    update_many(ctx.store.db, Student, student_fields, student_updates)
+    update_many(ctx.store.db, Guardian, guardian_fields, guardian_updates)
     if not users_delta:
         for model, stored, kind in (
             (Student, stored_students, STUDENT),
@@ -873,8 +499,15 @@ def _write(
                     model.id.in_(gone[start : start + BATCH])
                 ).execute()
             summary.deactivated += len(gone)
-    del stored_students, stored_guardians, student_updates, guardian_updates
 
+    return _People(
+        student_ids, pairs, inactive_students, relative_ids, guardian_addresses, family_names
+    )
+
+
+def _write_links(ctx: Context, plan: Plan, people: _People, summary: ImportSummary) -> None:
+    users_delta = "users.csv" in plan.delta
+    pairs, relative_ids = people.pairs, people.relative_ids
     # Links: new pairs are inserted with default flags; the registrar's flags on existing
     # links (portal access, custody) are never overwritten by a re-import.
     stored_links = {
@@ -890,8 +523,8 @@ def _write(
         .iterator()
     }
     used_link_ids = {v[2] for v in stored_links.values() if v[2]}
-    new_links = _Batcher(
-        ctx,
+    new_links = BulkInsert(
+        ctx.store.db,
         Relationship,
         [
             Relationship.sourced_id,
@@ -905,7 +538,7 @@ def _write(
         ],
     )
     reactivate = []
-    for (gid, stid), link_sid in pairs.items():
+    for (gid, stid), link_sid in sorted(pairs.items()):
         old = stored_links.get((gid, stid))
         if old is None:
             is_guardian = gid not in relative_ids
@@ -938,132 +571,6 @@ def _write(
                 Relationship.id.in_(gone[start : start + BATCH])
             ).execute()
         summary.deactivated += len(gone)
-    del stored_links
-    summary.households = _rebuild_households(
-        ctx, pairs, guardian_addresses, inactive_students, student_ids
-    )
-    search_index.rebuild(ctx.store.db)  # names, numbers and phones may all have changed
-    if progress:
-        progress("write", plan.user_rows % 1000, plan.user_rows)
-
-
-class _IdMap(dict):
-    """sourcedId -> row id; an unknown sourcedId gets the next free id (inserted later)."""
-
-    def __init__(self, stored: dict[str, int], model: type[pw.Model]) -> None:
-        super().__init__(stored)
-        self.model = model
-        self.next_id = (model.select(pw.fn.MAX(model.id)).scalar() or 0) + 1
-        self.assigned = False
-
-    def __missing__(self, sid: str) -> int:
-        self[sid] = self.next_id
-        self.next_id += 1
-        self.assigned = True
-        return self[sid]
-
-    def fix_sequence(self, ctx: Context) -> None:
-        """PostgreSQL's id sequence must move past the ids given explicitly."""
-        if self.assigned and not ctx.store.is_sqlite:
-            table = self.model._meta.table_name
-            ctx.store.db.execute_sql(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", (table, self.next_id - 1)
-            )
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[tuple[int, int], tuple[int, int]] = {}
-
-    def find(self, x: tuple[int, int]) -> tuple[int, int]:
-        parent = self.parent.setdefault(x, x)
-        while parent != x:
-            grand = self.parent[parent]
-            self.parent[x] = grand
-            x, parent = parent, grand
-        return x
-
-    def union(self, a: tuple[int, int], b: tuple[int, int]) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _rebuild_households(
-    ctx: Context,
-    pairs: dict[tuple[int, int], str],
-    guardian_addresses: list[tuple[int, str]],
-    inactive_students: set[int],
-    student_ids: dict[str, int],
-) -> int:
-    """Students sharing a guardian, or whose guardians share an address, are one household."""
-    uf = _UnionFind()
-    G, S = 0, 1
-    for gid, sid in pairs:
-        if sid not in inactive_students:
-            uf.union((G, gid), (S, sid))
-    by_address: dict[str, tuple[int, int]] = {}
-    addresses: dict[tuple[int, int], str] = {}
-    for gid, address in guardian_addresses:
-        node = (G, gid)
-        if node not in uf.parent:
-            continue
-        key = fold(" ".join(address.split()))
-        addresses.setdefault(node, address)
-        if key in by_address:
-            uf.union(by_address[key], node)
-        else:
-            by_address[key] = node
-    groups: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
-    for node in list(uf.parent):
-        root = uf.find(node)
-        members = groups.setdefault(root, ([], []))
-        members[node[0]].append(node[1])
-    groups = {r: m for r, m in groups.items() if m[1]}
-    student_sids = {v: k for k, v in student_ids.items()}
-    names = dict(Guardian.select(Guardian.id, Guardian.family_name).tuples().iterator())
-
-    roster_households = Household.select(Household.id).where(
-        Household.sourced_id.startswith(HOUSEHOLD_PREFIX)
-    )
-    HouseholdGuardian.delete().where(HouseholdGuardian.household.in_(roster_households)).execute()
-    HouseholdStudent.delete().where(HouseholdStudent.household.in_(roster_households)).execute()
-    stored = dict(
-        Household.select(Household.sourced_id, Household.id)
-        .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
-        .tuples()
-    )
-    wanted: dict[str, tuple[str, str, list[int], list[int]]] = {}
-    for guardians, students in groups.values():
-        hid = HOUSEHOLD_PREFIX + min(student_sids[s] for s in students)
-        family = names.get(min(guardians), "") if guardians else ""
-        address = next((addresses[(G, g)] for g in sorted(guardians) if (G, g) in addresses), "")
-        wanted[hid] = (family, address, sorted(guardians), sorted(students))
-    fresh = _Batcher(
-        ctx, Household, [Household.sourced_id, Household.name, Household.address, Household.phone]
-    )
-    for hid, (family, address, _g, _s) in wanted.items():
-        if hid not in stored:
-            fresh.add((hid, family, address, ""))
-    fresh.flush()
-    obsolete = [i for h, i in stored.items() if h not in wanted]
-    for start in range(0, len(obsolete), BATCH):
-        Household.delete().where(Household.id.in_(obsolete[start : start + BATCH])).execute()
-    ids = dict(
-        Household.select(Household.sourced_id, Household.id)
-        .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
-        .tuples()
-    )
-    hg = _Batcher(ctx, HouseholdGuardian, [HouseholdGuardian.household, HouseholdGuardian.guardian])
-    hs = _Batcher(ctx, HouseholdStudent, [HouseholdStudent.household, HouseholdStudent.student])
-    for hid, (_family, _address, guardians, students) in wanted.items():
-        for g in guardians:
-            hg.add((ids[hid], g))
-        for s in students:
-            hs.add((ids[hid], s))
-    hg.flush()
-    hs.flush()
-    return len(wanted)
 
 
 def describe(error: KioskError) -> list[str]:

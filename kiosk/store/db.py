@@ -121,24 +121,6 @@ class Store:
                 yield
 
     @contextlib.contextmanager
-    def bulk_load(self, cache_mib: int = 64) -> Iterator[None]:
-        """A larger page cache for a bulk write (an import), given back afterwards.
-
-        SQLite's default 2 MiB cache thrashes while a million index entries go in at random
-        places: 64 MiB halves the time of a district import. The pages are freed when the
-        size is restored, so a running kiosk does not keep them.
-        """
-        if not self.is_sqlite:
-            yield
-            return
-        before = self.db.execute_sql("PRAGMA cache_size").fetchone()[0]
-        self.db.execute_sql(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
-        try:
-            yield
-        finally:
-            self.db.execute_sql(f"PRAGMA cache_size = {int(before)}")
-
-    @contextlib.contextmanager
     def read(self) -> Iterator[None]:
         with friendly_errors(), self.db.atomic():
             yield
