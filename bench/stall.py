@@ -109,9 +109,8 @@ async def _account(ws: Workspace) -> StallResult:
 
 
 async def _import(ws: Workspace, scratch: Path) -> StallResult:
-    from kiosk.screens.admin_import import AdminImportScreen
-
     from kiosk.app import make_app
+    from kiosk.screens.admin_import import AdminImportScreen
     from kiosk.services.staff import staff_actor
     from kiosk.store.models import StaffUser
 
@@ -123,8 +122,10 @@ async def _import(ws: Workspace, scratch: Path) -> StallResult:
     try:
         app = make_app(ctx)
         with ctx.store.read():
-            app.staff = staff_actor(StaffUser.get(StaffUser.username == "admin"))
+            admin = staff_actor(StaffUser.get(StaffUser.username == "admin"))
         async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()  # Welcome is up (it forgets any staff member)
+            app.staff = admin  # as after the staff sign-in
             await app.push_screen(AdminImportScreen())
             await pilot.pause()
             screen = app.screen

@@ -35,9 +35,11 @@ async def _type(ws: Workspace, words: list[str]) -> list[float]:
     try:
         app = make_app(ctx)
         with ctx.store.read():
-            app.staff = staff_actor(StaffUser.get(StaffUser.username == "admin"))
+            admin = staff_actor(StaffUser.get(StaffUser.username == "admin"))
         samples: list[float] = []
         async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()  # Welcome is up (it forgets any staff member)
+            app.staff = admin  # as after the staff sign-in
             await app.push_screen(StaffHomeScreen())
             await pilot.pause()
             screen = app.screen
