@@ -2,9 +2,9 @@
 
 Builds the synthetic district once (generate, then import: the import is itself measured),
 runs every measurement against a baseline measured in the same run on the same machine, and
-writes the results table into docs/PERFORMANCE.md (``--quick`` writes it only with
-``--report``). ``--quick`` is the CI mode: a small district and few repetitions, every row
-still produced, no budget enforced (timings on a shared CI runner mean nothing).
+writes the results table into docs/PERFORMANCE.md (only ``--size large`` does by default;
+any run can with ``--report PATH``). ``--quick`` is the CI mode: a small district and few
+repetitions, every row still produced, no budget enforced (CI timings mean nothing).
 """
 
 from __future__ import annotations
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report",
         type=Path,
-        help="the Markdown file to update (default docs/PERFORMANCE.md; none with --quick)",
+        help="the Markdown file to update (default: docs/PERFORMANCE.md for --size large)",
     )
     parser.add_argument(
         "--pg",
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
 
     machine = describe()
     target = args.report
-    if target is None and not args.quick:
+    if target is None and not args.quick and args.size == "large":
         target = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
     table = report.markdown(rows, machine, command.strip(), seconds)
     if target is not None:

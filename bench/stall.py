@@ -71,18 +71,27 @@ async def _watch(pilot, ticker: Ticker, start: Callable[[], Awaitable[None]], do
 
 
 async def _account(ws: Workspace) -> StallResult:
+    from peewee import fn
+
     from kiosk.app import make_app
     from kiosk.context import SYSTEM
     from kiosk.screens.parent_activate import ParentActivateScreen
     from kiosk.services.activation import issue_key
-    from kiosk.store.models import Guardian
+    from kiosk.store.models import Guardian, PortalAccount
 
     ctx = ws.context()
     try:
         with ctx.store.read():
+            has_account = PortalAccount.select(PortalAccount.id).where(
+                PortalAccount.guardian == Guardian.id
+            )
             guardian = (
                 Guardian.select()
-                .where(Guardian.sourced_id.startswith("g-"), Guardian.active)
+                .where(
+                    Guardian.sourced_id.startswith("g-"),
+                    Guardian.active,
+                    ~fn.EXISTS(has_account),
+                )
                 .order_by(Guardian.id.desc())
                 .first()
             )
