@@ -110,3 +110,22 @@ def test_generated_district_has_the_issue_proportions(tmp_path: Path) -> None:
     assert counts["schools"] == 20
     assert 1.9 <= counts["links"] / counts["students"] <= 2.1
     assert 1.6 <= counts["guardians"] / counts["students"] <= 1.8
+
+
+def test_the_report_rewrites_only_its_block_and_keeps_the_notes(tmp_path: Path) -> None:
+    from bench import report
+    from bench.report import Row
+
+    doc = tmp_path / "PERFORMANCE.md"
+    doc.write_text(
+        f"# Performance\n\nintro\n\n{report.BEGIN}\nold table\n{report.END}\n\n## Notes\nkept\n"
+    )
+    row = Row("search", "search", "by hand: 1 ms", "p95 2 ms", "2.00x", "<= 3x", True)
+    late = Row("startup", "start | up", "bare", "400 ms", "1.50x", "<= 1.2x", False)
+    table = report.markdown([row, late], {"cores": "2"}, "python -m bench --size large", 12.0)
+    report.write(doc, table)
+    text = doc.read_text()
+    assert "old table" not in text and "intro" in text and "## Notes\nkept" in text
+    assert "`python -m bench --size large`" in text and "cores 2" in text
+    assert "| search | by hand: 1 ms | p95 2 ms | 2.00x | <= 3x | yes |" in text
+    assert "start \\| up" in text and "| **NO** |" in text  # a pipe in a cell stays one cell
