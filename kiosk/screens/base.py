@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
 
 from kiosk.errors import KioskError
@@ -72,3 +72,27 @@ class KioskScreen(ServiceMixin, Screen):
 
     #: "parent" screens use the short idle timeout and may not reach staff data.
     AUDIENCE = "parent"
+
+
+class StaffScreen(KioskScreen):
+    """Base for staff screens: longer idle timeout, and nobody reaches them without a staff
+    sign-in (a parent who somehow lands here is sent back to Welcome)."""
+
+    AUDIENCE = "staff"
+
+    @property
+    def staff(self):  # -> Actor
+        actor = self.kiosk.staff
+        if actor is None:
+            raise KioskError("Sign in as staff first.", code="auth")
+        return actor
+
+    def on_screen_resume(self) -> None:
+        if self.kiosk.staff is None:
+            self.kiosk.go_welcome()
+
+
+class KioskModal(ServiceMixin, ModalScreen[T]):
+    """Base for dialogs. ``AUDIENCE`` follows the same rule as full screens."""
+
+    AUDIENCE = "staff"

@@ -1,0 +1,1 @@
+"""Reusable widgets (Textual only here, in kiosk/app.py and kiosk/screens/)."""
