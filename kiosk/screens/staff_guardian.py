@@ -116,6 +116,11 @@ class GuardianCardScreen(StaffScreen):
         )
         self.query_one("#account", Button).display = has_account
         self.query_one("#linked", Button).display = True
+        for name in ("#verify", "#account", "#reissue", "#linked"):
+            button = self.query_one(name, Button)
+            if button.display:
+                button.focus()
+                break
         if not has_account and not any_eligible:
             self.query_one("#card-message", Static).update(
                 "No student can be part of a portal request yet (see ✗ above)."

@@ -94,7 +94,8 @@ class StaffHomeScreen(StaffScreen):
         results = self.query_one("#results", OptionList)
         if results.option_count:
             results.focus()
-            results.highlighted = 0
+            if results.highlighted is None:
+                results.highlighted = 0
 
     def run_search(self) -> None:
         text = self.query_one("#search", Input).value

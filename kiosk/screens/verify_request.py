@@ -84,6 +84,8 @@ class VerifyRequestScreen(StaffScreen):
         if not boxes:
             boxes.append(Static("No students are recorded for this guardian.", markup=False))
         box.mount_all(boxes)
+        # Eligible students start ticked, so the photo ID is the next thing to record.
+        self.query_one("#id-type", Select).focus()
         if card.account_username:
             self._has_account(card.account_username, card.account_state or "")
 
