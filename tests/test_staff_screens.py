@@ -306,3 +306,17 @@ async def test_reset_with_questions_needs_every_answer_then_shows_temp_once(ctx)
 
     session = sign_in(ctx, "alopez", temp)
     assert session is not None
+
+
+def test_student_guardians_service_lists_flags_and_respects_schools(ctx, desk):
+    import pytest
+    from conftest import staff_actor
+
+    from kiosk.errors import PermissionDenied
+    from kiosk.services.people import student_guardians
+
+    found = student_guardians(ctx, desk, "S-2008")
+    assert [(h.id, h.name) for h in found] == [("G-1008", "Kevin Brown"), ("G-1009", "Sarah Brown")]
+    assert "custody restriction" in found[0].detail
+    with pytest.raises(PermissionDenied):
+        student_guardians(ctx, staff_actor(ctx, "hsdesk"), "S-2008")
