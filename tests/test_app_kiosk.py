@@ -3,6 +3,7 @@ staff-only return and exit, themes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -85,10 +86,8 @@ def secrets_left(app, *needles: str) -> list[str]:
             value = getattr(widget, attr, None)
             if value is not None:
                 texts.append(repr(value))
-        try:
+        with contextlib.suppress(Exception):  # some containers cannot render on their own
             texts.append(str(widget.render()))
-        except Exception:  # some containers cannot render on their own
-            pass
         blob = "\n".join(texts)
         found += [f"{widget!r}: {n}" for n in needles if n and n in blob]
     return found
