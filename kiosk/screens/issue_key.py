@@ -28,8 +28,11 @@ from kiosk.widgets.qr import QRCode
 SIDE_WIDTH = 34
 
 
-def key_lines(key: str) -> str:
-    """``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`` split after the third group when narrow."""
+def key_lines(key: str, width: int) -> str:
+    """``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`` on one line, or split after the third group
+    when ``width`` columns are not enough."""
+    if len(key) <= width:
+        return key
     parts = key.split("-")
     return "-".join(parts[:3]) + "-\n" + "-".join(parts[3:])
 
@@ -53,7 +56,7 @@ class IssueKeyScreen(StaffScreen):
             with Vertical(id="key-side"):
                 yield Static("Activation key for", classes="hint")
                 yield Static(Text(display(issued.guardian_name), style="bold"), id="key-name")
-                yield Static(key_lines(issued.key), id="key-text", markup=False)
+                yield Static(issued.key, id="key-text", markup=False)
                 yield Static(f"Expires {issued.expires_at:%Y-%m-%d}", id="key-expiry")
                 yield Static(
                     "Scan the code with a phone, or type the key.", classes="hint", markup=False
@@ -85,6 +88,8 @@ class IssueKeyScreen(StaffScreen):
         wanted = self.qr_data(self.app.size.width, self.app.size.height)
         if qr.data != wanted:
             qr.show(wanted)
+        side = self.app.size.width - QRCode.size_for(wanted).width - 2
+        self.query_one("#key-text", Static).update(key_lines(self.issued.key, side))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
