@@ -120,10 +120,11 @@ async def test_parent_screens_time_out_sooner_than_staff_screens(ctx):
     async with app.run_test(size=SIZE) as pilot:
         t = ctx.config.timeouts
         assert t.parent_idle_seconds < t.staff_idle_seconds
-        app.go_staff_sign_in()  # staff audience
+        app.go_staff_sign_in()  # nobody signed in yet: the short timeout
         await pilot.pause()
+        assert app.idle_limit() == t.parent_idle_seconds
+        await sign_in_as(pilot)  # staff home
         assert app.idle_limit() == t.staff_idle_seconds
-        app.staff = None
         app.push_screen(WelcomeScreen())  # parent audience
         await pilot.pause()
         assert app.idle_limit() == t.parent_idle_seconds

@@ -320,3 +320,34 @@ def test_student_guardians_service_lists_flags_and_respects_schools(ctx, desk):
     assert "custody restriction" in found[0].detail
     with pytest.raises(PermissionDenied):
         student_guardians(ctx, staff_actor(ctx, "hsdesk"), "S-2008")
+
+
+async def test_the_newest_search_wins_even_when_an_older_one_answers_later(ctx, monkeypatch):
+    import threading
+
+    from kiosk.services import people
+
+    release = threading.Event()
+    started: list[str] = []
+
+    def slow_first(ctx_, actor, text, limit=25):
+        started.append(text)
+        if text == "wil":
+            release.wait(5)  # the older query answers only after the newer one
+        return people.search(ctx_, actor, text, limit)
+
+    monkeypatch.setattr("kiosk.screens.staff_home.search", slow_first)
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot)
+        home = app.screen
+        await pilot.press(*"wil")
+        await wait_for(pilot, lambda: started == ["wil"])
+        await pilot.press("backspace", "backspace", "backspace", *"maria")
+        await wait_for(pilot, lambda: home.searches_done == 1)
+        release.set()
+        await pilot.pause(0.2)
+        assert home.searches_done == 1  # the stale "wil" answer was dropped
+        text = screen_text(app)
+        assert "Maria Garcia" in text and "Wilson" not in text
+        assert started[-1] == "maria"

@@ -19,7 +19,8 @@ from kiosk.widgets.secret import SecretInput
 class StaffSignInScreen(KioskScreen):
     """Reached from Welcome. On success the staff member's home replaces everything."""
 
-    AUDIENCE = "staff"
+    #: Nobody is signed in yet, so a half-typed staff password gets the short timeout.
+    AUDIENCE = "parent"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back to Welcome"),
     ]
