@@ -299,3 +299,18 @@ async def test_themes_come_from_the_config(tmp_path, demo_template, ui, theme, a
         assert app.theme == theme
         assert app.current_theme.accent.upper() == accent
     ctx.close()
+
+
+async def test_a_failing_result_handler_also_starts_over_plainly(ctx):
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot)
+
+        def broken(result):
+            raise KeyError("guardian-name-in-locals")
+
+        app.screen.run_service(lambda: 42, broken)
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        assert app.staff is None and app.is_running
+        assert any(n.message == CRASH_MESSAGE for n in app._notifications)
+        assert "guardian-name-in-locals" not in screen_text(app)

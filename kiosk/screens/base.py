@@ -53,12 +53,24 @@ class ServiceMixin:
                         self._deliver_error, KioskError(UNEXPECTED, code="unexpected"), on_error
                     )
                 return
-            if not worker.is_cancelled:
+            if worker.is_cancelled:
+                return
+            try:
                 self.app.call_from_thread(on_result, result)
+            except Exception:  # a bug in the screen's handler: start over, plainly
+                self.app.log.error("result handler failed")
+                self.app.call_from_thread(self._crashed)
 
         return self.run_worker(  # type: ignore[attr-defined]
             work, thread=True, exclusive=True, group=group, exit_on_error=False
         )
+
+    def _crashed(self) -> None:
+        recover = getattr(self.app, "_recover", None)
+        if recover is not None:
+            recover()
+        else:
+            self.app.notify(UNEXPECTED, severity="error", markup=False)  # type: ignore[attr-defined]
 
     def _deliver_error(self, error: KioskError, on_error: Callable[[KioskError], Any] | None):
         if on_error is not None:

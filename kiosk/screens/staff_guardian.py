@@ -73,8 +73,8 @@ class GuardianCardScreen(StaffScreen):
         self.action_refresh_card()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        if self.card is not None:
+        # (Textual also runs StaffScreen.on_screen_resume, the staff check, by itself.)
+        if self.card is not None and self.kiosk.staff is not None:
             self.action_refresh_card()
 
     def action_refresh_card(self) -> None:
