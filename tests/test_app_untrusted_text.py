@@ -52,7 +52,7 @@ async def screens_showing(ctx, name: str) -> dict[str, str]:
         home = app.screen
         assert isinstance(home, StaffHomeScreen)
         await pilot.press(*"5550101")
-        await wait_for(pilot, lambda: home.searches_done > 0)
+        await wait_for(pilot, lambda: home.shown_query == home.query_one("#search").value)
         drawn["search results"] = screen_text(app)
 
         card = GuardianCardScreen("G-1001")

@@ -57,7 +57,7 @@ def test_home_with_results(snap_compare, still_ctx, size):
         await sign_in_as(pilot)
         home = pilot.app.screen
         await pilot.press(*"garcia")
-        await wait_for(pilot, lambda: home.searches_done > 0)
+        await wait_for(pilot, lambda: home.shown_query == home.query_one("#search").value)
         await no_blink(pilot)
 
     assert snap_compare(make_app(still_ctx), terminal_size=size, run_before=before)

@@ -54,6 +54,7 @@ class StaffHomeScreen(StaffScreen):
         self._debounce: Timer | None = None
         self._hits: dict[str, SearchHit] = {}
         self.searches_done = 0  # how many result sets were shown (tests wait on it)
+        self.shown_query = ""  # the search text the shown results answer
 
     def compose(self) -> ComposeResult:
         staff = self.kiosk.staff
@@ -107,7 +108,7 @@ class StaffHomeScreen(StaffScreen):
         ctx, staff = self.kiosk.ctx, self.staff
         self.run_service(
             lambda: search(ctx, staff, text),
-            lambda hits: self._show(hits, self._summary(hits, text)),
+            lambda hits: self._show(hits, self._summary(hits, text), text),
             self._search_failed,
             group="search",
         )
@@ -121,12 +122,13 @@ class StaffHomeScreen(StaffScreen):
     def _search_failed(self, error: KioskError) -> None:
         self._show([], str(error))
 
-    def _show(self, hits: list[SearchHit], label: str) -> None:
+    def _show(self, hits: list[SearchHit], label: str, query: str = "") -> None:
         self._hits = {f"{h.kind}:{h.id}": h for h in hits}
         results = self.query_one("#results", OptionList)
         results.clear_options()
         results.add_options([Option(hit_text(h), id=f"{h.kind}:{h.id}") for h in hits])
         self.query_one("#results-label", Static).update(Text(label))
+        self.shown_query = query
         self.searches_done += 1
 
     # -- choosing --------------------------------------------------------------------------
