@@ -314,3 +314,25 @@ async def test_a_failing_result_handler_also_starts_over_plainly(ctx):
         assert app.staff is None and app.is_running
         assert any(n.message == CRASH_MESSAGE for n in app._notifications)
         assert "guardian-name-in-locals" not in screen_text(app)
+
+
+async def test_staff_screens_refuse_anyone_not_signed_in(ctx):
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(StaffHomeScreen())
+        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        assert not any(isinstance(s, StaffScreen) for s in app.screen_stack)
+
+
+async def test_linked_students_opens_the_parent_side_screen_or_says_it_is_missing(ctx):
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot)
+        app.show_linked_students("G-1001", staff_view=True)
+        await pilot.pause()
+        try:
+            import kiosk.screens.linked_students  # noqa: F401
+        except ImportError:
+            assert any("not installed" in n.message for n in app._notifications)
+        else:
+            assert type(app.screen).__name__ == "LinkedStudentsScreen"
