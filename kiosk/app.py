@@ -285,12 +285,23 @@ class FrontDeskApp(App[None]):
         failed = active_message_pump.get(None)
         self.log.error(f"unexpected {type(error).__name__}")
         if failed is not None and failed is not self and self.is_running:
+            if not self._in_stack(failed):
+                # A screen already taken off the stack (say, popped while it was still
+                # mounting) tripped over its own removal: nothing is shown, nothing to undo.
+                return
             self.call_later(self._recover)
             return
         self.crashed = True
         self._return_code = 1
         self._exit_renderables.append(Text(FATAL_MESSAGE))
         self._close_messages_no_wait()
+
+    def _in_stack(self, pump: object) -> bool:
+        """Is ``pump`` a screen in the stack, or a widget on one?"""
+        node = pump
+        while node is not None and not isinstance(node, Screen):
+            node = getattr(node, "_parent", None)
+        return node is not None and node in self.screen_stack
 
     def _fatal_error(self) -> None:
         self.crashed = True

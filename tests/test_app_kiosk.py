@@ -3,13 +3,14 @@ staff-only return and exit, themes."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 
 import pytest
 from click.testing import CliRunner
 from conftest import make_config
-from staff_helpers import all_widgets, screen_text, sign_in_as, wait_for
+from staff_helpers import all_widgets, on_screen, screen_text, settled, sign_in_as, wait_for
 from textual.widgets import Button, Static
 
 from kiosk.app import CRASH_MESSAGE, SIGNALS_ENV, check_environment, make_app
@@ -77,6 +78,13 @@ def test_cli_refuses_with_a_clear_message_and_non_zero_exit(tmp_path, monkeypatc
     assert "Traceback" not in result.output
 
 
+async def welcome_shown(pilot) -> None:
+    """Wait until a freshly pushed Welcome has mounted its widgets."""
+    app = pilot.app
+    await wait_for(pilot, lambda: on_screen(app, WelcomeScreen) and app.screen.is_mounted)
+    await asyncio.sleep(0.05)
+
+
 def secrets_left(app, *needles: str) -> list[str]:
     """Every widget (on every screen in the stack) whose content mentions a needle."""
     found = []
@@ -99,7 +107,7 @@ async def test_staff_idle_timeout_returns_to_a_fresh_welcome_with_nothing_left(c
         await sign_in_as(pilot)
         issued = issue_key(ctx, desk, "G-1001")
         app.push_screen(IssueKeyScreen(issued))
-        await pilot.pause()
+        await settled(pilot)
         first, *_, last = issued.key.strip("{}").split("-")
         assert first in screen_text(app) and last in screen_text(app)
         old_screens = list(app.screen_stack)
@@ -107,8 +115,7 @@ async def test_staff_idle_timeout_returns_to_a_fresh_welcome_with_nothing_left(c
         assert app.idle_limit() == limit
         assert not app.check_idle_timeout(now=app._last_activity + limit - 1)
         assert app.check_idle_timeout(now=app._last_activity + limit + 1)
-        await pilot.pause()
-        assert isinstance(app.screen, WelcomeScreen)
+        await welcome_shown(pilot)
         assert app.staff is None and app.session is None
         assert not any(s in app.screen_stack for s in old_screens[1:])
         assert all(not s.is_attached for s in old_screens[1:])
@@ -121,12 +128,12 @@ async def test_parent_screens_time_out_sooner_than_staff_screens(ctx):
         t = ctx.config.timeouts
         assert t.parent_idle_seconds < t.staff_idle_seconds
         app.go_staff_sign_in()  # nobody signed in yet: the short timeout
-        await pilot.pause()
+        await settled(pilot)
         assert app.idle_limit() == t.parent_idle_seconds
         await sign_in_as(pilot)  # staff home
         assert app.idle_limit() == t.staff_idle_seconds
         app.push_screen(WelcomeScreen())  # parent audience
-        await pilot.pause()
+        await welcome_shown(pilot)
         assert app.idle_limit() == t.parent_idle_seconds
 
 
@@ -143,13 +150,12 @@ async def test_timeout_after_typing_a_password_leaves_no_password(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         app.go_staff_sign_in()
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press(*"desk", "enter", *"secret-being-typed")
         field = app.screen.query_one("#password", SecretInput)
         assert field.value == "secret-being-typed"
         assert app.check_idle_timeout(now=app._last_activity + 10_000)
-        await pilot.pause()
-        assert isinstance(app.screen, WelcomeScreen)
+        await welcome_shown(pilot)
         assert secrets_left(app, "secret-being-typed", "desk") == []
 
 
@@ -157,7 +163,7 @@ async def test_password_fields_never_reach_the_clipboard(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         app.go_staff_sign_in()
-        await pilot.pause()
+        await settled(pilot)
         field = app.screen.query_one("#password", SecretInput)
         field.focus()
         await pilot.press(*"hunter2-hunter2")
@@ -186,9 +192,9 @@ async def test_an_unexpected_error_shows_a_plain_message_and_goes_to_welcome(ctx
     async with app.run_test(size=SIZE) as pilot:
         await sign_in_as(pilot)
         app.push_screen(BrokenScreen())
-        await pilot.pause()
+        await settled(pilot)
         await pilot.click("#break")
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await wait_for(pilot, lambda: on_screen(app, WelcomeScreen))
         assert app.is_running
         assert app.staff is None
         assert any(n.message == CRASH_MESSAGE for n in app._notifications)
@@ -197,7 +203,7 @@ async def test_an_unexpected_error_shows_a_plain_message_and_goes_to_welcome(ctx
         assert "Maria" not in text
         # and the kiosk still works afterwards
         app.go_staff_sign_in()
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, StaffSignInScreen)
     assert app._exit_renderables == []
 
@@ -214,7 +220,7 @@ async def test_an_error_in_the_app_itself_exits_with_a_plain_message(ctx):
 
 async def reauth(pilot, password: str) -> StaffReauthModal:
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, StaffReauthModal))
+    await wait_for(pilot, lambda: on_screen(app, StaffReauthModal))
     modal = app.screen
     await pilot.press(*password, "enter")
     return modal
@@ -225,14 +231,14 @@ async def test_returning_to_staff_needs_the_staff_password(ctx):
     async with app.run_test(size=SIZE) as pilot:
         await sign_in_as(pilot)
         app.push_screen(WelcomeScreen())  # stands in for a parent screen after the hand-off
-        await pilot.pause()
+        await welcome_shown(pilot)
         app.request_staff_return()
         modal = await reauth(pilot, "not-the-password")
         message = modal.query_one("#message", Static)
         await wait_for(pilot, lambda: "not the password" in str(message.render()))
         assert isinstance(app.screen, StaffReauthModal)
         await pilot.press(*DESK_PASSWORD, "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, StaffHomeScreen))
+        await wait_for(pilot, lambda: on_screen(app, StaffHomeScreen))
         assert len(app.screen_stack) == 2  # nothing of the parent side left below
 
 
@@ -257,8 +263,9 @@ async def test_exit_kiosk_needs_the_staff_password(ctx):
 async def test_exit_without_staff_is_refused(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
+        await welcome_shown(pilot)
         app.request_exit()
-        await pilot.pause()
+        await asyncio.sleep(0.1)
         assert app.is_running and isinstance(app.screen, WelcomeScreen)
 
 
@@ -310,7 +317,7 @@ async def test_a_failing_result_handler_also_starts_over_plainly(ctx):
             raise KeyError("guardian-name-in-locals")
 
         app.screen.run_service(lambda: 42, broken)
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await wait_for(pilot, lambda: on_screen(app, WelcomeScreen))
         assert app.staff is None and app.is_running
         assert any(n.message == CRASH_MESSAGE for n in app._notifications)
         assert "guardian-name-in-locals" not in screen_text(app)
@@ -320,7 +327,7 @@ async def test_staff_screens_refuse_anyone_not_signed_in(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(StaffHomeScreen())
-        await wait_for(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await wait_for(pilot, lambda: on_screen(app, WelcomeScreen))
         assert not any(isinstance(s, StaffScreen) for s in app.screen_stack)
 
 
@@ -336,3 +343,22 @@ async def test_linked_students_opens_the_parent_side_screen_or_says_it_is_missin
             assert any("not installed" in n.message for n in app._notifications)
         else:
             assert type(app.screen).__name__ == "LinkedStudentsScreen"
+
+
+class DyingScreen(StaffScreen):
+    """Fails while mounting, after it was already taken off the stack."""
+
+    def on_mount(self) -> None:
+        self.query_one("#not-there")
+
+
+async def test_a_screen_failing_after_it_left_the_stack_is_ignored(ctx):
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot)
+        home = app.screen
+        app.push_screen(DyingScreen())
+        app.pop_screen()  # gone before it could mount
+        await asyncio.sleep(0.3)
+        assert app.screen is home and app.staff is not None
+        assert not any(n.message == CRASH_MESSAGE for n in app._notifications)

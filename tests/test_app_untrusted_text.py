@@ -11,7 +11,7 @@ import asyncio
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from staff_helpers import screen_text, sign_in_as, wait_for
+from staff_helpers import screen_text, settled, sign_in_as, wait_for
 
 from kiosk.app import make_app
 from kiosk.screens.issue_key import IssueKeyScreen
@@ -69,7 +69,7 @@ async def screens_showing(ctx, name: str) -> dict[str, str]:
         with ctx.store.read():
             desk = staff_actor(ctx, "desk")
         app.switch_screen(IssueKeyScreen(issue_key(ctx, desk, "G-1001")))
-        await pilot.pause()
+        await settled(pilot)
         drawn["issue key"] = screen_text(app)
 
         lookup = AccountLookupScreen("alopez")

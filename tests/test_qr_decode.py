@@ -11,7 +11,7 @@ import zxingcpp
 from click.testing import CliRunner
 from conftest import build_context, make_config
 from PIL import Image
-from staff_helpers import sign_in_as
+from staff_helpers import settled, sign_in_as
 
 from kiosk.app import make_app
 from kiosk.keys import normalize_key
@@ -95,7 +95,7 @@ async def test_issue_key_screen_qr_decodes_to_the_exact_link(url_ctx, size):
     async with app.run_test(size=size) as pilot:
         await sign_in_as(pilot)
         app.push_screen(IssueKeyScreen(issued))
-        await pilot.pause()
+        await settled(pilot)
         qr = app.screen.query_one(QRCode)
         assert qr.data == issued.link
         # the whole code, quiet zone included, is on screen
@@ -111,7 +111,7 @@ async def test_a_terminal_too_small_for_the_link_shows_the_bare_key(url_ctx):
     async with app.run_test(size=(70, 21)) as pilot:
         await sign_in_as(pilot)
         app.push_screen(IssueKeyScreen(issued))
-        await pilot.pause()
+        await settled(pilot)
         assert decode(rasterise_screen(app)) == [normalize_key(issued.key)]
 
 
@@ -124,7 +124,7 @@ async def test_the_qr_is_black_on_white_in_the_high_contrast_theme_too(tmp_path,
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in_as(pilot)
         app.push_screen(IssueKeyScreen(issued))
-        await pilot.pause()
+        await settled(pilot)
         qr = app.screen.query_one(QRCode)
         assert qr.styles.color.rgb == (0, 0, 0)
         assert qr.styles.background.rgb == (255, 255, 255)

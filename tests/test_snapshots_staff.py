@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from staff_helpers import sign_in_as, wait_for
+from staff_helpers import settled, sign_in_as, wait_for
 from textual.widgets import Input, Select
 
 from kiosk.app import make_app
@@ -44,7 +44,7 @@ async def no_blink(pilot) -> None:
 def test_staff_sign_in(snap_compare, still_ctx, size):
     async def before(pilot):
         pilot.app.go_staff_sign_in()
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press(*"desk")
         await no_blink(pilot)
 
@@ -85,6 +85,6 @@ def test_issue_key(snap_compare, still_ctx, desk, size):
     async def before(pilot):
         await sign_in_as(pilot)
         pilot.app.push_screen(IssueKeyScreen(issued))
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(make_app(still_ctx), terminal_size=size, run_before=before)

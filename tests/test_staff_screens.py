@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import outbox
-from staff_helpers import screen_text, sign_in_as, wait_for
+from staff_helpers import on_screen, screen_text, settled, sign_in_as, wait_for
 from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
 
 from kiosk.app import make_app
@@ -24,10 +24,10 @@ async def test_staff_sign_in_with_the_keyboard(ctx):
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, WelcomeScreen)
         app.go_staff_sign_in()
-        await pilot.pause()
+        await settled(pilot)
         assert isinstance(app.screen, StaffSignInScreen)
         await pilot.press(*"desk", "enter", *"front-desk-demo-pass", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, StaffHomeScreen))
+        await wait_for(pilot, lambda: on_screen(app, StaffHomeScreen))
         assert app.staff is not None and app.staff.name == "desk"
         assert "signed in as desk" in screen_text(app)
 
@@ -36,7 +36,7 @@ async def test_staff_sign_in_failure_is_generic_and_clears_the_password(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         app.go_staff_sign_in()
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press(*"desk", "enter", *"wrong-password", "enter")
         screen = app.screen
         message = screen.query_one("#message", Static)
@@ -50,7 +50,7 @@ async def test_empty_sign_in_says_what_to_type(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         app.go_staff_sign_in()
-        await pilot.pause()
+        await settled(pilot)
         await pilot.click("#sign-in")
         assert "Type your staff username and password" in screen_text(app)
 
@@ -111,7 +111,7 @@ async def open_card(pilot, query: str, option_id: str) -> GuardianCardScreen:
     results.focus()
     results.highlighted = index
     await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, GuardianCardScreen))
+    await wait_for(pilot, lambda: on_screen(pilot.app, GuardianCardScreen))
     card = pilot.app.screen
     await wait_for(pilot, lambda: card.card is not None)
     return card
@@ -136,7 +136,7 @@ async def test_guardian_card_shows_students_account_and_why_not(ctx):
 async def verify_form(pilot, query="maria", gid="guardian:G-1001") -> VerifyRequestScreen:
     card = await open_card(pilot, query, gid)
     await pilot.click("#verify")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, VerifyRequestScreen))
+    await wait_for(pilot, lambda: on_screen(pilot.app, VerifyRequestScreen))
     form = pilot.app.screen
     await wait_for(pilot, lambda: form.card is not None)
     await pilot.pause()
@@ -173,7 +173,7 @@ async def test_verify_then_issue_shows_the_key_and_done_clears_it(ctx, monkeypat
         form.query_one("#id-type", Select).value = "drivers_license"
         form.query_one("#signature", Checkbox).value = True
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, IssueKeyScreen))
+        await wait_for(pilot, lambda: on_screen(app, IssueKeyScreen))
         text = screen_text(app)
         assert "{01234567-89AB-CDEF-" in text and "0123-456789ABCDEF}" in text
         assert "Maria Garcia" in text and "Expires" in text
@@ -184,7 +184,7 @@ async def test_verify_then_issue_shows_the_key_and_done_clears_it(ctx, monkeypat
             assert ActivationKey.select().count() >= 1
         screen = app.screen
         await pilot.press("escape")  # Done
-        await wait_for(pilot, lambda: isinstance(app.screen, StaffHomeScreen))
+        await wait_for(pilot, lambda: on_screen(app, StaffHomeScreen))
         assert screen.issued is None
         assert "0123456789" not in screen_text(app)
         assert all(not isinstance(s, IssueKeyScreen) for s in app.screen_stack)
@@ -198,7 +198,7 @@ async def test_email_the_key_to_the_guardian(ctx):
         form.query_one("#id-type", Select).value = "passport"
         form.query_one("#signature", Checkbox).value = True
         await pilot.click("#submit")
-        await wait_for(pilot, lambda: isinstance(app.screen, IssueKeyScreen))
+        await wait_for(pilot, lambda: on_screen(app, IssueKeyScreen))
         key = app.screen.issued.key
         await pilot.press("f7")
         await wait_for(pilot, lambda: "Emailed to" in screen_text(app))
@@ -217,7 +217,7 @@ async def test_verify_for_a_guardian_with_an_account_offers_account_tools(ctx):
         assert "already has a portal account: alopez" in screen_text(app)
         assert not screen.query_one("#submit", Button).display
         await pilot.click("#account")
-        await wait_for(pilot, lambda: isinstance(app.screen, AccountLookupScreen))
+        await wait_for(pilot, lambda: on_screen(app, AccountLookupScreen))
         lookup = app.screen
         await wait_for(pilot, lambda: lookup.selected is not None)
         assert lookup.selected.username == "alopez"
@@ -234,7 +234,7 @@ async def test_reissue_key_from_the_card_revokes_the_old_one(ctx, desk):
         assert "A key is live until" in screen_text(app)
         assert card.query_one("#reissue", Button).display
         await pilot.click("#reissue")
-        await wait_for(pilot, lambda: isinstance(app.screen, IssueKeyScreen))
+        await wait_for(pilot, lambda: on_screen(app, IssueKeyScreen))
         with ctx.store.read():
             live = ActivationKey.select().where(ActivationKey.revoked_at.is_null()).count()
             assert live == 1
@@ -242,7 +242,7 @@ async def test_reissue_key_from_the_card_revokes_the_old_one(ctx, desk):
 
 async def lookup(pilot, query: str) -> AccountLookupScreen:
     await pilot.press("f2")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, AccountLookupScreen))
+    await wait_for(pilot, lambda: on_screen(pilot.app, AccountLookupScreen))
     screen = pilot.app.screen
     await pilot.press(*query)
     await wait_for(pilot, lambda: screen.selected is not None)
@@ -283,7 +283,7 @@ async def test_reset_with_questions_needs_every_answer_then_shows_temp_once(ctx)
         await sign_in_as(pilot)
         await lookup(pilot, "alopez")
         await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResetPasswordModal))
+        await wait_for(pilot, lambda: on_screen(app, ResetPasswordModal))
         modal = app.screen
         await pilot.click("#proof-guardianship_questions")
         assert modal.proof() == "guardianship_questions"
@@ -299,7 +299,7 @@ async def test_reset_with_questions_needs_every_answer_then_shows_temp_once(ctx)
         temp = shown.splitlines()[1].strip()
         assert len(temp) == 19 and temp.count("-") == 3
         await pilot.click("#close")
-        await wait_for(pilot, lambda: isinstance(app.screen, AccountLookupScreen))
+        await wait_for(pilot, lambda: on_screen(app, AccountLookupScreen))
         assert temp not in screen_text(app)
     from kiosk.services.accounts import sign_in
 

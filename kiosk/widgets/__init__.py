@@ -1,1 +1,1 @@
-"""Reusable widgets (Textual only here, in kiosk/app.py and kiosk/screens/)."""
+"""Reusable Textual widgets of the Front Desk app (Textual only here, in screens and the app)."""
