@@ -99,6 +99,8 @@ class FrontDeskApp(App[None]):
         self.session: Session | None = None
         #: True after a crash that could not be recovered in place (``run`` restarts the app).
         self.crashed = False
+        #: Set once a staff member confirmed "Exit kiosk".
+        self.exiting = False
         self.use_command_palette = not kiosk_mode
         self.ALLOW_SELECT = not kiosk_mode  # type: ignore[misc]
         self._last_activity = time.monotonic()
@@ -190,6 +192,7 @@ class FrontDeskApp(App[None]):
 
         def done(ok: bool | None) -> None:
             if ok:
+                self.exiting = True  # staff screens must not send us to Welcome now
                 self.staff = None
                 self.session = None
                 self.exit()
@@ -313,7 +316,8 @@ class FrontDeskApp(App[None]):
         self._fatal_error()
 
     def _recover(self) -> None:
-        self.go_welcome()
+        if not self._at_rest():  # two failures in one moment rebuild Welcome only once
+            self.go_welcome()
         self.notify(CRASH_MESSAGE, severity="error", markup=False, timeout=10)
 
     # -- helpers for screens -----------------------------------------------------------------

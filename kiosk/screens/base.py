@@ -100,7 +100,7 @@ class StaffScreen(KioskScreen):
         return actor
 
     def on_screen_resume(self) -> None:
-        if self.kiosk.staff is None:
+        if self.kiosk.staff is None and not getattr(self.kiosk, "exiting", False):
             self.kiosk.go_welcome()
 
 
