@@ -80,7 +80,7 @@ class FrontDeskApp(App[None]):
     """The kiosk. Holds the service context, the signed-in staff member and parent session."""
 
     TITLE = "Front Desk"
-    CSS_PATH = [themes_dir() / "app.tcss", themes_dir() / "staff.tcss"]
+    CSS_PATH = [themes_dir() / name for name in ("app.tcss", "staff.tcss", "parent.tcss")]
     ENABLE_COMMAND_PALETTE = False
     #: How often the idle timeout is checked, in seconds.
     IDLE_CHECK_SECONDS: ClassVar[float] = 1.0

@@ -9,8 +9,6 @@ import os
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_config
-from staff_helpers import all_widgets, on_screen, screen_text, settled, sign_in_as, wait_for
 from textual.widgets import Button, Static
 
 from kiosk.app import CRASH_MESSAGE, SIGNALS_ENV, check_environment, make_app
@@ -23,6 +21,8 @@ from kiosk.screens.staff_sign_in import StaffSignInScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.services.activation import issue_key
 from kiosk.widgets.secret import SecretInput
+from tests.conftest import make_config
+from tests.staff_helpers import all_widgets, on_screen, screen_text, settled, sign_in_as, wait_for
 
 SIZE = (80, 24)
 DESK_PASSWORD = "front-desk-demo-pass"
@@ -295,7 +295,7 @@ async def test_hand_off_without_parent_screens_says_so_or_shows_them(ctx):
 async def test_themes_come_from_the_config(tmp_path, demo_template, ui, theme, accent):
     import shutil
 
-    from conftest import build_context
+    from tests.conftest import build_context
 
     config = make_config(tmp_path, ui=ui)
     shutil.copy(demo_template, tmp_path / "kiosk.db")

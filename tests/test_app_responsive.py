@@ -6,11 +6,10 @@ from __future__ import annotations
 import itertools
 import time
 
-from staff_helpers import sign_in_as, wait_for
-
 from kiosk.app import make_app
 from kiosk.passwords import Hasher
 from kiosk.services.activation import issue_key, redeem_key
+from tests.staff_helpers import sign_in_as, wait_for
 
 MAX_GAP_SECONDS = 0.100
 

@@ -11,7 +11,6 @@ import asyncio
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from staff_helpers import screen_text, settled, sign_in_as, wait_for
 
 from kiosk.app import make_app
 from kiosk.screens.issue_key import IssueKeyScreen
@@ -22,6 +21,7 @@ from kiosk.screens.verify_request import VerifyRequestScreen
 from kiosk.services.activation import issue_key
 from kiosk.store.models import Guardian, Student
 from kiosk.text import display
+from tests.staff_helpers import screen_text, settled, sign_in_as, wait_for
 
 NASTY = "[]/@=:;'\"(){}\\$#!*_-"
 CONTROL = "\x1b\x07\x00\x08\x7f\x9b\u202e\u2066"
@@ -43,7 +43,7 @@ def rename(ctx, name: str) -> None:
 
 async def screens_showing(ctx, name: str) -> dict[str, str]:
     """Draw every staff screen that shows names; return each screen's text."""
-    from conftest import staff_actor
+    from tests.conftest import staff_actor
 
     drawn: dict[str, str] = {}
     app = make_app(ctx)

@@ -9,15 +9,15 @@ import shutil
 import pytest
 import zxingcpp
 from click.testing import CliRunner
-from conftest import build_context, make_config
 from PIL import Image
-from staff_helpers import settled, sign_in_as
 
 from kiosk.app import make_app
 from kiosk.keys import normalize_key
 from kiosk.screens.issue_key import IssueKeyScreen
 from kiosk.services.activation import issue_key
 from kiosk.widgets.qr import QRCode
+from tests.conftest import build_context, make_config
+from tests.staff_helpers import settled, sign_in_as
 
 URL = "https://portal.example.org/activate?key={key}"
 PX = 4  # pixels per module
@@ -154,7 +154,7 @@ def test_cli_keys_issue_prints_a_qr_that_decodes_to_the_link(url_ctx, tmp_path):
 
 
 def _desk(ctx):
-    from conftest import staff_actor
+    from tests.conftest import staff_actor
 
     with ctx.store.read():
         return staff_actor(ctx, "desk")

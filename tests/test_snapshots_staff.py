@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from staff_helpers import settled, sign_in_as, wait_for
 from textual.widgets import Input, Select
 
 from kiosk.app import make_app
@@ -17,6 +16,7 @@ from kiosk.clock import Clock
 from kiosk.screens.issue_key import IssueKeyScreen
 from kiosk.screens.verify_request import VerifyRequestScreen
 from kiosk.services.activation import issue_key
+from tests.staff_helpers import settled, sign_in_as, wait_for
 
 SIZES = [(80, 24), (120, 40)]
 FIXED_KEY = "3C17A813AD09897A7BAF556D14B0E397"

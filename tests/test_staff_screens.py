@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import outbox
-from staff_helpers import on_screen, screen_text, settled, sign_in_as, wait_for
 from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
 
 from kiosk.app import make_app
@@ -15,6 +13,8 @@ from kiosk.screens.staff_sign_in import StaffSignInScreen
 from kiosk.screens.verify_request import VerifyRequestScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.store.models import ActivationKey, PortalRequest
+from tests.conftest import outbox
+from tests.staff_helpers import on_screen, screen_text, settled, sign_in_as, wait_for
 
 SIZE = (80, 24)
 
@@ -216,6 +216,7 @@ async def test_verify_for_a_guardian_with_an_account_offers_account_tools(ctx):
         await wait_for(pilot, lambda: screen.existing_username == "alopez")
         assert "already has a portal account: alopez" in screen_text(app)
         assert not screen.query_one("#submit", Button).display
+        await wait_for(pilot, lambda: screen.query_one("#account", Button).region.width > 0)
         await pilot.click("#account")
         await wait_for(pilot, lambda: on_screen(app, AccountLookupScreen))
         lookup = app.screen
@@ -309,10 +310,10 @@ async def test_reset_with_questions_needs_every_answer_then_shows_temp_once(ctx)
 
 def test_student_guardians_service_lists_flags_and_respects_schools(ctx, desk):
     import pytest
-    from conftest import staff_actor
 
     from kiosk.errors import PermissionDenied
     from kiosk.services.people import student_guardians
+    from tests.conftest import staff_actor
 
     found = student_guardians(ctx, desk, "S-2008")
     assert [(h.id, h.name) for h in found] == [("G-1008", "Kevin Brown"), ("G-1009", "Sarah Brown")]
