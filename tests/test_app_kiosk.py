@@ -10,7 +10,7 @@ import os
 import pytest
 from click.testing import CliRunner
 from conftest import make_config
-from staff_helpers import all_widgets, on_screen, screen_text, settled, sign_in_as, wait_for
+from staff_helpers import all_widgets, click, on_screen, screen_text, settled, sign_in_as, wait_for
 from textual.widgets import Button, Static
 
 from kiosk.app import CRASH_MESSAGE, SIGNALS_ENV, check_environment, make_app
@@ -193,7 +193,7 @@ async def test_an_unexpected_error_shows_a_plain_message_and_goes_to_welcome(ctx
         await sign_in_as(pilot)
         app.push_screen(BrokenScreen())
         await settled(pilot)
-        await pilot.click("#break")
+        await click(pilot, "#break")
         await wait_for(pilot, lambda: on_screen(app, WelcomeScreen))
         assert app.is_running
         assert app.staff is None
@@ -253,7 +253,7 @@ async def test_exit_kiosk_needs_the_staff_password(ctx):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StaffHomeScreen)
-        await pilot.click("#exit")
+        await click(pilot, "#exit")
         modal = await reauth(pilot, DESK_PASSWORD)
         await wait_for(pilot, lambda: not app.is_running)
         del modal
