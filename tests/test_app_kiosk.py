@@ -362,3 +362,31 @@ async def test_a_screen_failing_after_it_left_the_stack_is_ignored(ctx):
         await asyncio.sleep(0.3)
         assert app.screen is home and app.staff is not None
         assert not any(n.message == CRASH_MESSAGE for n in app._notifications)
+
+
+def test_run_restarts_a_crashed_kiosk_but_not_forever(ctx, monkeypatch):
+    import kiosk.app as app_module
+    from kiosk.errors import KioskError
+
+    runs: list[int] = []
+
+    class FakeApp:
+        def __init__(self, crash: bool) -> None:
+            self.crash = crash
+            self.crashed = False
+
+        def run(self) -> None:
+            runs.append(1)
+            self.crashed = self.crash
+
+    monkeypatch.delenv(SIGNALS_ENV, raising=False)
+    outcomes = iter([True, True, False])
+    monkeypatch.setattr(app_module, "make_app", lambda *a, **k: FakeApp(next(outcomes)))
+    app_module.run(ctx)
+    assert len(runs) == 3  # crashed twice, then ran normally
+
+    runs.clear()
+    monkeypatch.setattr(app_module, "make_app", lambda *a, **k: FakeApp(True))
+    with pytest.raises(KioskError, match="unexpected problem"):
+        app_module.run(ctx)
+    assert len(runs) == app_module.MAX_RESTARTS + 1
