@@ -44,7 +44,7 @@ _GUARDED_KEYS = {
     "ctrl+q": "quit",
     "ctrl+c": "help_quit",
     "ctrl+z": "suspend_process",
-    "ctrl+backslash": "quit",
+    "ctrl+backslash": "",  # SIGQUIT in a shell; nothing in Textual, and nothing here
     "ctrl+p": "command_palette",
 }
 
@@ -256,7 +256,8 @@ class FrontDeskApp(App[None]):
         if self.kiosk_mode:
             return
         action = _GUARDED_KEYS[key]
-        await self.run_action(action)
+        if action:
+            await self.run_action(action)
 
     async def action_quit(self) -> None:
         """Markup links or stray bindings must not quit a kiosk; use ``request_exit``."""
@@ -319,11 +320,6 @@ class FrontDeskApp(App[None]):
         if not self._at_rest():  # two failures in one moment rebuild Welcome only once
             self.go_welcome()
         self.notify(CRASH_MESSAGE, severity="error", markup=False, timeout=10)
-
-    # -- helpers for screens -----------------------------------------------------------------
-
-    def screens_in_stack(self) -> list[Screen[Any]]:
-        return list(self.screen_stack)
 
 
 def make_app(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True) -> FrontDeskApp:

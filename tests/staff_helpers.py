@@ -35,6 +35,13 @@ async def settled(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def click(pilot: Pilot, selector: str) -> None:
+    """Click a widget after the screen has settled, so a button that just appeared (or moved)
+    is clicked where it is now drawn."""
+    await pilot.pause()
+    await pilot.click(selector)
+
+
 async def sign_in_as(pilot: Pilot, username: str = "desk") -> None:
     """Put a signed-in staff member on their home screen without typing (fast)."""
     from kiosk.services.staff import staff_actor

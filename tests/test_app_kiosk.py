@@ -22,7 +22,15 @@ from kiosk.screens.welcome import WelcomeScreen
 from kiosk.services.activation import issue_key
 from kiosk.widgets.secret import SecretInput
 from tests.conftest import make_config
-from tests.staff_helpers import all_widgets, on_screen, screen_text, settled, sign_in_as, wait_for
+from tests.staff_helpers import (
+    all_widgets,
+    click,
+    on_screen,
+    screen_text,
+    settled,
+    sign_in_as,
+    wait_for,
+)
 
 SIZE = (80, 24)
 DESK_PASSWORD = "front-desk-demo-pass"
@@ -193,7 +201,7 @@ async def test_an_unexpected_error_shows_a_plain_message_and_goes_to_welcome(ctx
         await sign_in_as(pilot)
         app.push_screen(BrokenScreen())
         await settled(pilot)
-        await pilot.click("#break")
+        await click(pilot, "#break")
         await wait_for(pilot, lambda: on_screen(app, WelcomeScreen))
         assert app.is_running
         assert app.staff is None
@@ -253,7 +261,7 @@ async def test_exit_kiosk_needs_the_staff_password(ctx):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StaffHomeScreen)
-        await pilot.click("#exit")
+        await click(pilot, "#exit")
         modal = await reauth(pilot, DESK_PASSWORD)
         await wait_for(pilot, lambda: not app.is_running)
         del modal
@@ -317,9 +325,14 @@ async def test_a_failing_result_handler_also_starts_over_plainly(ctx):
             raise KeyError("guardian-name-in-locals")
 
         app.screen.run_service(lambda: 42, broken)
-        await wait_for(pilot, lambda: on_screen(app, WelcomeScreen))
+        await wait_for(
+            pilot,
+            lambda: (
+                on_screen(app, WelcomeScreen)
+                and any(n.message == CRASH_MESSAGE for n in app._notifications)
+            ),
+        )
         assert app.staff is None and app.is_running
-        assert any(n.message == CRASH_MESSAGE for n in app._notifications)
         assert "guardian-name-in-locals" not in screen_text(app)
 
 
@@ -362,3 +375,31 @@ async def test_a_screen_failing_after_it_left_the_stack_is_ignored(ctx):
         await asyncio.sleep(0.3)
         assert app.screen is home and app.staff is not None
         assert not any(n.message == CRASH_MESSAGE for n in app._notifications)
+
+
+def test_run_restarts_a_crashed_kiosk_but_not_forever(ctx, monkeypatch):
+    import kiosk.app as app_module
+    from kiosk.errors import KioskError
+
+    runs: list[int] = []
+
+    class FakeApp:
+        def __init__(self, crash: bool) -> None:
+            self.crash = crash
+            self.crashed = False
+
+        def run(self) -> None:
+            runs.append(1)
+            self.crashed = self.crash
+
+    monkeypatch.delenv(SIGNALS_ENV, raising=False)
+    outcomes = iter([True, True, False])
+    monkeypatch.setattr(app_module, "make_app", lambda *a, **k: FakeApp(next(outcomes)))
+    app_module.run(ctx)
+    assert len(runs) == 3  # crashed twice, then ran normally
+
+    runs.clear()
+    monkeypatch.setattr(app_module, "make_app", lambda *a, **k: FakeApp(True))
+    with pytest.raises(KioskError, match="unexpected problem"):
+        app_module.run(ctx)
+    assert len(runs) == app_module.MAX_RESTARTS + 1

@@ -19,7 +19,7 @@ from kiosk.screens.staff_guardian import GuardianCardScreen
 from kiosk.screens.staff_home import StaffHomeScreen
 from kiosk.screens.verify_request import VerifyRequestScreen
 from kiosk.services.activation import issue_key
-from kiosk.store.models import Guardian, Student
+from kiosk.store.models import Guardian, PortalAccount, Student
 from kiosk.text import display
 from tests.staff_helpers import screen_text, settled, sign_in_as, wait_for
 
@@ -39,6 +39,13 @@ def rename(ctx, name: str) -> None:
                 Guardian.sourced_id == gid
             ).execute()
         Student.update(given_name=name).where(Student.sourced_id == "S-2001").execute()
+        Guardian.update(email=f"{name}@example.org").where(
+            Guardian.sourced_id == "G-1001"
+        ).execute()
+        # the username keeps its searchable prefix; what is shown carries the name
+        PortalAccount.update(username=f"alopez{name}", recovery_email=f"{name}@r.example").where(
+            PortalAccount.username_norm == "alopez"
+        ).execute()
 
 
 async def screens_showing(ctx, name: str) -> dict[str, str]:
@@ -89,9 +96,13 @@ async def screens_showing(ctx, name: str) -> dict[str, str]:
 def test_names_show_literally_on_every_staff_screen(ctx, name):
     rename(ctx, name)
     shown = display(name)
-    for screen, text in asyncio.run(screens_showing(ctx, name)).items():
+    texts = asyncio.run(screens_showing(ctx, name))
+    for screen, text in texts.items():
         assert shown in text, (screen, shown)
         assert not any(ch in text for ch in CONTROL), screen
+    assert f"{shown}@example.org" in texts["guardian card"]  # the email
+    assert f"alopez{shown}" in texts["account look-up"]  # the username
+    assert f"{shown}@r.example" in texts["account look-up"]  # the recovery email
 
 
 def test_a_click_action_as_a_name_shows_literally_and_clicking_it_does_nothing(ctx):

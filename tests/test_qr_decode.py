@@ -158,3 +158,22 @@ def _desk(ctx):
 
     with ctx.store.read():
         return staff_actor(ctx, "desk")
+
+
+async def test_the_qr_still_scans_in_monochrome(url_ctx, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    issued = issue_key(url_ctx, _desk(url_ctx), "G-1001")
+    app = make_app(url_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in_as(pilot)
+        app.push_screen(IssueKeyScreen(issued))
+        await settled(pilot)
+        assert app.no_color  # Textual's monochrome filter is on for every line drawn
+        colours = {
+            tuple(seg.style.color.get_truecolor())
+            for strip in app.screen._compositor.render_strips()
+            for seg in strip
+            if seg.style and seg.style.color and seg.text.strip()
+        }
+        assert all(r == g == b for r, g, b in colours)  # nothing but greys
+        assert decode(rasterise_screen(app)) == [issued.link]

@@ -14,7 +14,7 @@ from kiosk.screens.verify_request import VerifyRequestScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.store.models import ActivationKey, PortalRequest
 from tests.conftest import outbox
-from tests.staff_helpers import on_screen, screen_text, settled, sign_in_as, wait_for
+from tests.staff_helpers import click, on_screen, screen_text, settled, sign_in_as, wait_for
 
 SIZE = (80, 24)
 
@@ -51,7 +51,7 @@ async def test_empty_sign_in_says_what_to_type(ctx):
     async with app.run_test(size=SIZE) as pilot:
         app.go_staff_sign_in()
         await settled(pilot)
-        await pilot.click("#sign-in")
+        await click(pilot, "#sign-in")
         assert "Type your staff username and password" in screen_text(app)
 
 
@@ -135,7 +135,7 @@ async def test_guardian_card_shows_students_account_and_why_not(ctx):
 
 async def verify_form(pilot, query="maria", gid="guardian:G-1001") -> VerifyRequestScreen:
     card = await open_card(pilot, query, gid)
-    await pilot.click("#verify")
+    await click(pilot, "#verify")
     await wait_for(pilot, lambda: on_screen(pilot.app, VerifyRequestScreen))
     form = pilot.app.screen
     await wait_for(pilot, lambda: form.card is not None)
@@ -197,7 +197,7 @@ async def test_email_the_key_to_the_guardian(ctx):
         form = await verify_form(pilot)
         form.query_one("#id-type", Select).value = "passport"
         form.query_one("#signature", Checkbox).value = True
-        await pilot.click("#submit")
+        await click(pilot, "#submit")
         await wait_for(pilot, lambda: on_screen(app, IssueKeyScreen))
         key = app.screen.issued.key
         await pilot.press("f7")
@@ -216,8 +216,7 @@ async def test_verify_for_a_guardian_with_an_account_offers_account_tools(ctx):
         await wait_for(pilot, lambda: screen.existing_username == "alopez")
         assert "already has a portal account: alopez" in screen_text(app)
         assert not screen.query_one("#submit", Button).display
-        await wait_for(pilot, lambda: screen.query_one("#account", Button).region.width > 0)
-        await pilot.click("#account")
+        await click(pilot, "#account")
         await wait_for(pilot, lambda: on_screen(app, AccountLookupScreen))
         lookup = app.screen
         await wait_for(pilot, lambda: lookup.selected is not None)
@@ -234,7 +233,7 @@ async def test_reissue_key_from_the_card_revokes_the_old_one(ctx, desk):
         card = await open_card(pilot, "luis", "guardian:G-1002")
         assert "A key is live until" in screen_text(app)
         assert card.query_one("#reissue", Button).display
-        await pilot.click("#reissue")
+        await click(pilot, "#reissue")
         await wait_for(pilot, lambda: on_screen(app, IssueKeyScreen))
         with ctx.store.read():
             live = ActivationKey.select().where(ActivationKey.revoked_at.is_null()).count()
@@ -268,9 +267,9 @@ async def test_enable_and_disable(ctx):
         await sign_in_as(pilot)
         screen = await lookup(pilot, "rchen")
         assert screen.selected.state == "disabled"
-        await pilot.click("#enable")
+        await click(pilot, "#enable")
         await wait_for(pilot, lambda: screen.selected.enabled)
-        await pilot.click("#disable")
+        await click(pilot, "#disable")
         await wait_for(pilot, lambda: not screen.selected.enabled)
         assert "disabled" in screen_text(app)
 
@@ -286,12 +285,12 @@ async def test_reset_with_questions_needs_every_answer_then_shows_temp_once(ctx)
         await pilot.press("f3")
         await wait_for(pilot, lambda: on_screen(app, ResetPasswordModal))
         modal = app.screen
-        await pilot.click("#proof-guardianship_questions")
+        await click(pilot, "#proof-guardianship_questions")
         assert modal.proof() == "guardianship_questions"
         keys = list(GUARDIANSHIP_QUESTIONS)
         for key in keys[:-1]:
             modal.query_one(f"#q-{key}", Checkbox).value = True
-        await pilot.click("#reset")
+        await click(pilot, "#reset")
         assert "Still open" in screen_text(app)
         modal.query_one(f"#q-{keys[-1]}", Checkbox).value = True
         modal.query_one("#reset", Button).press()
@@ -299,7 +298,7 @@ async def test_reset_with_questions_needs_every_answer_then_shows_temp_once(ctx)
         shown = str(modal.query_one("#temporary", Static).render())
         temp = shown.splitlines()[1].strip()
         assert len(temp) == 19 and temp.count("-") == 3
-        await pilot.click("#close")
+        await click(pilot, "#close")
         await wait_for(pilot, lambda: on_screen(app, AccountLookupScreen))
         assert temp not in screen_text(app)
     from kiosk.services.accounts import sign_in

@@ -25,7 +25,7 @@ from kiosk.text import display
 #: Long enough to skip the searches of a fast typist's middle keystrokes, short enough to
 #: keep keystroke-to-results under the 100 ms budget of the design brief.
 DEBOUNCE_SECONDS = 0.075
-PROMPT = "Type a guardian's or student's name, a student number, a phone number or an email."
+PROMPT = "Search by guardian or student name, student number, phone or email."
 
 
 def hit_text(hit: SearchHit) -> Text:
