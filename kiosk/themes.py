@@ -18,3 +18,52 @@ def themes_dir() -> Path:
     raise FileNotFoundError(
         "The Front Desk stylesheets (themes/app.tcss) are missing; reinstall the package."
     )
+
+
+# -- theme definitions (plain data; kiosk/app.py turns them into Textual themes) ------------
+
+DEFAULT_THEME = "front-desk"
+DEFAULT_ACCENT = "#1f6feb"
+
+
+def theme_colours(name: str, accent: str) -> dict[str, object]:
+    """The colours of one of the two themes, as keyword arguments for ``textual.theme.Theme``.
+
+    "front-desk" is calm and dark with the district's accent colour; "high-contrast" is pure
+    black and white with yellow focus, for low vision and washed-out screens. Unknown names get
+    the default so a typo never leaves the kiosk unstyled.
+    """
+    if name == "high-contrast":
+        return dict(
+            name="high-contrast",
+            primary="#ffff00",
+            secondary="#00ffff",
+            accent="#ffff00",
+            foreground="#ffffff",
+            background="#000000",
+            surface="#000000",
+            panel="#1a1a1a",
+            boost="#333333",
+            warning="#ffaa00",
+            error="#ff5555",
+            success="#55ff55",
+            dark=True,
+            variables={"text-muted": "#ffffff", "footer-key-foreground": "#ffff00"},
+        )
+    return dict(
+        name=DEFAULT_THEME,
+        primary=accent,
+        secondary="#6e7781",
+        accent=accent,
+        foreground="#e6edf3",
+        background="#0d1117",
+        surface="#161b22",
+        panel="#21262d",
+        warning="#d29922",
+        error="#f85149",
+        success="#3fb950",
+        dark=True,
+    )
+
+
+THEME_NAMES = (DEFAULT_THEME, "high-contrast")

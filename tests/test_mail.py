@@ -89,5 +89,6 @@ def test_an_unreachable_server_is_a_clear_error(ctx, tmp_path):
 
 def test_outbox_writes_one_eml_per_message(ctx):
     recovery.forgot_username(ctx, "ana.lopez@example.org")
+    ctx.flush_mail()
     files = list(ctx.mailer.folder.glob("*.eml"))
     assert len(files) == 1 and b"alopez" in files[0].read_bytes()

@@ -19,7 +19,7 @@ from kiosk.themes import themes_dir
 
 
 class ParentHarness(App[None]):
-    CSS_PATH = [themes_dir() / "app.tcss"]
+    CSS_PATH = [themes_dir() / "app.tcss", themes_dir() / "parent.tcss"]
 
     def __init__(
         self,

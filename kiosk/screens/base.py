@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
 
 from kiosk.errors import KioskError
@@ -53,12 +53,24 @@ class ServiceMixin:
                         self._deliver_error, KioskError(UNEXPECTED, code="unexpected"), on_error
                     )
                 return
-            if not worker.is_cancelled:
+            if worker.is_cancelled:
+                return
+            try:
                 self.app.call_from_thread(on_result, result)
+            except Exception:  # a bug in the screen's handler: start over, plainly
+                self.app.log.error("result handler failed")
+                self.app.call_from_thread(self._crashed)
 
         return self.run_worker(  # type: ignore[attr-defined]
             work, thread=True, exclusive=True, group=group, exit_on_error=False
         )
+
+    def _crashed(self) -> None:
+        recover = getattr(self.app, "_recover", None)
+        if recover is not None:
+            recover()
+        else:
+            self.app.notify(UNEXPECTED, severity="error", markup=False)  # type: ignore[attr-defined]
 
     def _deliver_error(self, error: KioskError, on_error: Callable[[KioskError], Any] | None):
         if on_error is not None:
@@ -72,3 +84,27 @@ class KioskScreen(ServiceMixin, Screen):
 
     #: "parent" screens use the short idle timeout and may not reach staff data.
     AUDIENCE = "parent"
+
+
+class StaffScreen(KioskScreen):
+    """Base for staff screens: longer idle timeout, and nobody reaches them without a staff
+    sign-in (a parent who somehow lands here is sent back to Welcome)."""
+
+    AUDIENCE = "staff"
+
+    @property
+    def staff(self):  # -> Actor
+        actor = self.kiosk.staff
+        if actor is None:
+            raise KioskError("Sign in as staff first.", code="auth")
+        return actor
+
+    def on_screen_resume(self) -> None:
+        if self.kiosk.staff is None and not getattr(self.kiosk, "exiting", False):
+            self.kiosk.go_welcome()
+
+
+class KioskModal(ServiceMixin, ModalScreen[T]):
+    """Base for dialogs. ``AUDIENCE`` follows the same rule as full screens."""
+
+    AUDIENCE = "staff"

@@ -1,9 +1,8 @@
 """What parent screens share: their stylesheet and plain-text helpers for messages.
 
-Every parent screen loads ``themes/parent.tcss`` itself (Textual reads a screen's CSS_PATH the
-first time it is shown), so the parent side needs nothing from the app shell but the navigation
-contract. Messages from services go through ``parent_messages.translate`` and are shown as plain
-text, never markup.
+Their stylesheet, ``themes/parent.tcss``, is loaded with the app's and scoped to
+``ParentScreen`` so it never restyles staff screens. Messages from services go through
+``parent_messages.translate`` and are shown as plain text, never markup.
 """
 
 from __future__ import annotations
@@ -13,16 +12,12 @@ from textual.widgets import Input, Static
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.parent_messages import error_text, translate
-from kiosk.themes import themes_dir
-
-PARENT_CSS = themes_dir() / "parent.tcss"
 
 
 class ParentScreen(KioskScreen):
     """A full screen the parent uses: short idle timeout, no staff data."""
 
     AUDIENCE = "parent"
-    CSS_PATH = [PARENT_CSS]
 
     def say(self, selector: str, text: str, *, error: bool = False, plain: bool = False) -> None:
         """Put plain ``text`` in the Static ``selector`` (hidden while empty).

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from kiosk.clock import parse
 from kiosk.context import Actor, Context
-from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
+from kiosk.errors import PermissionDenied
+from kiosk.services.access import (
+    can_serve_school,
+    guardian_by_id,
+    require_guardian_access,
+    require_staff,
+    student_by_id,
+)
 from kiosk.services.activation import account_state, live_key
 from kiosk.store import search_index
 from kiosk.store.models import (
@@ -148,3 +155,42 @@ def guardian_card(ctx: Context, actor: Actor, guardian_id: str) -> GuardianCard:
             account_state(account, now) if account else None,
             parse(key.expires_at) if key else None,
         )
+
+
+def student_guardians(ctx: Context, actor: Actor, student_id: str) -> list[SearchHit]:
+    """The people recorded as a student's parents or guardians, for staff who found the child
+    first. Staff outside the student's school see nothing (``PermissionDenied``)."""
+    require_staff(actor)
+    with ctx.store.read():
+        student = student_by_id(student_id)
+        if not can_serve_school(actor, student.school_id):
+            raise PermissionDenied(
+                "This student is not in a school you serve. Ask staff at their school or a "
+                "district admin."
+            )
+        links = (
+            Relationship.select(Relationship, Guardian)
+            .join(Guardian)
+            .where(Relationship.student == student)
+            .order_by(Guardian.family_name, Guardian.given_name)
+        )
+        hits = []
+        for link in links:
+            g = link.guardian
+            flags = [link.relation or "parent"]
+            if not link.is_guardian:
+                flags.append("not a guardian")
+            if not link.portal_access:
+                flags.append("portal off")
+            if link.custody_restriction:
+                flags.append("custody restriction")
+            hits.append(
+                SearchHit(
+                    "guardian",
+                    g.sourced_id,
+                    f"{g.given_name} {g.family_name}",
+                    student.school.name,
+                    f"{g.phone} · {', '.join(flags)}",
+                )
+            )
+        return hits

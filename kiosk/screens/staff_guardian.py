@@ -1,0 +1,156 @@
+"""The guardian card: who they are, their students, their account and live key, and what staff
+can do next (verify a request and issue a key, re-issue, account tools, linked students)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Static
+
+from kiosk.errors import KioskError
+from kiosk.screens.base import StaffScreen
+from kiosk.services.activation import IssuedKey, issue_key
+from kiosk.services.people import GuardianCard, StudentLink, guardian_card
+from kiosk.text import display
+
+
+def why_not(link: StudentLink) -> str:
+    """Why a student cannot be part of a portal request, in words staff can act on."""
+    if link.eligible:
+        return ""
+    if not link.is_guardian:
+        return "not recorded as a guardian (registrar)"
+    if link.custody_restriction:
+        return "custody restriction (registrar)"
+    if not link.portal_access:
+        return "portal access off (registrar)"
+    return "inactive, or not in a school you serve"
+
+
+def student_line(link: StudentLink) -> Text:
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append("  ✓ " if link.eligible else "  ✗ ", style="bold" if link.eligible else "")
+    line.append(display(link.name), style="bold")
+    line.append(f"  {display(link.school)}, grade {display(link.grade)}")
+    if not link.eligible:
+        line.append(f"  {why_not(link)}", style="italic")
+    return line
+
+
+class GuardianCardScreen(StaffScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back to search"),
+        Binding("f5", "refresh_card", "Refresh"),
+    ]
+
+    def __init__(self, guardian_id: str) -> None:
+        super().__init__()
+        self.guardian_id = guardian_id
+        self.card: GuardianCard | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="card"):
+            yield Static("Loading…", id="card-name", classes="title", markup=False)
+            yield Static("", id="card-contact", markup=False)
+            yield Static("", id="card-students", markup=False)
+            yield Static("", id="card-account", markup=False)
+            yield Static("", id="card-message", classes="error", markup=False)
+        with Horizontal(classes="buttons"):
+            yield Button("Verify request", id="verify", compact=True, variant="primary")
+            yield Button("Re-issue key", id="reissue", compact=True)
+            yield Button("Account tools", id="account", compact=True)
+            yield Button("Linked students", id="linked", compact=True)
+            yield Button("Back", id="back", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.display = button.id == "back"
+        self.action_refresh_card()
+
+    def on_screen_resume(self) -> None:
+        # (Textual also runs StaffScreen.on_screen_resume, the staff check, by itself.)
+        if self.card is not None and self.kiosk.staff is not None:
+            self.action_refresh_card()
+
+    def action_refresh_card(self) -> None:
+        ctx, staff, gid = self.kiosk.ctx, self.staff, self.guardian_id
+        self.run_service(lambda: guardian_card(ctx, staff, gid), self._show, self._failed)
+
+    def _failed(self, error: KioskError) -> None:
+        self.query_one("#card-name", Static).update("")
+        self.query_one("#card-message", Static).update(str(error))
+
+    def _show(self, card: GuardianCard) -> None:
+        self.card = card
+        self.query_one("#card-name", Static).update(Text(display(card.name)))
+        contact = " · ".join(display(x) for x in (card.phone, card.email, card.address) if x)
+        self.query_one("#card-contact", Static).update(Text(contact or "No contact on record"))
+        students = Text("Students:\n")
+        if not card.students:
+            students.append("  none recorded")
+        for n, link in enumerate(card.students):
+            if n:
+                students.append("\n")
+            students.append_text(student_line(link))
+        self.query_one("#card-students", Static).update(students)
+        if card.account_username:
+            account = Text("Portal account: ")
+            account.append(display(card.account_username), style="bold")
+            account.append(f" ({card.account_state})")
+        else:
+            account = Text("No portal account yet.")
+        if card.key_expires_at:
+            account.append(f"\nA key is live until {card.key_expires_at:%Y-%m-%d}.")
+        self.query_one("#card-account", Static).update(account)
+        self.query_one("#card-message", Static).update("")
+        has_account = card.account_username is not None
+        any_eligible = any(s.eligible for s in card.students)
+        self.query_one("#verify", Button).display = not has_account and any_eligible
+        self.query_one("#reissue", Button).display = (
+            not has_account and card.key_expires_at is not None
+        )
+        self.query_one("#account", Button).display = has_account
+        self.query_one("#linked", Button).display = True
+        for name in ("#verify", "#account", "#reissue", "#linked"):
+            button = self.query_one(name, Button)
+            if button.display:
+                button.focus()
+                break
+        if not has_account and not any_eligible:
+            self.query_one("#card-message", Static).update(
+                "No student can be part of a portal request yet (see ✗ above)."
+            )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        card = self.card
+        button = event.button.id
+        if button == "back" or card is None:
+            self.action_back()
+        elif button == "verify":
+            from kiosk.screens.verify_request import VerifyRequestScreen
+
+            self.app.push_screen(VerifyRequestScreen(card.guardian_id))
+        elif button == "reissue":
+            ctx, staff, gid = self.kiosk.ctx, self.staff, card.guardian_id
+            self.run_service(lambda: issue_key(ctx, staff, gid), self._issued, self._failed)
+        elif button == "account" and card.account_username:
+            from kiosk.screens.staff_account import AccountLookupScreen
+
+            self.app.push_screen(AccountLookupScreen(card.account_username))
+        elif button == "linked":
+            self.kiosk.show_linked_students(card.guardian_id, staff_view=True)
+
+    def _issued(self, issued: IssuedKey) -> None:
+        from kiosk.screens.issue_key import IssueKeyScreen
+
+        self.app.push_screen(IssueKeyScreen(issued))
+
+    def action_back(self) -> None:
+        self.card = None
+        self.app.pop_screen()

@@ -1,0 +1,94 @@
+"""Type the staff password again: to come back from the parent side, or to exit the kiosk."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Static
+
+from kiosk.errors import KioskError
+from kiosk.screens.base import KioskModal
+from kiosk.services.staff import verify_staff_password
+from kiosk.text import display
+from kiosk.widgets.secret import SecretInput
+
+WRONG = "That is not the password of the signed-in staff member. Try again, or press Cancel."
+
+_TITLES = {
+    "return": "Staff only: type your password to return to the front desk",
+    "exit": "Exit the kiosk: type your staff password",
+}
+
+
+class StaffReauthModal(KioskModal[bool]):
+    """Dismisses with True only when the signed-in staff member's password was right."""
+
+    AUDIENCE = "parent"  # it is shown over parent screens, so the short timeout applies
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, purpose: str = "return") -> None:
+        super().__init__()
+        self.purpose = purpose
+
+    def compose(self) -> ComposeResult:
+        staff = self.kiosk.staff
+        with Vertical(classes="dialog"):
+            yield Static(_TITLES.get(self.purpose, _TITLES["return"]), classes="title")
+            yield Label(signed_in_line(staff.name if staff else ""), markup=False)
+            yield SecretInput(id="password", max_length=128)
+            yield Static("", id="message", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                label = "Exit kiosk" if self.purpose == "exit" else "Return to front desk"
+                yield Button(label, id="confirm", variant="warning")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#password", SecretInput).focus()
+
+    def on_input_submitted(self, event: SecretInput.Submitted) -> None:
+        event.stop()
+        self.check()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "confirm":
+            self.check()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.query_one("#password", SecretInput).wipe()
+        self.dismiss(False)
+
+    def check(self) -> None:
+        field = self.query_one("#password", SecretInput)
+        password = field.value
+        field.wipe()
+        staff = self.kiosk.staff
+        if staff is None:
+            self.dismiss(False)
+            return
+        if not password:
+            self.query_one("#message", Static).update("Type your staff password.")
+            return
+        ctx = self.kiosk.ctx
+        self.run_service(
+            lambda: verify_staff_password(ctx, staff, password), self._checked, self._failed
+        )
+
+    def _checked(self, ok: bool) -> None:
+        if ok:
+            self.dismiss(True)
+        else:
+            self.query_one("#message", Static).update(WRONG)
+            self.query_one("#password", SecretInput).focus()
+
+    def _failed(self, error: KioskError) -> None:
+        self.query_one("#message", Static).update(str(error))
+
+
+def signed_in_line(name: str) -> str:
+    return f"Signed in: {display(name)}" if name else ""

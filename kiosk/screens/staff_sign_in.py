@@ -1,0 +1,83 @@
+"""Staff sign in: username and password, checked off the UI thread, one generic failure."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from kiosk.context import Actor
+from kiosk.errors import KioskError
+from kiosk.screens.base import KioskScreen
+from kiosk.services.staff import staff_sign_in
+from kiosk.widgets.secret import SecretInput
+
+
+class StaffSignInScreen(KioskScreen):
+    """Reached from Welcome. On success the staff member's home replaces everything."""
+
+    #: Nobody is signed in yet, so a half-typed staff password gets the short timeout.
+    AUDIENCE = "parent"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Back to Welcome"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="staff-sign-in", classes="form-card"):
+            yield Static("Staff sign in", classes="title")
+            yield Label("Username")
+            yield Input(id="username", max_length=64)
+            yield Label("Password")
+            yield SecretInput(id="password", max_length=128)
+            yield Static("", id="message", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Sign in", id="sign-in", variant="primary")
+                yield Button("Back", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#username", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "username":
+            self.query_one("#password", SecretInput).focus()
+        else:
+            self.submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "sign-in":
+            self.submit()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.kiosk.go_welcome()
+
+    def submit(self) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        password_field = self.query_one("#password", SecretInput)
+        password = password_field.value
+        message = self.query_one("#message", Static)
+        if not username or not password:
+            message.update("Type your staff username and password.")
+            return
+        password_field.wipe()
+        message.update("Checking…")
+        self.query_one("#sign-in", Button).disabled = True
+        ctx = self.kiosk.ctx
+        self.run_service(
+            lambda: staff_sign_in(ctx, username, password), self._signed_in, self._failed
+        )
+
+    def _signed_in(self, actor: Actor) -> None:
+        self.kiosk.staff = actor
+        self.kiosk.go_staff_home()
+
+    def _failed(self, error: KioskError) -> None:
+        self.query_one("#sign-in", Button).disabled = False
+        self.query_one("#message", Static).update(str(error))
+        self.query_one("#password", SecretInput).focus()
