@@ -18,6 +18,7 @@ from kiosk.services.access import (
 from kiosk.services.activation import account_state, live_key
 from kiosk.store import search_index
 from kiosk.store.models import (
+    Guardian,
     PortalAccount,
     Relationship,
     School,
