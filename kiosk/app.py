@@ -104,6 +104,8 @@ class FrontDeskApp(App[None]):
         self.use_command_palette = not kiosk_mode
         self.ALLOW_SELECT = not kiosk_mode  # type: ignore[misc]
         self._last_activity = time.monotonic()
+        #: Set when the database could not be opened after the first paint (``run`` raises it).
+        self.database_error: KioskError | None = None
         ui = ctx.config.ui
         for name in THEME_NAMES:
             self.register_theme(build_theme(name, ui.accent))
@@ -114,6 +116,27 @@ class FrontDeskApp(App[None]):
     def on_mount(self) -> None:
         self.set_interval(self.IDLE_CHECK_SECONDS, self.check_idle_timeout)
         self.go_welcome()
+        self.call_after_refresh(self._open_database)
+
+    def _open_database(self) -> None:
+        """Open and check the database just after Welcome is painted (``kiosk`` defers it so
+        the first screen comes up sooner). If it cannot be used, the kiosk stops with the
+        same plain message the command line gave before."""
+        store = self.ctx.store
+        if getattr(store, "opened", True):
+            return
+
+        def work() -> None:
+            try:
+                store.open()
+            except KioskError as error:
+                self.call_from_thread(self._database_failed, error)
+
+        self.run_worker(work, thread=True, exclusive=True, group="database", exit_on_error=False)
+
+    def _database_failed(self, error: KioskError) -> None:
+        self.database_error = error
+        self.exit(return_code=1)
 
     # -- navigation contract ---------------------------------------------------------------
 
@@ -337,6 +360,9 @@ def run(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True) -> None:
     while True:
         app = make_app(ctx, demo=demo, kiosk_mode=kiosk_mode)
         app.run()
+        error = getattr(app, "database_error", None)
+        if error is not None:
+            raise error
         if not (kiosk_mode and app.crashed) or restarts >= MAX_RESTARTS:
             break
         restarts += 1

@@ -74,3 +74,39 @@ def test_the_app_import_runs_in_a_child_process_with_the_same_answers(ctx, tmp_p
     with pytest.raises(RosterRejected) as refused:
         import_roster_isolated(ctx, SYSTEM, tmp_path / "roster")
     assert refused.value.problems and "nothing was changed" in str(refused.value)
+
+
+async def test_the_app_opens_its_database_after_the_first_paint(ctx) -> None:
+    from kiosk.app import make_app
+    from kiosk.context import make_context
+
+    deferred = make_context(ctx.config, defer_store=True)
+    app = make_app(deferred)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert type(app.screen).__name__ == "WelcomeScreen"
+        assert deferred.store.opened and app.database_error is None
+    deferred.close()
+
+
+async def test_an_unusable_database_stops_the_app_with_the_plain_message(tmp_path: Path):
+    from kiosk.app import make_app
+    from kiosk.config import config_from_dict
+    from kiosk.context import make_context
+
+    config = config_from_dict(
+        {
+            "database": {"url": str(tmp_path / "never-initialised.db")},
+            "mail": {"mode": "outbox", "outbox_dir": str(tmp_path / "outbox")},
+            "security": {"secret_file": str(tmp_path / "secret")},
+        },
+        tmp_path / "kiosk.toml",
+    )
+    app = make_app(make_context(config, defer_store=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 1
+    assert "kiosk init" in str(app.database_error)

@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.services.roster import ImportSummary, describe, import_roster
+from kiosk.services.roster import ImportSummary, describe, import_roster_isolated
 
 
 def summary_text(summary: ImportSummary) -> str:
@@ -58,7 +58,8 @@ class AdminImportScreen(KioskScreen):
             button.disabled = True
         ctx, staff = self.kiosk.ctx, self.kiosk.staff
         self.run_service(
-            lambda: import_roster(ctx, staff, Path(path), dry_run=dry_run),
+            # In its own process: a district import in a thread froze the screen (GIL).
+            lambda: import_roster_isolated(ctx, staff, Path(path), dry_run=dry_run),
             self._done,
             self._failed,
             group="import",

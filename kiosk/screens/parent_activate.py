@@ -17,7 +17,7 @@ from kiosk.errors import KeyProblem, KioskError
 from kiosk.i18n import _
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_checklist import PasswordChoice
-from kiosk.screens.parent_flow import continue_with
+from kiosk.screens.parent_flow import continue_with, preload_next
 from kiosk.screens.parent_messages import error_text, translate
 from kiosk.services.accounts import Session, sign_in
 from kiosk.services.activation import (
@@ -164,7 +164,9 @@ class ParentActivateScreen(ParentScreen):
 
         def work() -> Session:
             account = redeem_key(ctx, key, username, password, again)
-            return sign_in(ctx, account.username, password)
+            session = sign_in(ctx, account.username, password)
+            preload_next(session)  # off the UI thread (see parent_flow)
+            return session
 
         self.say("#form-error", _("Creating your account…"), plain=True)
         self.query_one("#create", Button).disabled = True

@@ -31,6 +31,25 @@ def next_screen(session: Session):
     return ParentHomeScreen()
 
 
+def preload_next(session: Session) -> None:
+    """Import the module of the screen ``next_screen`` will build, from a worker thread.
+
+    Importing it on the UI thread at the moment the account is created (or the parent signs
+    in) froze the screen for tens of milliseconds while Python read and ran the module.
+    """
+    import importlib
+
+    if CHANGE_PASSWORD in session.requires or session.restricted:
+        name = "parent_password"
+    elif RECOVERY_EMAIL in session.requires:
+        name = "parent_email"
+    elif PICTURES in session.requires:
+        name = "parent_pictures"
+    else:
+        name = "parent_home"
+    importlib.import_module(f"kiosk.screens.{name}")
+
+
 def continue_with(app: App, session: Session) -> None:
     """Record the fresh session on the app and replace the current screen with the next one."""
     app.session = session  # type: ignore[attr-defined]
