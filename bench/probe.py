@@ -2,9 +2,9 @@
 
 ``python -m bench.probe bare`` runs a bare Textual app with one Static (the baseline);
 ``python -m bench.probe layout`` the Welcome screen's widgets and CSS without kiosk code;
-``python -m bench.probe kiosk CONFIG`` runs the Front Desk app on CONFIG's database. When the
-first screen has been composed and painted it prints one JSON line (time since the process
-started, resident memory) and exits.
+``python -m bench.probe kiosk CONFIG`` runs the Front Desk app on CONFIG's database. It records
+the moment the app first draws its first real screen (the one-Static screen, or Welcome), then
+lets the app settle, prints one JSON line (that moment, resident memory) and exits.
 """
 
 from __future__ import annotations
@@ -24,15 +24,34 @@ def _rss_kib() -> int:
     return 0
 
 
+#: The screen whose first drawing counts as "ready", by probe kind.
+FIRST_SCREEN = {"bare": "Screen", "layout": "Welcome", "kiosk": "WelcomeScreen"}
+_first_paint: list[float] = []
+
+
+def _watch_paints(app, screen_name: str) -> None:  # type: ignore[no-untyped-def]
+    """Note when the app first hands a drawing of ``screen_name`` to its driver."""
+    display = app._display
+
+    def timed(screen, renderable):  # type: ignore[no-untyped-def]
+        if not _first_paint and type(screen).__name__ == screen_name and renderable is not None:
+            _first_paint.append(time.monotonic())
+        return display(screen, renderable)
+
+    app._display = timed
+
+
 async def _report(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     await pilot.pause()
+    while not _first_paint:
+        await pilot.pause()
     print(
         json.dumps(
             {
                 "ready_s": time.perf_counter() - STARTED,
                 # CLOCK_MONOTONIC is system-wide on Linux: the parent subtracts its spawn time.
-                "ready_at": time.monotonic(),
+                "ready_at": _first_paint[0],
                 "rss_kib": _rss_kib(),
                 "screen": type(pilot.app.screen).__name__,
             }
@@ -107,6 +126,7 @@ def main(argv: list[str]) -> None:
 
             search(ctx, SYSTEM, argv[2])
         app = make_app(ctx)
+    _watch_paints(app, FIRST_SCREEN[kind])
     app.run(headless=True, auto_pilot=_report, size=(80, 24))  # type: ignore[attr-defined]
 
 
