@@ -2,7 +2,8 @@
 
 Staff sign in by typing, find Maria Garcia, verify her request, issue her key, hand the keyboard
 over; the parent activates, confirms a recovery email with the emailed code, picks pictures and
-sees her children; and staff reset a locked account to a temporary password. Set ``KIOSK_CAPTURE=DIR`` to save each main screen as text (for the README).
+sees her children; and staff reset a locked account to a temporary password.
+Set ``KIOSK_CAPTURE=DIR`` to save each main screen as text (for the README).
 """
 
 from __future__ import annotations
