@@ -43,9 +43,9 @@ def hit_text(hit: SearchHit) -> Text:
 
 class StaffHomeScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "lookup", "Account look-up"),
+        Binding("f2", "lookup", "Look-up"),
         Binding("f3", "district_data", "District data"),
-        Binding("escape", "clear", "Clear search"),
+        Binding("escape", "clear", "Clear"),
         Binding("f9", "sign_out", "Sign out"),
         Binding("f10", "exit_kiosk", "Exit kiosk"),
     ]
