@@ -90,11 +90,16 @@ class FrontDeskApp(App[None]):
         for key in _GUARDED_KEYS
     ]
 
-    def __init__(self, ctx: Context, *, demo: bool = False, kiosk_mode: bool = True) -> None:
+    def __init__(
+        self, ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: bool = False
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.demo = demo
         self.kiosk_mode = kiosk_mode
+        #: The admin console (``kiosk admin``, often over SSH): staff sign-in is the start
+        #: screen and the district-data tools are home; there is no parent side.
+        self.admin = admin
         self.staff: Actor | None = None
         self.session: Session | None = None
         #: True after a crash that could not be recovered in place (``run`` restarts the app).
@@ -146,7 +151,9 @@ class FrontDeskApp(App[None]):
             self.pop_screen()
 
     def go_welcome(self) -> None:
-        """Forget the staff member and the parent, drop every screen, show a new Welcome."""
+        """Forget the staff member and the parent, drop every screen, show a new Welcome
+        (in the admin console: a new staff sign-in)."""
+        from kiosk.screens.staff_sign_in import StaffSignInScreen
         from kiosk.screens.welcome import WelcomeScreen
 
         self.staff = None
@@ -155,7 +162,7 @@ class FrontDeskApp(App[None]):
         langs = self.ctx.config.ui.languages
         set_language(langs[0] if langs else "en")
         self._clear_stack()
-        self.push_screen(WelcomeScreen())
+        self.push_screen(StaffSignInScreen() if self.admin else WelcomeScreen())
         self._last_activity = time.monotonic()
 
     def go_staff_sign_in(self) -> None:
@@ -166,7 +173,9 @@ class FrontDeskApp(App[None]):
         self.push_screen(StaffSignInScreen())
 
     def go_staff_home(self) -> None:
-        """The front-desk home of the signed-in staff member, with nothing else stacked."""
+        """The signed-in staff member's home, with nothing else stacked: the front-desk search,
+        or in the admin console the district-data tools."""
+        from kiosk.screens.admin_home import AdminHomeScreen
         from kiosk.screens.staff_home import StaffHomeScreen
 
         if self.staff is None:
@@ -174,7 +183,14 @@ class FrontDeskApp(App[None]):
             return
         self.session = None
         self._clear_stack()
-        self.push_screen(StaffHomeScreen())
+        self.push_screen(AdminHomeScreen() if self.admin else StaffHomeScreen())
+
+    def go_admin_tools(self) -> None:
+        """The district-data tools on top of the front-desk home (reports, merges, ...)."""
+        from kiosk.screens.admin_home import AdminHomeScreen
+
+        if self.staff is not None:
+            self.push_screen(AdminHomeScreen())
 
     def hand_off(self, key: str | None, guardian_name: str) -> None:
         """Give the keyboard to the parent: staff screens are dropped from the stack."""
@@ -345,20 +361,22 @@ class FrontDeskApp(App[None]):
         self.notify(CRASH_MESSAGE, severity="error", markup=False, timeout=10)
 
 
-def make_app(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True) -> FrontDeskApp:
-    return FrontDeskApp(ctx, demo=demo, kiosk_mode=kiosk_mode)
+def make_app(
+    ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: bool = False
+) -> FrontDeskApp:
+    return FrontDeskApp(ctx, demo=demo, kiosk_mode=kiosk_mode, admin=admin)
 
 
 #: A kiosk that crashes outright is restarted, but not in a tight loop.
 MAX_RESTARTS = 3
 
 
-def run(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True) -> None:
+def run(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: bool = False) -> None:
     if kiosk_mode:
         check_environment()
     restarts = 0
     while True:
-        app = make_app(ctx, demo=demo, kiosk_mode=kiosk_mode)
+        app = make_app(ctx, demo=demo, kiosk_mode=kiosk_mode, admin=admin)
         app.run()
         error = getattr(app, "database_error", None)
         if error is not None:

@@ -106,20 +106,30 @@ def main(click_ctx: click.Context, config_path: str | None) -> None:
         run_app(click_ctx.obj, demo=False)
 
 
-def run_app(st: State, *, demo: bool) -> None:
+def run_app(st: State, *, demo: bool, admin: bool = False) -> None:
     @friendly
     def _run() -> None:
+        from kiosk.app import run
+
         # The database opens right after the first screen is painted (a faster start); a
         # missing or outdated database is reported by the app then.
         ctx = st.context(defer_store=True)
-        try:
-            from kiosk.app import run
-        except ImportError:  # pragma: no cover - the app module ships with the package
-            click.echo("The front-desk app is not available in this build.")
-            return
-        run(ctx, demo=demo)
+        if admin:
+            run(ctx, kiosk_mode=False, admin=True)
+        else:
+            run(ctx, demo=demo)
 
     _run()
+
+
+@main.command()
+def admin() -> None:
+    """The admin console for district IT (reports, imports, merges, audit, staff).
+
+    Starts at the staff sign-in; meant for SSH sessions (see docs/SSH.md). Unlike the kiosk it
+    may be quit with ctrl+q.
+    """
+    run_app(state(), demo=False, admin=True)
 
 
 @main.command()

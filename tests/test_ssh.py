@@ -1,7 +1,8 @@
 """SSH end to end: a real sshd with a ForceCommand, a real ssh -tt client inside tmux.
 
-The ForceCommand runs ``kiosk --config X report locked-disabled`` for now; once the app shell
-exists it becomes ``kiosk admin`` and this test reads the sign-in screen from the pane instead.
+The ForceCommand runs ``kiosk --config X admin``, the admin console. The test signs in as the
+district admin by typing into the pane, opens the locked-and-disabled report and reads it from
+the screen, quits with ctrl+q, and checks the session ended cleanly.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ PermitRootLogin prohibit-password
 AllowUsers {user}
 AcceptEnv COLORTERM
 Match User {user}
-    ForceCommand {kiosk_command()} --config {config} report locked-disabled
+    ForceCommand {kiosk_command()} --config {config} admin
     PermitTTY yes
     AllowTcpForwarding no
     X11Forwarding no
@@ -113,24 +114,42 @@ Match User {user}
             check=True,
             env={**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"},
         )  # fmt: skip
-        screen = ""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            screen = subprocess.run(
+
+        def pane() -> str:
+            return subprocess.run(
                 [TOOLS["tmux"], "-L", socket_name, "capture-pane", "-p"],
                 capture_output=True,
                 text=True,
             ).stdout
-            if "SSH-EXIT=" in screen:
-                break
-            time.sleep(0.2)
-        assert "SSH-EXIT=0" in screen, screen + (log.read_text() if log.exists() else "")
-        lines = [line.rstrip() for line in screen.splitlines()]
-        assert any(
-            line.split()[:4] == ["ppatel", "G-1005", "Priya", "Patel"] for line in lines if line
-        )
-        assert any(line.startswith("rchen") and "disabled" in line for line in lines)
-        assert "(2 row(s))" in screen
+
+        def wait_text(text: str, timeout: float = 30.0) -> str:
+            deadline = time.monotonic() + timeout
+            screen = pane()
+            while text not in screen and time.monotonic() < deadline:
+                time.sleep(0.2)
+                screen = pane()
+            assert text in screen, screen + (log.read_text() if log.exists() else "")
+            return screen
+
+        def keys(*names: str) -> None:
+            for name in names:  # one at a time, as a person types
+                subprocess.run([TOOLS["tmux"], "-L", socket_name, "send-keys", name], check=True)
+                time.sleep(0.25)
+
+        wait_text("Staff sign in")
+        keys("admin", "Tab", "district-admin-demo-pass", "Enter")
+        wait_text("District data")
+        keys("Enter")  # the first tool: Reports
+        wait_text("Choose a report")
+        keys("Enter", "Down", "Down", "Down", "Enter")  # locked or disabled accounts
+        screen = wait_text("row(s)")
+        lines = [line.split() for line in screen.splitlines()]
+        assert any(words[:4] == ["ppatel", "G-1005", "Priya", "Patel"] for words in lines)
+        assert any(words[:1] == ["rchen"] and "disabled" in words for words in lines)
+        assert "2 row(s)" in screen
+        keys("C-q")
+        screen = wait_text("SSH-EXIT=")
+        assert "SSH-EXIT=0" in screen
         assert "NOT-FORCED" not in screen
     finally:
         subprocess.run([TOOLS["tmux"], "-L", socket_name, "kill-server"], capture_output=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from kiosk.errors import KioskError
+from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.parent_messages import error_text, translate
 
@@ -18,6 +19,12 @@ class ParentScreen(KioskScreen):
     """A full screen the parent uses: short idle timeout, no staff data."""
 
     AUDIENCE = "parent"
+    #: The keys that work here, shown in the footer line (translated when shown).
+    KEY_HINT = N_("Tab: next  ·  Shift+Tab: back  ·  Enter: choose")
+
+    def on_mount(self) -> None:
+        """Every parent screen ends with a footer line saying which keys work on it."""
+        self.mount(Static(_(self.KEY_HINT), classes="key-footer", markup=False))
 
     def say(self, selector: str, text: str, *, error: bool = False, plain: bool = False) -> None:
         """Put plain ``text`` in the Static ``selector`` (hidden while empty).

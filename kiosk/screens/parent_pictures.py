@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURES
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_flow import continue_with
@@ -28,6 +28,8 @@ def mark_labels() -> dict[str, str]:
 
 
 class ParentPicturesScreen(ParentScreen):
+    KEY_HINT = N_("Arrows: move  ·  Space: pick  ·  Tab: buttons")
+
     def __init__(self, *, setup: bool = True) -> None:
         super().__init__()
         self.setup = setup

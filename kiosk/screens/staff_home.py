@@ -45,8 +45,9 @@ def hit_text(hit: SearchHit) -> Text:
 
 class StaffHomeScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "lookup", "Account look-up"),
-        Binding("escape", "clear", "Clear search"),
+        Binding("f2", "lookup", "Look-up"),
+        Binding("f3", "district_data", "District data"),
+        Binding("escape", "clear", "Clear"),
         Binding("f9", "sign_out", "Sign out"),
         Binding("f10", "exit_kiosk", "Exit kiosk"),
     ]
@@ -71,6 +72,7 @@ class StaffHomeScreen(StaffScreen):
         yield OptionList(id="results")
         with Horizontal(classes="buttons"):
             yield Button("Account look-up", id="lookup", compact=True)
+            yield Button("District data", id="district-data", compact=True)
             yield Button("Sign out", id="sign-out", compact=True)
             yield Button("Exit kiosk", id="exit", compact=True, variant="error")
         yield Footer()
@@ -162,7 +164,11 @@ class StaffHomeScreen(StaffScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        actions = {"lookup": self.action_lookup, "sign-out": self.action_sign_out}
+        actions = {
+            "lookup": self.action_lookup,
+            "district-data": self.action_district_data,
+            "sign-out": self.action_sign_out,
+        }
         actions.get(event.button.id or "", self.action_exit_kiosk)()
 
     def action_clear(self) -> None:
@@ -175,6 +181,10 @@ class StaffHomeScreen(StaffScreen):
         from kiosk.screens.staff_account import AccountLookupScreen
 
         self.app.push_screen(AccountLookupScreen())
+
+    def action_district_data(self) -> None:
+        """Reports, merges and (for admins) imports, audit and staff, by role."""
+        self.kiosk.go_admin_tools()
 
     def action_sign_out(self) -> None:
         self.kiosk.go_welcome()
