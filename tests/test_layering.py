@@ -51,3 +51,18 @@ def test_importing_every_service_loads_no_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_password_field_is_a_secret_input():
+    """Masked fields must never copy to the clipboard: only SecretInput may hold a secret."""
+    offenders = []
+    for path in (PACKAGE / "screens").glob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "Input"
+                and any(k.arg == "password" for k in node.keywords)
+            ):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []

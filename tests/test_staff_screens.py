@@ -353,3 +353,34 @@ async def test_the_newest_search_wins_even_when_an_older_one_answers_later(ctx, 
         text = screen_text(app)
         assert "Maria Garcia" in text and "Wilson" not in text
         assert started[-1] == "maria"
+
+
+async def test_registrar_sets_custody_and_portal_flags_on_the_card(ctx):
+    from textual.widgets import Checkbox as _Checkbox
+
+    from kiosk.screens.staff_flags import RelationshipFlagsModal
+    from kiosk.store.models import AuditEvent, Relationship
+
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, "desk")
+        await open_card(pilot, "kevin", "guardian:G-1008")
+        assert not app.screen.query_one("#flags", Button).display  # front desk: no flags
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, "registrar")
+        card = await open_card(pilot, "kevin", "guardian:G-1008")
+        await wait_for(pilot, lambda: "custody" in screen_text(app))
+        await click(pilot, "#flags")
+        await wait_for(pilot, lambda: on_screen(app, RelationshipFlagsModal))
+        await settled(pilot)
+        custody = app.screen.query_one("#custody-0", _Checkbox)
+        assert custody.value
+        custody.value = False
+        await click(pilot, "#save")
+        await wait_for(pilot, lambda: app.screen is card)
+        await wait_for(pilot, lambda: "custody" not in screen_text(app))
+    link = Relationship.get(Relationship.sourced_id == "G-1008:S-2008")
+    assert not link.custody_restriction and link.portal_access
+    event = AuditEvent.select().where(AuditEvent.action == "relationship.update").get()
+    assert event.target == "G-1008->S-2008" and event.actor == "staff:registrar"

@@ -18,6 +18,7 @@ from kiosk.config import PasswordPolicy
 from kiosk.i18n import N_, _
 from kiosk.passwords import RuleCheck, password_checklist, strength
 from kiosk.screens.parent_messages import translate
+from kiosk.widgets.secret import SecretInput
 
 STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
 
@@ -60,9 +61,9 @@ class PasswordChoice(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="field-label")
-        yield Input(password=True, id="new-password", placeholder=self.label)
+        yield SecretInput(id="new-password", placeholder=self.label)
         yield Label(_("The same password again"), classes="field-label")
-        yield Input(password=True, id="new-password-again", placeholder=_("Again"))
+        yield SecretInput(id="new-password-again", placeholder=_("Again"))
         with Vertical(id="checklist"):
             for rule in password_checklist("", self.policy, context=[]):
                 yield Static("· " + translate(rule.rule), classes="rule todo", markup=False)

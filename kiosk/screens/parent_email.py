@@ -22,6 +22,7 @@ from kiosk.services.accounts import (
     skip_setup,
 )
 from kiosk.text import display
+from kiosk.widgets.secret import SecretInput
 
 
 class ParentEmailScreen(ParentScreen):
@@ -50,7 +51,7 @@ class ParentEmailScreen(ParentScreen):
                 yield Label(_("The same email address again"), classes="field-label")
                 yield Input(id="email-again", placeholder="name@example.org", max_length=254)
                 yield Label(_("Your password"), classes="field-label")
-                yield Input(id="email-password", password=True, placeholder=_("Password"))
+                yield SecretInput(id="email-password", placeholder=_("Password"))
                 with Horizontal(classes="actions"):
                     yield Button(_("Send me a code"), id="send", variant="primary")
                     if self.setup and session is not None and session.may_skip:

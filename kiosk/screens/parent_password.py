@@ -18,6 +18,7 @@ from kiosk.screens.parent_checklist import PasswordChoice
 from kiosk.screens.parent_flow import continue_with
 from kiosk.services.accounts import Session, change_password
 from kiosk.services.activation import context_words
+from kiosk.widgets.secret import SecretInput
 
 
 class ParentPasswordScreen(ParentScreen):
@@ -38,7 +39,7 @@ class ParentPasswordScreen(ParentScreen):
                     classes="lead",
                 )
             yield Label(current, classes="field-label")
-            yield Input(id="current-password", password=True, placeholder=current)
+            yield SecretInput(id="current-password", placeholder=current)
             yield PasswordChoice(self.kiosk.ctx.config.passwords, self._password_words)
         with Vertical(classes="footer"):
             yield message(id="password-error")

@@ -19,6 +19,7 @@ from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_flow import continue_with
 from kiosk.services.accounts import Session, set_pictures, skip_setup
 from kiosk.widgets.pictures import DISLIKED, LIKED, PicturePicker, picture_name
+from kiosk.widgets.secret import SecretInput
 
 REVIEW = "review"
 
@@ -50,7 +51,7 @@ class ParentPicturesScreen(ParentScreen):
                 yield message(id="review-disliked")
                 if not self.setup:
                     yield Label(_("Your password"), classes="field-label")
-                    yield Input(id="pictures-password", password=True, placeholder=_("Password"))
+                    yield SecretInput(id="pictures-password", placeholder=_("Password"))
             yield message(id="pictures-error")
             with Horizontal(classes="actions"):
                 yield message(id="counter", classes="counter")

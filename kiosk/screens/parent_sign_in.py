@@ -12,6 +12,7 @@ from kiosk.i18n import _
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_flow import continue_with
 from kiosk.services.accounts import Session, sign_in
+from kiosk.widgets.secret import SecretInput
 
 
 class ParentSignInScreen(ParentScreen):
@@ -21,7 +22,7 @@ class ParentSignInScreen(ParentScreen):
             yield Label(_("Username"), classes="field-label")
             yield Input(id="username", placeholder=_("Username"), max_length=128)
             yield Label(_("Password"), classes="field-label")
-            yield Input(id="password", password=True, placeholder=_("Password"))
+            yield SecretInput(id="password", placeholder=_("Password"))
             yield message(id="sign-in-error")
             with Horizontal(classes="actions"):
                 yield Button(_("Sign in"), id="sign-in", variant="primary")

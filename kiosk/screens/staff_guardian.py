@@ -64,6 +64,7 @@ class GuardianCardScreen(StaffScreen):
             yield Button("Re-issue key", id="reissue", compact=True)
             yield Button("Account tools", id="account", compact=True)
             yield Button("Linked students", id="linked", compact=True)
+            yield Button("Flags", id="flags", compact=True)
             yield Button("Back", id="back", compact=True)
         yield Footer()
 
@@ -116,6 +117,10 @@ class GuardianCardScreen(StaffScreen):
         )
         self.query_one("#account", Button).display = has_account
         self.query_one("#linked", Button).display = True
+        staff = self.kiosk.staff
+        self.query_one("#flags", Button).display = bool(
+            card.students and staff and staff.role in ("registrar", "district_admin")
+        )
         for name in ("#verify", "#account", "#reissue", "#linked"):
             button = self.query_one(name, Button)
             if button.display:
@@ -145,6 +150,14 @@ class GuardianCardScreen(StaffScreen):
             self.app.push_screen(AccountLookupScreen(card.account_username))
         elif button == "linked":
             self.kiosk.show_linked_students(card.guardian_id, staff_view=True)
+        elif button == "flags":
+            from kiosk.screens.staff_flags import RelationshipFlagsModal
+
+            def after(changed: bool | None) -> None:
+                if changed:
+                    self.action_refresh_card()
+
+            self.app.push_screen(RelationshipFlagsModal(card), after)
 
     def _issued(self, issued: IssuedKey) -> None:
         from kiosk.screens.issue_key import IssueKeyScreen

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import peewee as pw
+
 from kiosk.context import Actor, Context
 from kiosk.errors import NotFound, PermissionDenied
-from kiosk.store.models import Guardian, Relationship, Student
+from kiosk.store.models import Guardian, PortalAccount, Relationship, Student
 
 
 def guardian_by_id(guardian_id: str) -> Guardian:
@@ -56,3 +58,28 @@ def require_guardian_access(ctx: Context, actor: Actor, guardian: Guardian) -> N
             "This guardian's students are not in a school you serve. Ask staff at their school "
             "or a district admin."
         )
+
+
+def portal_link() -> pw.Expression:
+    """A relationship that lets the guardian see the student in the portal (the rule of
+    ``households.visible_students``, as a query condition)."""
+    return (
+        Relationship.active
+        & Relationship.is_guardian
+        & Relationship.portal_access
+        & ~Relationship.custody_restriction
+    )
+
+
+def awaiting_account() -> pw.Expression:
+    """An active, unmerged guardian (joined as ``Guardian``) with no portal account yet, who
+    may see at least the student joined as ``Student`` (with ``portal_link``)."""
+    return (
+        portal_link()
+        & Student.active
+        & Guardian.active
+        & Guardian.merged_into.is_null()
+        & ~pw.fn.EXISTS(
+            PortalAccount.select(PortalAccount.id).where(PortalAccount.guardian == Guardian.id)
+        )
+    )

@@ -15,6 +15,7 @@ from kiosk.passwords import normalize_username, password_problems, username_prob
 from kiosk.services.access import (
     can_serve_school,
     guardian_by_id,
+    portal_link,
     require_guardian_access,
     require_staff,
 )
@@ -195,15 +196,7 @@ def issue_key(
         require_guardian_access(ctx, actor, guardian)
         _existing_account(guardian, now)
         rights = (
-            Relationship.select()
-            .where(
-                Relationship.guardian == guardian,
-                Relationship.is_guardian,
-                Relationship.portal_access,
-                ~Relationship.custody_restriction,
-                Relationship.active,
-            )
-            .count()
+            Relationship.select().where(Relationship.guardian == guardian, portal_link()).count()
         )
         if not rights:
             raise PermissionDenied(

@@ -26,11 +26,10 @@ from kiosk import audit, keys, qr
 from kiosk.clock import iso
 from kiosk.context import Actor, Context
 from kiosk.errors import NotFound, ValidationError
-from kiosk.services.access import require_staff
+from kiosk.services.access import awaiting_account, require_staff
 from kiosk.store.models import (
     ActivationKey,
     Guardian,
-    PortalAccount,
     Relationship,
     School,
     Student,
@@ -81,18 +80,7 @@ def _eligible(
         .join(School)
         .switch(Relationship)
         .join(Guardian)
-        .where(
-            Relationship.active,
-            Relationship.is_guardian,
-            Relationship.portal_access,
-            ~Relationship.custody_restriction,
-            Student.active,
-            Guardian.active,
-            Guardian.merged_into.is_null(),
-            ~pw.fn.EXISTS(
-                PortalAccount.select(PortalAccount.id).where(PortalAccount.guardian == Guardian.id)
-            ),
-        )
+        .where(awaiting_account())
         .order_by(Guardian.family_name, Guardian.given_name, Guardian.id, Student.given_name)
     )
     if school:

@@ -16,7 +16,7 @@ import peewee as pw
 
 from kiosk.clock import iso, parse
 from kiosk.context import Actor, Context
-from kiosk.services.access import require_staff
+from kiosk.services.access import awaiting_account, require_staff
 from kiosk.services.activation import account_state
 from kiosk.store.models import (
     ActivationKey,
@@ -110,20 +110,7 @@ def guardians_without_accounts(ctx: Context, actor: Actor) -> list[GuardianWitho
             .switch(Relationship)
             .join(Student)
             .join(School)
-            .where(
-                Relationship.active,
-                Relationship.is_guardian,
-                Relationship.portal_access,
-                ~Relationship.custody_restriction,
-                Student.active,
-                Guardian.active,
-                Guardian.merged_into.is_null(),
-                ~pw.fn.EXISTS(
-                    PortalAccount.select(PortalAccount.id).where(
-                        PortalAccount.guardian == Guardian.id
-                    )
-                ),
-            )
+            .where(awaiting_account())
             .order_by(Guardian.family_name, Guardian.given_name, Guardian.sourced_id)
         )
         query = _limit(query, actor, Guardian.id)

@@ -1,0 +1,88 @@
+"""Registrar fix on the guardian card: a relationship's portal access and custody restriction.
+
+Each change goes through ``households.set_relationship_flags``, which checks the role and the
+student's school and writes the audit event; this dialog only shows the flags and sends what
+changed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Static
+
+from kiosk.errors import KioskError
+from kiosk.screens.base import KioskModal
+from kiosk.services.households import set_relationship_flags
+from kiosk.services.people import GuardianCard
+from kiosk.text import display
+
+
+class RelationshipFlagsModal(KioskModal[bool]):
+    """Dismisses with True when any flag was changed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def __init__(self, card: GuardianCard) -> None:
+        super().__init__()
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="flags-dialog"):
+            yield Static(Text(f"Relationships of {display(self.card.name)}"), classes="title")
+            for n, link in enumerate(self.card.students):
+                yield Static(Text(f"{display(link.name)} ({display(link.school)})"))
+                with Horizontal(classes="flag-row"):
+                    yield Checkbox("Portal access", link.portal_access, id=f"portal-{n}")
+                    yield Checkbox(
+                        "Custody restriction", link.custody_restriction, id=f"custody-{n}"
+                    )
+            yield Static("", id="message", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="warning", compact=True)
+                yield Button("Cancel", id="close", compact=True)
+
+    def changes(self) -> list[tuple[str, bool | None, bool | None]]:
+        """(student id, portal access, custody restriction) for each changed relationship."""
+        found = []
+        for n, link in enumerate(self.card.students):
+            portal = self.query_one(f"#portal-{n}", Checkbox).value
+            custody = self.query_one(f"#custody-{n}", Checkbox).value
+            if portal != link.portal_access or custody != link.custody_restriction:
+                found.append(
+                    (
+                        link.student_id,
+                        portal if portal != link.portal_access else None,
+                        custody if custody != link.custody_restriction else None,
+                    )
+                )
+        return found
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "close":
+            self.action_close()
+            return
+        changes = self.changes()
+        if not changes:
+            self.dismiss(False)
+            return
+        ctx, staff, gid = self.kiosk.ctx, self.kiosk.staff, self.card.guardian_id
+
+        def save() -> None:
+            for student_id, portal, custody in changes:
+                set_relationship_flags(
+                    ctx, staff, gid, student_id, portal_access=portal, custody_restriction=custody
+                )
+
+        self.run_service(save, lambda _none: self.dismiss(True), self._failed)
+
+    def _failed(self, error: KioskError) -> None:
+        self.query_one("#message", Static).update(str(error))
+
+    def action_close(self) -> None:
+        self.dismiss(False)
