@@ -22,6 +22,53 @@ from kiosk.passwords import Hasher
 if TYPE_CHECKING:  # the store (peewee, the driver) loads when first used; see DeferredStore
     from kiosk.store.db import Store
 
+
+def hold_back_psycopg() -> None:
+    """Keep peewee from importing psycopg, whichever module imports peewee first.
+
+    peewee imports its PostgreSQL driver when it is imported: 50 ms and 10 MiB in a SQLite
+    kiosk that never uses it. Until peewee is imported, a finder at the front of
+    ``sys.meta_path`` waits for it and runs peewee's import with psycopg unavailable; a
+    PostgreSQL store hands the driver over later (``kiosk.store.enable_postgresql``).
+    """
+    import sys
+
+    if "peewee" in sys.modules or "psycopg" in sys.modules:
+        return
+    if any(getattr(f, "kiosk_hold", False) for f in sys.meta_path):
+        return
+
+    class _Hold:
+        kiosk_hold = True
+
+        @classmethod
+        def find_spec(cls, name: str, path: object = None, target: object = None) -> Any:
+            if name != "peewee":
+                return None
+            sys.meta_path.remove(cls)
+            import importlib.util
+
+            spec = importlib.util.find_spec("peewee")
+            if spec is None or spec.loader is None or "psycopg" in sys.modules:
+                return spec
+            run = spec.loader.exec_module
+
+            def exec_module(module: object) -> None:
+                sys.modules["psycopg"] = None  # type: ignore[assignment]  # fails fast
+                try:
+                    run(module)  # type: ignore[arg-type]
+                finally:
+                    if "psycopg" in sys.modules and sys.modules["psycopg"] is None:
+                        del sys.modules["psycopg"]
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, _Hold)  # type: ignore[arg-type]
+
+
+hold_back_psycopg()
+
 _MAIL_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-mail")
 
 ROLES = ("front_desk", "registrar", "district_admin")

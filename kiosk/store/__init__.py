@@ -1,20 +1,15 @@
 """Persistence: peewee models, database binding and schema versions. Never imports Textual.
 
 peewee imports its PostgreSQL driver (psycopg) when it is imported, which costs a SQLite kiosk
-about 50 ms of start-up and several MiB for a driver it never uses. So peewee is imported here
-with psycopg held back, and ``enable_postgresql`` (called by ``open_store`` for a PostgreSQL
-URL) loads the driver and hands it to peewee. If something imported psycopg or peewee first,
-peewee has the driver already and nothing changes.
+about 50 ms of start-up and 10 MiB for a driver it never uses. ``kiosk.context`` holds psycopg
+back from peewee's import (whichever module imports peewee first), and ``enable_postgresql``
+(called by ``open_store`` for a PostgreSQL URL) loads the driver and hands it to peewee. If
+something imported psycopg or peewee first, peewee has the driver already.
 """
 
-import sys
+from kiosk.context import hold_back_psycopg
 
-if "peewee" not in sys.modules and "psycopg" not in sys.modules:
-    sys.modules["psycopg"] = None  # type: ignore[assignment]  # peewee's import fails fast
-    try:
-        import peewee  # noqa: F401
-    finally:
-        del sys.modules["psycopg"]
+hold_back_psycopg()
 
 
 def enable_postgresql() -> None:
