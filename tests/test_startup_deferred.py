@@ -36,7 +36,8 @@ def test_deferred_store_opens_on_first_use_and_reports_a_missing_database(tmp_pa
 
 def test_a_sqlite_kiosk_imports_no_postgresql_driver_argon2_or_smtplib() -> None:
     code = (
-        "import sys; from kiosk.app import make_app; import kiosk.screens.welcome; "
+        "import sys; import kiosk.services.people; "
+        "from kiosk.app import make_app; import kiosk.screens.welcome; "
         "from kiosk.store import open_store; s = open_store('sqlite:///:memory:'); "
         "s.db.execute_sql('select 1'); "
         "print(sorted(m for m in ('psycopg', 'argon2', 'smtplib') if m in sys.modules))"
