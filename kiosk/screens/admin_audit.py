@@ -89,12 +89,14 @@ class AdminAuditScreen(KioskScreen):
                 )
             )  # fmt: skip
         more = f" (newest {LIMIT})" if len(rows) == LIMIT else ""
-        self.query_one("#audit-status", Static).update(f"{len(rows)} event(s){more}")
+        self.query_one("#audit-status", Static).update(Text(f"{len(rows)} event(s){more}"))
 
     def _verified(self, result: VerifyResult) -> None:
         status = self.query_one("#audit-status", Static)
         if result.ok:
-            status.update(f"Audit log intact: {result.count} events. Head hash {result.head}.")
+            status.update(
+                Text(f"Audit log intact: {result.count} events. Head hash {result.head}.")
+            )
         else:
             status.update(
                 f"Audit log TAMPERED: {len(result.problems)} problem(s).\n"

@@ -57,7 +57,7 @@ class IssueKeyScreen(StaffScreen):
                 yield Static("Activation key for", classes="hint")
                 yield Static(Text(display(issued.guardian_name), style="bold"), id="key-name")
                 yield Static(issued.key, id="key-text", markup=False)
-                yield Static(f"Expires {issued.expires_at:%Y-%m-%d}", id="key-expiry")
+                yield Static(f"Expires {issued.expires_at:%Y-%m-%d}", id="key-expiry", markup=False)
                 yield Static(
                     "Scan the code with a phone, or type the key.", classes="hint", markup=False
                 )
