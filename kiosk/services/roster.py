@@ -284,38 +284,17 @@ def _write_people(
         "birth_date",
         "active",
     ]
+    student_columns = [Student._meta.columns[name] for name in student_fields]
+    guardian_columns = [Guardian._meta.columns[name] for name in guardian_fields]
     stored_students = {
         row[0]: row[1:]
-        for row in Student.select(
-            Student.sourced_id,
-            Student.id,
-            Student.student_number,
-            Student.given_name,
-            Student.family_name,
-            Student.search_name,
-            Student.birth_date,
-            Student.grade,
-            Student.school,
-            Student.active,
-        )
+        for row in Student.select(Student.sourced_id, Student.id, *student_columns)
         .tuples()
         .iterator()
     }
     stored_guardians = {
         row[0]: row[1:]
-        for row in Guardian.select(
-            Guardian.sourced_id,
-            Guardian.id,
-            Guardian.given_name,
-            Guardian.family_name,
-            Guardian.search_name,
-            Guardian.email,
-            Guardian.phone,
-            Guardian.phone_digits,
-            Guardian.address,
-            Guardian.birth_date,
-            Guardian.active,
-        )
+        for row in Guardian.select(Guardian.sourced_id, Guardian.id, *guardian_columns)
         .tuples()
         .iterator()
     }
@@ -328,37 +307,10 @@ def _write_people(
         .tuples()
     )
     new_students = BulkInsert(
-        ctx.store.db,
-        Student,
-        [
-            Student.id,
-            Student.sourced_id,
-            Student.student_number,
-            Student.given_name,
-            Student.family_name,
-            Student.search_name,
-            Student.birth_date,
-            Student.grade,
-            Student.school,
-            Student.active,
-        ],
+        ctx.store.db, Student, [Student.id, Student.sourced_id, *student_columns]
     )
     new_guardians = BulkInsert(
-        ctx.store.db,
-        Guardian,
-        [
-            Guardian.id,
-            Guardian.sourced_id,
-            Guardian.given_name,
-            Guardian.family_name,
-            Guardian.search_name,
-            Guardian.email,
-            Guardian.phone,
-            Guardian.phone_digits,
-            Guardian.address,
-            Guardian.birth_date,
-            Guardian.active,
-        ],
+        ctx.store.db, Guardian, [Guardian.id, Guardian.sourced_id, *guardian_columns]
     )
     student_updates: list[tuple] = []
     guardian_updates: list[tuple] = []
