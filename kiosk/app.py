@@ -80,7 +80,8 @@ class FrontDeskApp(App[None]):
     """The kiosk. Holds the service context, the signed-in staff member and parent session."""
 
     TITLE = "Front Desk"
-    CSS_PATH = [themes_dir() / name for name in ("app.tcss", "staff.tcss", "parent.tcss")]
+    #: Welcome's stylesheets only; the staff screens bring ``staff.tcss`` (``STAFF_CSS``).
+    CSS_PATH = [themes_dir() / name for name in ("app.tcss", "parent.tcss")]
     ENABLE_COMMAND_PALETTE = False
     #: How often the idle timeout is checked, in seconds.
     IDLE_CHECK_SECONDS: ClassVar[float] = 1.0
@@ -114,7 +115,24 @@ class FrontDeskApp(App[None]):
         ui = ctx.config.ui
         for name in THEME_NAMES:
             self.register_theme(build_theme(name, ui.accent))
-        self.theme = ui.theme if ui.theme in THEME_NAMES else DEFAULT_THEME
+        self._set_first_theme(ui.theme if ui.theme in THEME_NAMES else DEFAULT_THEME)
+
+    def _set_first_theme(self, name: str) -> None:
+        """Choose the theme before the stylesheets are first parsed.
+
+        Assigning ``self.theme`` runs Textual's watcher, which queues ``refresh_css``: every
+        stylesheet would be parsed a second time, with the same variables, just after the
+        first parse (about 10 ms of cold start). Nothing is parsed yet here, so the value is
+        stored without the watcher, and the watcher's other effects (the theme classes, the
+        colour filter, the stylesheet's variables) are applied directly.
+        """
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        self.update_classes(
+            {f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}, update=False
+        )
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     # -- start -----------------------------------------------------------------------------
 

@@ -313,6 +313,14 @@ async def test_themes_come_from_the_config(tmp_path, demo_template, ui, theme, a
         await pilot.pause()
         assert app.theme == theme
         assert app.current_theme.accent.upper() == accent
+        # What a person sees: the screens are painted in the theme's colours, from the first
+        # screen on, and still after another screen's stylesheet has been loaded.
+        background = app.current_theme.background.upper()
+        assert app.screen.styles.background.hex.upper() == background
+        app.go_staff_sign_in()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StaffSignInScreen"
+        assert app.screen.styles.background.hex.upper() == background
     ctx.close()
 
 

@@ -12,7 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from kiosk.audit import VerifyResult, verify
 from kiosk.context import Actor, Context
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.base import STAFF_CSS, KioskScreen
 from kiosk.services.access import require_staff
 from kiosk.services.audit_export import Filters, export
 from kiosk.text import display
@@ -37,6 +37,7 @@ def check_chain(ctx: Context, staff: Actor) -> VerifyResult:
 
 class AdminAuditScreen(KioskScreen):
     AUDIENCE = "staff"
+    CSS_PATH = STAFF_CSS
     BINDINGS = [("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.base import STAFF_CSS, KioskScreen
 from kiosk.services.duplicates import (
     DuplicatePair,
     MergePreview,
@@ -45,6 +45,7 @@ def preview_text(p: MergePreview) -> str:
 
 class AdminDuplicatesScreen(KioskScreen):
     AUDIENCE = "staff"
+    CSS_PATH = STAFF_CSS
     BINDINGS = [("escape", "app.pop_screen", "Back")]
 
     def __init__(self) -> None:

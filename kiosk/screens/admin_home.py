@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Footer, Static
 
 from kiosk.context import ROLE_LABELS
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.base import STAFF_CSS, KioskScreen
 
 #: button id, label, roles allowed (empty: every staff role)
 TOOLS = [
@@ -30,6 +30,7 @@ def allowed_tools(role: str, is_admin: bool) -> list[tuple[str, str]]:
 
 class AdminHomeScreen(KioskScreen):
     AUDIENCE = "staff"
+    CSS_PATH = STAFF_CSS
 
     def compose(self) -> ComposeResult:
         staff = self.kiosk.staff

@@ -14,13 +14,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.base import STAFF_CSS, KioskScreen
 from kiosk.services.reports import REPORTS, columns
 from kiosk.text import display
 
 
 class AdminReportsScreen(KioskScreen):
     AUDIENCE = "staff"
+    CSS_PATH = STAFF_CSS
     BINDINGS = [("escape", "app.pop_screen", "Back"), ("r", "refresh", "Refresh")]
 
     def compose(self) -> ComposeResult:

@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from kiosk.context import ROLE_LABELS
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.base import STAFF_CSS, KioskScreen
 from kiosk.services.staff import (
     StaffInfo,
     StaffReset,
@@ -26,6 +26,7 @@ from kiosk.text import display
 
 class AdminStaffScreen(KioskScreen):
     AUDIENCE = "staff"
+    CSS_PATH = STAFF_CSS
     BINDINGS = [("escape", "app.pop_screen", "Back")]
 
     def __init__(self) -> None:

@@ -14,11 +14,16 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, get_current_worker
 
 from kiosk.errors import KioskError
+from kiosk.themes import themes_dir
 
 if TYPE_CHECKING:
     from kiosk.app import FrontDeskApp
 
 T = TypeVar("T")
+
+#: The staff screens' stylesheet. Textual reads it with the first screen that names it (staff
+#: sign-in, in practice) instead of before Welcome: a parent at the kiosk never waits for it.
+STAFF_CSS = [themes_dir() / "staff.tcss"]
 
 UNEXPECTED = "Something went wrong. Please try again, or ask the front desk for help."
 
@@ -91,6 +96,7 @@ class StaffScreen(KioskScreen):
     sign-in (a parent who somehow lands here is sent back to Welcome)."""
 
     AUDIENCE = "staff"
+    CSS_PATH = STAFF_CSS
 
     @property
     def staff(self):  # -> Actor
@@ -108,3 +114,4 @@ class KioskModal(ServiceMixin, ModalScreen[T]):
     """Base for dialogs. ``AUDIENCE`` follows the same rule as full screens."""
 
     AUDIENCE = "staff"
+    CSS_PATH = STAFF_CSS

@@ -11,7 +11,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from kiosk.context import Actor
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.base import STAFF_CSS, KioskScreen
 from kiosk.services.staff import staff_sign_in
 from kiosk.widgets.secret import SecretInput
 
@@ -21,6 +21,7 @@ class StaffSignInScreen(KioskScreen):
 
     #: Nobody is signed in yet, so a half-typed staff password gets the short timeout.
     AUDIENCE = "parent"
+    CSS_PATH = STAFF_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back to Welcome"),
     ]
