@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 from kiosk.i18n import LANGUAGES, _, language, set_language
 from kiosk.screens.parent_base import ParentScreen
 from kiosk.text import display
+from kiosk.widgets.button import KioskButton
 
 
 class WelcomeScreen(ParentScreen):
@@ -27,19 +28,19 @@ class WelcomeScreen(ParentScreen):
             with Horizontal(id="languages"):
                 for code in config.ui.languages:
                     if code in LANGUAGES:
-                        button = Button(LANGUAGES[code], id=f"lang-{code}", classes="language")
+                        button = KioskButton(LANGUAGES[code], id=f"lang-{code}", classes="language")
                         button.set_class(code == language(), "-current")
                         yield button
             with Center(), Vertical(id="welcome-actions"):
-                yield Button(
+                yield KioskButton(
                     _("I have an activation key"),
                     id="activate",
                     variant="primary",
                     classes="big",
                 )
-                yield Button(_("Sign in"), id="sign-in", classes="big")
-                yield Button(_("Forgot username or password"), id="forgot", classes="big")
-            yield Button(_("Staff sign in"), id="staff", classes="discreet")
+                yield KioskButton(_("Sign in"), id="sign-in", classes="big")
+                yield KioskButton(_("Forgot username or password"), id="forgot", classes="big")
+            yield KioskButton(_("Staff sign in"), id="staff", classes="discreet")
 
     def on_mount(self) -> None:
         self.query_one("#activate", Button).focus()
