@@ -24,6 +24,8 @@ DEFAULT_CONFIG_NAME = "kiosk.toml"
 
 @dataclass(frozen=True)
 class School:
+    """A school of the district as ``[[schools]]`` names it; the roster can adopt it by code."""
+
     code: str
     name: str
     sourced_id: str = ""
@@ -31,6 +33,8 @@ class School:
 
 @dataclass(frozen=True)
 class DistrictConfig:
+    """``[district]``: the name parents see on every screen and letter."""
+
     name: str = "Front Desk Demo District"
     #: The code or ID parents type into the mobile app (Henderson: "Henderson", Clayton: "JPRQQH").
     mobile_app_code: str = ""
@@ -39,6 +43,8 @@ class DistrictConfig:
 
 @dataclass(frozen=True)
 class SupportConfig:
+    """``[support]``: who a parent contacts when the kiosk cannot help, and how fast."""
+
     email: str = ""
     phone: str = ""
     #: Free text shown to parents, e.g. "within 24 hours; allow up to two school days".
@@ -47,6 +53,8 @@ class SupportConfig:
 
 @dataclass(frozen=True)
 class PortalConfig:
+    """``[portal]``: where keys are redeemed and what the district's portal shows."""
+
     #: Where a key is redeemed online. ``{key}`` is replaced by the key; empty means the QR code
     #: carries the bare key.
     activation_url: str = ""
@@ -78,6 +86,8 @@ PORTAL_SECTIONS = (
 
 @dataclass(frozen=True)
 class PasswordPolicy:
+    """``[passwords]``: the district's rules for parent passwords (staff keep NIST's)."""
+
     min_length: int = 15
     max_length: int = 64
     require_letter: bool = False
@@ -91,6 +101,8 @@ class PasswordPolicy:
 
 @dataclass(frozen=True)
 class UsernamePolicy:
+    """``[usernames]``: what a parent may choose as a username."""
+
     min_length: int = 3
     max_length: int = 32
     #: "any" allows letters, digits and . _ - @; "alphanumeric" only letters and digits (Clayton).
@@ -100,11 +112,15 @@ class UsernamePolicy:
 
 @dataclass(frozen=True)
 class KeysConfig:
+    """``[keys]``: how long an issued activation key stays valid."""
+
     lifetime_days: int = 30
 
 
 @dataclass(frozen=True)
 class SecurityConfig:
+    """``[security]``: lockout, sign-in delays and the lifetimes of one-time secrets."""
+
     #: Consecutive failed sign-ins before an account is locked.
     lockout_threshold: int = 10
     lockout_minutes: int = 30
@@ -124,12 +140,16 @@ class SecurityConfig:
 
 @dataclass(frozen=True)
 class TimeoutsConfig:
+    """``[timeouts]``: how long an idle screen waits before going back to Welcome."""
+
     parent_idle_seconds: int = 120
     staff_idle_seconds: int = 600
 
 
 @dataclass(frozen=True)
 class MailConfig:
+    """``[mail]``: how codes and notices leave the kiosk (an outbox folder or SMTP)."""
+
     #: "outbox" writes .eml files to ``outbox_dir`` (offline kiosks); "smtp" sends them.
     mode: str = "outbox"
     from_address: str = "portal@example.org"
@@ -145,6 +165,8 @@ class MailConfig:
 
 @dataclass(frozen=True)
 class DatabaseConfig:
+    """``[database]``: the SQLite file or PostgreSQL server behind the kiosk."""
+
     #: A SQLite file path (relative to this file), or ``sqlite:///path`` or
     #: ``postgresql://user@host:port/dbname``. ``$KIOSK_DATABASE_URL`` overrides it.
     url: str = "kiosk.db"
@@ -153,6 +175,8 @@ class DatabaseConfig:
 
 @dataclass(frozen=True)
 class UiConfig:
+    """``[ui]``: the look (theme, accent colour) and the languages offered on Welcome."""
+
     theme: str = "front-desk"
     accent: str = "#1f6feb"
     languages: tuple[str, ...] = ("en", "es")
@@ -160,12 +184,16 @@ class UiConfig:
 
 @dataclass(frozen=True)
 class KioskConfig:
+    """``[kiosk]``: this terminal's own settings."""
+
     #: Identifies this terminal in portal requests and audit events.
     id: str = "front-desk-1"
 
 
 @dataclass(frozen=True)
 class Config:
+    """The whole ``kiosk.toml``, one typed section per table; built by ``load_config``."""
+
     district: DistrictConfig = field(default_factory=DistrictConfig)
     schools: tuple[School, ...] = ()
     support: SupportConfig = field(default_factory=SupportConfig)

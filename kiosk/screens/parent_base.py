@@ -1,8 +1,9 @@
 """What parent screens share: their stylesheet and plain-text helpers for messages.
 
-Their stylesheet, ``themes/parent.tcss``, is loaded with the app's and scoped to
-``ParentScreen`` so it never restyles staff screens. Messages from services go through
-``parent_messages.translate`` and are shown as plain text, never markup.
+Their stylesheets are scoped to ``ParentScreen`` so they never restyle staff screens:
+``themes/parent.tcss`` (the page frame, all Welcome needs) loads with the app, and
+``themes/parent_forms.tcss`` with the first parent screen after Welcome. Messages from
+services go through ``parent_messages.translate`` and are shown as plain text, never markup.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.parent_messages import error_text, translate
+from kiosk.themes import themes_dir
 
 
 class ParentScreen(KioskScreen):
     """A full screen the parent uses: short idle timeout, no staff data."""
 
     AUDIENCE = "parent"
+    CSS_PATH = [themes_dir() / "parent_forms.tcss"]
     #: The keys that work here, shown in the footer line (translated when shown).
     KEY_HINT = N_("Tab: next  ·  Shift+Tab: back  ·  Enter: choose")
 

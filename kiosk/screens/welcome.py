@@ -18,6 +18,9 @@ from kiosk.widgets.button import KioskButton
 
 
 class WelcomeScreen(ParentScreen):
+    #: The cold-start screen needs only the app's stylesheets (``parent.tcss`` included).
+    CSS_PATH = []
+
     def compose(self) -> ComposeResult:
         config = self.kiosk.ctx.config
         with Vertical(id="welcome", classes="parent-page"):
