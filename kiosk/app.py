@@ -136,9 +136,20 @@ class FrontDeskApp(App[None]):
 
     # -- start -----------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The first screen is the stack's base itself: a Welcome pushed over an empty default
+        screen would cost every cold start a second screen (about 3 ms). Every later reset
+        replaces it (``_show_alone``)."""
+        self._reset_language()
+        screen = self._start_screen()
+        # Textual gives every pushed or switched-to screen a result-callback slot, which
+        # ``switch_screen`` pops when the screen is replaced, but not the default screen
+        # (Textual 8.2.8, ``App._init_mode``): give the base one too, so it can be replaced.
+        screen._push_result_callback(screen, None)
+        return screen
+
     def on_mount(self) -> None:
         self.set_interval(self.IDLE_CHECK_SECONDS, self.check_idle_timeout)
-        self.go_welcome()
         self.call_after_refresh(self._open_database)
 
     def _open_database(self) -> None:
@@ -163,10 +174,28 @@ class FrontDeskApp(App[None]):
 
     # -- navigation contract ---------------------------------------------------------------
 
-    def _clear_stack(self) -> None:
-        """Pop every screen above the app's default screen (their widgets are removed)."""
+    def _show_alone(self, screen: Screen) -> None:
+        """Make ``screen`` the only screen: every other one is removed with its widgets, so
+        nothing a parent or a staff member typed stays behind in the stack."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.switch_screen(screen)
+
+    def _start_screen(self) -> Screen:
+        """A new Welcome, or in the admin console a new staff sign-in. Each screen's module is
+        imported only when it is the one shown: the staff sign-in pulls in the staff services
+        and the database layer (40 ms before the first paint)."""
+        if self.admin:
+            from kiosk.screens.staff_sign_in import StaffSignInScreen
+
+            return StaffSignInScreen()
+        from kiosk.screens.welcome import WelcomeScreen
+
+        return WelcomeScreen()
+
+    def _reset_language(self) -> None:
+        langs = self.ctx.config.ui.languages
+        set_language(langs[0] if langs else "en")
 
     def go_welcome(self) -> None:
         """Forget the staff member and the parent, drop every screen, show a new Welcome
@@ -174,19 +203,8 @@ class FrontDeskApp(App[None]):
         self.staff = None
         self.session = None
         self.clear_notifications()
-        langs = self.ctx.config.ui.languages
-        set_language(langs[0] if langs else "en")
-        self._clear_stack()
-        # Each screen's module is imported only when it is the one shown: the staff sign-in
-        # pulls in the staff services and the database layer (40 ms before the first paint).
-        if self.admin:
-            from kiosk.screens.staff_sign_in import StaffSignInScreen
-
-            self.push_screen(StaffSignInScreen())
-        else:
-            from kiosk.screens.welcome import WelcomeScreen
-
-            self.push_screen(WelcomeScreen())
+        self._reset_language()
+        self._show_alone(self._start_screen())
         self._last_activity = time.monotonic()
 
     def go_staff_sign_in(self) -> None:
@@ -206,8 +224,7 @@ class FrontDeskApp(App[None]):
             self.go_welcome()
             return
         self.session = None
-        self._clear_stack()
-        self.push_screen(AdminHomeScreen() if self.admin else StaffHomeScreen())
+        self._show_alone(AdminHomeScreen() if self.admin else StaffHomeScreen())
 
     def go_admin_tools(self) -> None:
         """The district-data tools on top of the front-desk home (reports, merges, ...)."""
@@ -228,8 +245,7 @@ class FrontDeskApp(App[None]):
             )
             return
         self.session = None
-        self._clear_stack()
-        self.push_screen(HandOffScreen(key=key, guardian_name=guardian_name))
+        self._show_alone(HandOffScreen(key=key, guardian_name=guardian_name))
 
     def request_staff_return(self) -> None:
         """Ask for the signed-in staff member's password before leaving the parent side."""
@@ -300,7 +316,7 @@ class FrontDeskApp(App[None]):
         return (
             self.staff is None
             and self.session is None
-            and len(self.screen_stack) == 2
+            and len(self.screen_stack) == 1
             and isinstance(self.screen, WelcomeScreen)
         )
 

@@ -10,16 +10,17 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.hashing import Hasher
 from kiosk.mail import Mailer, make_mailer
-from kiosk.passwords import Hasher
 
 if TYPE_CHECKING:  # the store (peewee, the driver) loads when first used; see DeferredStore
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from kiosk.store.db import Store
 
 
@@ -69,7 +70,20 @@ def hold_back_psycopg() -> None:
 
 hold_back_psycopg()
 
-_MAIL_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-mail")
+_mail_pool: ThreadPoolExecutor | None = None
+_mail_pool_lock = threading.Lock()
+
+
+def mail_pool() -> ThreadPoolExecutor:
+    """The one thread that sends background email, started with the first such email."""
+    global _mail_pool
+    with _mail_pool_lock:
+        if _mail_pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _mail_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-mail")
+        return _mail_pool
+
 
 ROLES = ("front_desk", "registrar", "district_admin")
 ROLE_LABELS = {
@@ -116,7 +130,7 @@ class Context:
     def send_quietly(self, to: str, subject: str, body: str) -> None:
         """Send in the background, so the answer takes the same time whether or not an email
         goes out (forgot password/username must not reveal that an account exists)."""
-        self._pending.append(_MAIL_POOL.submit(self._send_or_note, to, subject, body))
+        self._pending.append(mail_pool().submit(self._send_or_note, to, subject, body))
 
     def _send_or_note(self, to: str, subject: str, body: str) -> None:
         from kiosk.errors import KioskError

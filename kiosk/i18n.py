@@ -7,8 +7,11 @@ text stays English. This module never imports Textual: services may use ``N_`` m
 
 from __future__ import annotations
 
-import gettext
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported with the first catalog: English, at Welcome, needs none
+    import gettext
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "kiosk"
@@ -20,6 +23,8 @@ _catalogs: dict[str, gettext.NullTranslations] = {}
 
 def _catalog(lang: str) -> gettext.NullTranslations:
     if lang not in _catalogs:
+        import gettext
+
         _catalogs[lang] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
     return _catalogs[lang]
 

@@ -19,8 +19,8 @@ from argon2 import PasswordHasher
 from kiosk.clock import Clock
 from kiosk.config import Config, config_from_dict
 from kiosk.context import SYSTEM, Context
+from kiosk.hashing import Hasher
 from kiosk.mail import OutboxMailer
-from kiosk.passwords import Hasher
 from kiosk.store.db import open_store
 
 PG_URL = os.environ.get("KIOSK_TEST_DATABASE_URL", "")

@@ -109,6 +109,25 @@ def secrets_left(app, *needles: str) -> list[str]:
     return found
 
 
+async def test_the_first_welcome_is_the_whole_stack_and_is_replaced_like_any_screen(ctx):
+    """The first Welcome is the stack's base (no empty screen under it): a parent can leave it,
+    and a reset leaves exactly one new Welcome, with the screen the parent was on gone."""
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await welcome_shown(pilot)
+        first = app.screen
+        assert app.screen_stack == [first]
+        await pilot.click("#activate")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ParentActivateScreen")
+        activate = app.screen
+        assert app.screen_stack == [activate] and not first.is_attached
+        await pilot.press(*"not-a-key")
+        app.go_welcome()
+        await welcome_shown(pilot)
+        assert len(app.screen_stack) == 1 and app.screen not in (first, activate)
+        assert not activate.is_attached
+
+
 async def test_staff_idle_timeout_returns_to_a_fresh_welcome_with_nothing_left(ctx, desk):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
@@ -125,8 +144,8 @@ async def test_staff_idle_timeout_returns_to_a_fresh_welcome_with_nothing_left(c
         assert app.check_idle_timeout(now=app._last_activity + limit + 1)
         await welcome_shown(pilot)
         assert app.staff is None and app.session is None
-        assert not any(s in app.screen_stack for s in old_screens[1:])
-        assert all(not s.is_attached for s in old_screens[1:])
+        assert not any(s in app.screen_stack for s in old_screens)
+        assert all(not s.is_attached for s in old_screens)
         assert secrets_left(app, first, last, issued.link, "Maria", "garcia", "desk") == []
 
 
@@ -247,7 +266,7 @@ async def test_returning_to_staff_needs_the_staff_password(ctx):
         assert isinstance(app.screen, StaffReauthModal)
         await pilot.press(*DESK_PASSWORD, "enter")
         await wait_for(pilot, lambda: on_screen(app, StaffHomeScreen))
-        assert len(app.screen_stack) == 2  # nothing of the parent side left below
+        assert len(app.screen_stack) == 1  # nothing of the parent side left below
 
 
 async def test_exit_kiosk_needs_the_staff_password(ctx):

@@ -12,7 +12,7 @@ import itertools
 import time
 
 from kiosk.app import make_app
-from kiosk.passwords import Hasher
+from kiosk.hashing import Hasher
 from kiosk.services.activation import issue_key, redeem_key
 from tests.staff_helpers import sign_in_as, wait_for
 

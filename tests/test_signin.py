@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from kiosk.context import SYSTEM
 from kiosk.demo import PARENT_PASSWORD
 from kiosk.errors import AuthenticationFailed, PermissionDenied
-from kiosk.passwords import Hasher
+from kiosk.hashing import Hasher
 from kiosk.services import accounts, staff
 from kiosk.store.models import AuditEvent, PortalAccount
 
