@@ -27,6 +27,9 @@ async def test_welcome_switches_every_text_to_spanish_and_back(ctx):
         assert labels["forgot"] == "Olvidé mi usuario o contraseña"
         assert labels["staff"] == "Acceso del personal"
         assert "Portal para padres" in texts(app)
+        # The line of keys at the bottom comes back in Spanish too, exactly once.
+        footers = [str(w.render()) for w in app.screen.query(".key-footer")]
+        assert footers == ["Tab: siguiente  ·  Mayús+Tab: atrás  ·  Enter: elegir"]
         assert app.screen.query_one("#lang-es").has_class("-current")
         await pilot.click("#lang-en")
         await settle(pilot, app)

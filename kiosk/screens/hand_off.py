@@ -23,7 +23,7 @@ class HandOffScreen(ParentScreen):
         self._key = key
         self.guardian_name = guardian_name
 
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         with Vertical(id="hand-off", classes="parent-page"):
             yield Static(_("Please hand the keyboard to the parent."), classes="title")
             yield Static(

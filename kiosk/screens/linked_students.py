@@ -58,7 +58,7 @@ class LinkedStudentsScreen(ParentScreen):
         self.AUDIENCE = "staff" if staff_view else "parent"
         self.missing: list[MissingStudent] = []
 
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         config = self.kiosk.ctx.config
         with VerticalScroll(id="linked", classes="parent-page"):
             yield Static(_("Students on this account"), classes="title")

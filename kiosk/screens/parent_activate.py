@@ -39,7 +39,7 @@ class ParentActivateScreen(ParentScreen):
         self._initial_key = key
         self.key_owner = ""
 
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         config = self.kiosk.ctx.config
         rules = config.usernames
         with VerticalScroll(id="activate", classes="parent-page"):

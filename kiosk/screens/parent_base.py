@@ -8,6 +8,7 @@ services go through ``parent_messages.translate`` and are shown as plain text, n
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from kiosk.errors import KioskError
@@ -25,9 +26,16 @@ class ParentScreen(KioskScreen):
     #: The keys that work here, shown in the footer line (translated when shown).
     KEY_HINT = N_("Tab: next  ·  Shift+Tab: back  ·  Enter: choose")
 
-    def on_mount(self) -> None:
-        """Every parent screen ends with a footer line saying which keys work on it."""
-        self.mount(Static(_(self.KEY_HINT), classes="key-footer", markup=False))
+    def compose(self) -> ComposeResult:
+        """Every parent screen is its page and then a footer line saying which keys work on it
+        (composed with the page, not mounted after it: one layout pass, and it comes back
+        translated when Welcome recomposes in another language)."""
+        yield from self.compose_page()
+        yield Static(_(self.KEY_HINT), classes="key-footer", markup=False)
+
+    def compose_page(self) -> ComposeResult:
+        """The screen's own widgets."""
+        return iter(())
 
     def say(self, selector: str, text: str, *, error: bool = False, plain: bool = False) -> None:
         """Put plain ``text`` in the Static ``selector`` (hidden while empty).

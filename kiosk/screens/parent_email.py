@@ -31,7 +31,7 @@ class ParentEmailScreen(ParentScreen):
         self.setup = setup
         self.address = ""
 
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         session: Session = self.kiosk.session  # type: ignore[assignment]
         with VerticalScroll(id="email", classes="parent-page"):
             yield Static(

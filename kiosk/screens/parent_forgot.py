@@ -41,7 +41,7 @@ class ParentForgotScreen(ParentScreen):
         self.pictures: tuple[str, ...] = ()
         self._full_note = False
 
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         with Vertical(id="forgot", classes="parent-page"):
             yield Static(_("Forgot username or password"), classes="title")
             with Vertical(id="choose", classes="step"):

@@ -13,7 +13,7 @@ from kiosk.text import display
 
 
 class ParentHomeScreen(ParentScreen):
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         session = self.kiosk.session
         with Vertical(id="home", classes="parent-page"):
             yield Static(

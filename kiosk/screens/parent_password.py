@@ -26,7 +26,7 @@ class ParentPasswordScreen(ParentScreen):
         super().__init__()
         self.required = required
 
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         current = _("Temporary password") if self.required else _("Current password")
         with VerticalScroll(id="password-page", classes="parent-page"):
             yield Static(

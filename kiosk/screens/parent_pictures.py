@@ -36,7 +36,7 @@ class ParentPicturesScreen(ParentScreen):
         self.setup = setup
         self.stage = LIKED
 
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         session: Session | None = self.kiosk.session  # type: ignore[assignment]
         with Vertical(id="pictures", classes="parent-page"):
             yield Static(_("Choose your security pictures"), classes="title")

@@ -18,7 +18,7 @@ from kiosk.text import display
 
 
 class ParentSettingsScreen(ParentScreen):
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         with VerticalScroll(id="settings", classes="parent-page"):
             yield Static(_("Account settings"), classes="title")
             yield Static(_("Username"), classes="field-label")

@@ -16,7 +16,7 @@ from kiosk.widgets.secret import SecretInput
 
 
 class ParentSignInScreen(ParentScreen):
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         with VerticalScroll(id="sign-in-page", classes="parent-page"):
             yield Static(_("Sign in to your parent portal account"), classes="title")
             yield Label(_("Username"), classes="field-label")

@@ -21,7 +21,7 @@ class WelcomeScreen(ParentScreen):
     #: The cold-start screen needs only the app's stylesheets (``parent.tcss`` included).
     CSS_PATH = []
 
-    def compose(self) -> ComposeResult:
+    def compose_page(self) -> ComposeResult:
         config = self.kiosk.ctx.config
         with Vertical(id="welcome", classes="parent-page"):
             yield Static(
