@@ -163,8 +163,7 @@ class Suite:
             "startup",
             f"cold start to the first screen (median of {self.sizes.startup_runs})",
             f"bare Textual app with one Static: {r.bare_s * 1000:.0f} ms",
-            f"{r.kiosk_s * 1000:.0f} ms (the same Welcome widgets and CSS in a bare app, no "
-            f"kiosk code: {r.layout_s * 1000:.0f} ms)",
+            f"{r.kiosk_s * 1000:.0f} ms (both from bytecode, as installed)",
             _x(r.start_ratio),
             "<= 1.2x",
             r.start_ratio <= 1.2,

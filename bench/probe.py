@@ -1,7 +1,6 @@
 """A child process for start-up and memory figures: start an app headless, report, exit.
 
 ``python -m bench.probe bare`` runs a bare Textual app with one Static (the baseline);
-``python -m bench.probe layout`` the Welcome screen's widgets and CSS without kiosk code;
 ``python -m bench.probe kiosk CONFIG`` runs the Front Desk app on CONFIG's database. It records
 the moment the app first draws its first real screen (the one-Static screen, or Welcome), then
 lets the app settle, prints one JSON line (that moment, resident memory) and exits.
@@ -25,7 +24,7 @@ def _rss_kib() -> int:
 
 
 #: The screen whose first drawing counts as "ready", by probe kind.
-FIRST_SCREEN = {"bare": "Screen", "layout": "Welcome", "kiosk": "WelcomeScreen"}
+FIRST_SCREEN = {"bare": "Screen", "kiosk": "WelcomeScreen"}
 _first_paint: list[float] = []
 
 
@@ -61,46 +60,6 @@ async def _report(pilot) -> None:  # type: ignore[no-untyped-def]
     pilot.app.exit()
 
 
-def _layout_app():  # type: ignore[no-untyped-def]
-    """The Welcome screen's widgets and stylesheets in a bare app, without any kiosk code.
-
-    Not a baseline: the floor under the kiosk's start-up, to tell Textual's cost of drawing that
-    screen from the cost of the kiosk's own modules, database and configuration.
-    """
-    from pathlib import Path
-
-    from textual.app import App, ComposeResult
-    from textual.containers import Center, Horizontal, Vertical
-    from textual.screen import Screen
-    from textual.widgets import Button, Static
-
-    themes = Path(__file__).resolve().parent.parent / "themes"
-
-    class Welcome(Screen[None]):
-        CSS_PATH = [themes / "parent.tcss"]
-
-        def compose(self) -> ComposeResult:
-            with Vertical(id="welcome", classes="parent-page"):
-                yield Static("Synthetic Unified School District", id="district", classes="title")
-                yield Static("Parent portal", classes="subtitle")
-                with Horizontal(id="languages"):
-                    yield Button("English", id="lang-en", classes="language -current")
-                    yield Button("Español", id="lang-es", classes="language")
-                with Center(), Vertical(id="welcome-actions"):
-                    yield Button("I have an activation key", id="activate", classes="big")
-                    yield Button("Sign in", id="sign-in", classes="big")
-                    yield Button("Forgot username or password", id="forgot", classes="big")
-                yield Button("Staff sign in", id="staff", classes="discreet")
-
-    class Layout(App[None]):
-        CSS_PATH = [themes / "app.tcss"]
-
-        def on_mount(self) -> None:
-            self.push_screen(Welcome())
-
-    return Layout()
-
-
 def main(argv: list[str]) -> None:
     kind = argv[0]
     if kind == "bare":
@@ -112,8 +71,6 @@ def main(argv: list[str]) -> None:
                 yield Static("Front Desk")
 
         app: object = Bare()
-    elif kind == "layout":
-        app = _layout_app()
     else:
         from kiosk.app import make_app
         from kiosk.config import load_config

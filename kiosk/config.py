@@ -18,11 +18,15 @@ from pathlib import Path
 
 from kiosk.errors import ConfigError
 
+# The sections below are frozen (nothing may change a setting after it was checked) but carry
+# no value equality (``eq=False``): nothing compares two configurations, and generating
+# ``__eq__`` and ``__hash__`` for every section is a millisecond of every kiosk start.
+
 CONFIG_ENV = "KIOSK_CONFIG"
 DEFAULT_CONFIG_NAME = "kiosk.toml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class School:
     """A school of the district as ``[[schools]]`` names it; the roster can adopt it by code."""
 
@@ -31,7 +35,7 @@ class School:
     sourced_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DistrictConfig:
     """``[district]``: the name parents see on every screen and letter."""
 
@@ -41,7 +45,7 @@ class DistrictConfig:
     state: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SupportConfig:
     """``[support]``: who a parent contacts when the kiosk cannot help, and how fast."""
 
@@ -51,7 +55,7 @@ class SupportConfig:
     response_time: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PortalConfig:
     """``[portal]``: where keys are redeemed and what the district's portal shows."""
 
@@ -84,7 +88,7 @@ PORTAL_SECTIONS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PasswordPolicy:
     """``[passwords]``: the district's rules for parent passwords (staff keep NIST's)."""
 
@@ -99,7 +103,7 @@ class PasswordPolicy:
     block_context: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class UsernamePolicy:
     """``[usernames]``: what a parent may choose as a username."""
 
@@ -110,14 +114,14 @@ class UsernamePolicy:
     forbid_all_numeric: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KeysConfig:
     """``[keys]``: how long an issued activation key stays valid."""
 
     lifetime_days: int = 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SecurityConfig:
     """``[security]``: lockout, sign-in delays and the lifetimes of one-time secrets."""
 
@@ -138,7 +142,7 @@ class SecurityConfig:
     secret_file: str = "kiosk.secret"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TimeoutsConfig:
     """``[timeouts]``: how long an idle screen waits before going back to Welcome."""
 
@@ -146,7 +150,7 @@ class TimeoutsConfig:
     staff_idle_seconds: int = 600
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MailConfig:
     """``[mail]``: how codes and notices leave the kiosk (an outbox folder or SMTP)."""
 
@@ -163,7 +167,7 @@ class MailConfig:
     smtp_timeout_seconds: float = 10.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DatabaseConfig:
     """``[database]``: the SQLite file or PostgreSQL server behind the kiosk."""
 
@@ -173,7 +177,7 @@ class DatabaseConfig:
     busy_timeout_ms: int = 10000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class UiConfig:
     """``[ui]``: the look (theme, accent colour) and the languages offered on Welcome."""
 
@@ -182,7 +186,7 @@ class UiConfig:
     languages: tuple[str, ...] = ("en", "es")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KioskConfig:
     """``[kiosk]``: this terminal's own settings."""
 
@@ -190,7 +194,7 @@ class KioskConfig:
     id: str = "front-desk-1"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Config:
     """The whole ``kiosk.toml``, one typed section per table; built by ``load_config``."""
 

@@ -13,8 +13,8 @@ from textual.widgets import Button, Static
 
 from kiosk.app import CRASH_MESSAGE, SIGNALS_ENV, check_environment, make_app
 from kiosk.errors import ConfigError
-from kiosk.screens.base import StaffScreen
 from kiosk.screens.issue_key import IssueKeyScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.screens.staff_home import StaffHomeScreen
 from kiosk.screens.staff_reauth import StaffReauthModal
 from kiosk.screens.staff_sign_in import StaffSignInScreen

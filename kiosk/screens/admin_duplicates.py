@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import STAFF_CSS, KioskScreen
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.duplicates import (
     DuplicatePair,
     MergePreview,

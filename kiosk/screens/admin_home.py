@@ -12,7 +12,8 @@ from textual.containers import Vertical
 from textual.widgets import Button, Footer, Static
 
 from kiosk.context import ROLE_LABELS
-from kiosk.screens.base import STAFF_CSS, KioskScreen
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import STAFF_CSS
 
 #: button id, label, roles allowed (empty: every staff role)
 TOOLS = [

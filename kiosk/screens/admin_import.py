@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import STAFF_CSS, KioskScreen
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.roster import ImportSummary, describe, import_roster_isolated
 
 

@@ -14,7 +14,8 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import STAFF_CSS, KioskScreen
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.reports import REPORTS, columns
 from kiosk.text import display
 

@@ -13,7 +13,8 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from kiosk.context import ROLE_LABELS
 from kiosk.errors import KioskError
-from kiosk.screens.base import STAFF_CSS, KioskScreen
+from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.staff import (
     StaffInfo,
     StaffReset,

@@ -10,20 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from kiosk.errors import KioskError
-from kiosk.themes import themes_dir
 
 if TYPE_CHECKING:
     from kiosk.app import FrontDeskApp
 
 T = TypeVar("T")
-
-#: The staff screens' stylesheet. Textual reads it with the first screen that names it (staff
-#: sign-in, in practice) instead of before Welcome: a parent at the kiosk never waits for it.
-STAFF_CSS = [themes_dir() / "staff.tcss"]
 
 UNEXPECTED = "Something went wrong. Please try again, or ask the front desk for help."
 
@@ -89,29 +84,3 @@ class KioskScreen(ServiceMixin, Screen):
 
     #: "parent" screens use the short idle timeout and may not reach staff data.
     AUDIENCE = "parent"
-
-
-class StaffScreen(KioskScreen):
-    """Base for staff screens: longer idle timeout, and nobody reaches them without a staff
-    sign-in (a parent who somehow lands here is sent back to Welcome)."""
-
-    AUDIENCE = "staff"
-    CSS_PATH = STAFF_CSS
-
-    @property
-    def staff(self):  # -> Actor
-        actor = self.kiosk.staff
-        if actor is None:
-            raise KioskError("Sign in as staff first.", code="auth")
-        return actor
-
-    def on_screen_resume(self) -> None:
-        if self.kiosk.staff is None and not getattr(self.kiosk, "exiting", False):
-            self.kiosk.go_welcome()
-
-
-class KioskModal(ServiceMixin, ModalScreen[T]):
-    """Base for dialogs. ``AUDIENCE`` follows the same rule as full screens."""
-
-    AUDIENCE = "staff"
-    CSS_PATH = STAFF_CSS

@@ -19,7 +19,7 @@ from textual.widgets import Button, Footer, Static
 
 from kiosk.errors import KioskError
 from kiosk.keys import normalize_key
-from kiosk.screens.base import StaffScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.activation import IssuedKey, email_key
 from kiosk.text import display
 from kiosk.widgets.qr import QRCode

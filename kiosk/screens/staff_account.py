@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import StaffScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.staff import (
     AccountStatus,
     disable_account,

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskModal
+from kiosk.screens.staff_base import KioskModal
 from kiosk.services.households import set_relationship_flags
 from kiosk.services.people import GuardianCard
 from kiosk.text import display

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import StaffScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.activation import IssuedKey, issue_key
 from kiosk.services.people import GuardianCard, StudentLink, guardian_card
 from kiosk.text import display

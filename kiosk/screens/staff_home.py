@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from kiosk.context import ROLE_LABELS
 from kiosk.errors import KioskError
-from kiosk.screens.base import StaffScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.people import SearchHit, search, student_guardians
 from kiosk.text import display
 

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskModal
+from kiosk.screens.staff_base import KioskModal
 from kiosk.services.staff import verify_staff_password
 from kiosk.text import display
 from kiosk.widgets.secret import SecretInput

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, RadioButton, RadioSet, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskModal
+from kiosk.screens.staff_base import KioskModal
 from kiosk.services.staff import (
     GUARDIANSHIP_QUESTIONS,
     PROOFS,

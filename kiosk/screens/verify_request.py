@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Label, Select, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import StaffScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.screens.staff_guardian import why_not
 from kiosk.services.activation import (
     ID_TYPES,
