@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from bench.startup import _one
+from bench.startup import BARE, _one
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,6 @@ class MemoryResult:
 def measure(config_path: str, *, runs: int = 3, query: str = "garcia") -> MemoryResult:
     bare, kiosk = [], []
     for _ in range(runs):
-        bare.append(_one(["bare"])[1])
-        kiosk.append(_one(["kiosk", config_path, query])[1])
+        bare.append(_one(BARE)[1])
+        kiosk.append(_one(["-m", "bench.probe", "kiosk", config_path, query], driver=False)[1])
     return MemoryResult(statistics.median(bare), statistics.median(kiosk))

@@ -1,90 +1,60 @@
-"""A child process for start-up and memory figures: start an app headless, report, exit.
+"""Child processes for the start-up and memory figures.
 
-``python -m bench.probe bare`` runs a bare Textual app with one Static (the baseline);
-``python -m bench.probe kiosk CONFIG`` runs the Front Desk app on CONFIG's database. It records
-the moment the app first draws its first real screen (the one-Static screen, or Welcome), then
-lets the app settle, prints one JSON line (that moment, resident memory) and exits.
+``python -m bench.probe bare`` runs a bare Textual app with one Static: the baseline. Run under
+``bench.paint_driver`` (``$TEXTUAL_DRIVER``), as the start-up figure does for it and for the
+real ``kiosk`` command alike, it reports when its first screen was written and exits.
+
+``python -m bench.probe kiosk CONFIG QUERY`` is for the memory figure: it builds the context as
+``kiosk`` does, answers one search (so the ORM, the search path and SQLite's page cache are in
+memory, as at a front desk after the first look-up), runs the app headless until Welcome is
+drawn and prints one JSON line with the resident memory then.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import time
 
-STARTED = time.perf_counter()
+
+def bare() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Front Desk")
+
+    Bare().run()
 
 
-def _rss_kib() -> int:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+def kiosk_after_a_search(config: str, query: str) -> None:
+    from bench.paint_driver import rss_kib
+    from kiosk.app import make_app
+    from kiosk.config import load_config
+    from kiosk.context import SYSTEM, make_context
+    from kiosk.services.people import search
 
+    ctx = make_context(load_config(config), defer_store=True)
+    search(ctx, SYSTEM, query)
+    app = make_app(ctx)
 
-#: The screen whose first drawing counts as "ready", by probe kind.
-FIRST_SCREEN = {"bare": "Screen", "kiosk": "WelcomeScreen"}
-_first_paint: list[float] = []
-
-
-def _watch_paints(app, screen_name: str) -> None:  # type: ignore[no-untyped-def]
-    """Note when the app first hands a drawing of ``screen_name`` to its driver."""
-    display = app._display
-
-    def timed(screen, renderable):  # type: ignore[no-untyped-def]
-        if not _first_paint and type(screen).__name__ == screen_name and renderable is not None:
-            _first_paint.append(time.monotonic())
-        return display(screen, renderable)
-
-    app._display = timed
-
-
-async def _report(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await pilot.pause()
-    while not _first_paint:
+    async def report(pilot) -> None:  # type: ignore[no-untyped-def]
+        while not (type(app.screen).__name__ == "WelcomeScreen" and app.screen.is_mounted):
+            await asyncio.sleep(0.01)
         await pilot.pause()
-    print(
-        json.dumps(
-            {
-                "ready_s": time.perf_counter() - STARTED,
-                # CLOCK_MONOTONIC is system-wide on Linux: the parent subtracts its spawn time.
-                "ready_at": _first_paint[0],
-                "rss_kib": _rss_kib(),
-                "screen": type(pilot.app.screen).__name__,
-            }
-        ),
-        flush=True,
-    )
-    pilot.app.exit()
+        print(json.dumps({"ready_at": time.monotonic(), "rss_kib": rss_kib()}), flush=True)
+        app.exit()
+
+    app.run(headless=True, auto_pilot=report, size=(80, 24))
 
 
 def main(argv: list[str]) -> None:
-    kind = argv[0]
-    if kind == "bare":
-        from textual.app import App, ComposeResult
-        from textual.widgets import Static
-
-        class Bare(App[None]):
-            def compose(self) -> ComposeResult:
-                yield Static("Front Desk")
-
-        app: object = Bare()
+    if argv[0] == "bare":
+        bare()
     else:
-        from kiosk.app import make_app
-        from kiosk.config import load_config
-        from kiosk.context import make_context
-
-        ctx = make_context(load_config(argv[1]), defer_store=True)  # as ``kiosk`` does
-        if len(argv) > 2:  # warm the search path as a front desk would
-            from kiosk.context import SYSTEM
-            from kiosk.services.people import search
-
-            search(ctx, SYSTEM, argv[2])
-        app = make_app(ctx)
-    _watch_paints(app, FIRST_SCREEN[kind])
-    app.run(headless=True, auto_pilot=_report, size=(80, 24))  # type: ignore[attr-defined]
+        kiosk_after_a_search(argv[1], argv[2])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-from kiosk.cli import main
+from kiosk.launch import main
 
 if __name__ == "__main__":
     main()

@@ -150,7 +150,13 @@ class FrontDeskApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(self.IDLE_CHECK_SECONDS, self.check_idle_timeout)
-        self.call_after_refresh(self._open_database)
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        from kiosk.launch import resume_collection
+
+        resume_collection()  # paused by the ``kiosk`` command for a faster start
+        self._open_database()
 
     def _open_database(self) -> None:
         """Open and check the database just after Welcome is painted (``kiosk`` defers it so

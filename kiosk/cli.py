@@ -82,6 +82,10 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: The commands that start the app (None: ``kiosk`` alone); see ``kiosk.launch``.
+APP_COMMANDS = (None, "admin", "demo")
+
+
 def state() -> State:
     return click.get_current_context().find_object(State)
 
@@ -102,6 +106,10 @@ def main(click_ctx: click.Context, config_path: str | None) -> None:
     """
     click_ctx.obj = State(config_path)
     click_ctx.call_on_close(click_ctx.obj.close)
+    if click_ctx.invoked_subcommand not in APP_COMMANDS:
+        from kiosk.launch import resume_collection
+
+        resume_collection()  # only the app's start-up runs with collection paused
     if click_ctx.invoked_subcommand is None:
         run_app(click_ctx.obj, demo=False)
 
@@ -705,24 +713,32 @@ def letters(
 # -- reports ---------------------------------------------------------------------------------
 
 
-def _report_group() -> click.Group:
-    from kiosk.services.reports import REPORTS
+class ReportGroup(click.Group):
+    """``kiosk report NAME``: one subcommand per report, built when a report is asked for.
 
-    listing = "\n".join(f"  {name:20} {r.description}" for name, r in REPORTS.items())
+    The reports module brings the database layer with it; building these commands when the
+    ``kiosk`` module loads would put peewee on the way to the kiosk's first screen.
+    """
 
-    @main.group(
-        "report",
-        help="Reports as a table, --json or --csv.\n\n\b\nReports:\n" + listing,
-    )
-    def report() -> None:
-        pass
+    def _reports(self) -> dict[str, Any]:
+        from kiosk.services.reports import REPORTS
 
-    for name, entry in REPORTS.items():
-        _add_report(report, name, entry)
-    return report
+        return REPORTS
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self._reports())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = self._reports().get(cmd_name)
+        return None if entry is None else _report_command(cmd_name, entry)
 
 
-def _add_report(group: click.Group, name: str, entry: Any) -> None:
+@main.group("report", cls=ReportGroup)
+def report() -> None:
+    """Reports as a table, --json or --csv."""
+
+
+def _report_command(name: str, entry: Any) -> click.Command:
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
     @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
     @friendly
@@ -739,7 +755,7 @@ def _add_report(group: click.Group, name: str, entry: Any) -> None:
             default=None,
             help="Only keys expiring within this many days.",
         )(command)
-    group.command(name, help=entry.description)(command)
+    return click.command(name, help=entry.description)(command)
 
 
 def _print_rows(rows: list, names: list[str], *, as_json: bool, as_csv: bool) -> None:
@@ -769,6 +785,3 @@ def _print_rows(rows: list, names: list[str], *, as_json: bool, as_csv: bool) ->
     for c in cells:
         click.echo("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)).rstrip())
     click.echo(f"({len(rows)} row(s))")
-
-
-_report_group()

@@ -20,6 +20,7 @@ from kiosk.widgets.button import KioskButton
 class WelcomeScreen(ParentScreen):
     #: The cold-start screen needs only the app's stylesheets (``parent.tcss`` included).
     CSS_PATH = []
+    AUTO_FOCUS = "#activate"
 
     def compose_page(self) -> ComposeResult:
         config = self.kiosk.ctx.config
@@ -44,9 +45,6 @@ class WelcomeScreen(ParentScreen):
                 yield KioskButton(_("Sign in"), id="sign-in", classes="big")
                 yield KioskButton(_("Forgot username or password"), id="forgot", classes="big")
             yield KioskButton(_("Staff sign in"), id="staff", classes="discreet")
-
-    def on_mount(self) -> None:
-        self.query_one("#activate", Button).focus()
 
     @on(Button.Pressed, ".language")
     async def choose_language(self, event: Button.Pressed) -> None:
