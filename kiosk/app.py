@@ -94,7 +94,15 @@ class FrontDeskApp(App[None]):
     def __init__(
         self, ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: bool = False
     ) -> None:
-        super().__init__()
+        css_path = list(self.CSS_PATH)
+        if admin:
+            # Textual 8.2.8 does not read the base screen's own CSS_PATH (``App._init_mode``
+            # skips ``_load_screen_css`` for the default screen), and the admin console's base
+            # is the staff sign-in: its stylesheet is the app's from the start.
+            from kiosk.screens.staff_base import STAFF_CSS
+
+            css_path += STAFF_CSS
+        super().__init__(css_path=css_path)
         self.ctx = ctx
         self.demo = demo
         self.kiosk_mode = kiosk_mode

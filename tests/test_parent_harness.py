@@ -28,26 +28,39 @@ class ParentHarness(App[None]):
         *,
         staff: Actor | None = None,
         session=None,
+        pushed: bool = False,
     ) -> None:
+        """The stack has the app's shape: a first Welcome at its base, replaced by ``start``
+        as the app's parent flow replaces screens (``switch_screen``), or with ``start`` on top
+        of it (``pushed``) for the screens the app pushes: linked students, settings and the
+        settings' own screens."""
         super().__init__()
         self.ctx = ctx
         self.staff = staff
         self.session = session
         self.calls: list[str] = []
         self._start = start
+        self._pushed = pushed
         set_language("en")
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
         from kiosk.screens.welcome import WelcomeScreen
 
-        self.push_screen(self._start() if self._start else WelcomeScreen())
+        screen = WelcomeScreen()
+        screen._push_result_callback(screen, None)  # replaceable, as the app makes it
+        return screen
+
+    def on_mount(self) -> None:
+        if self._start is not None:
+            screen = self._start()
+            self.push_screen(screen) if self._pushed else self.switch_screen(screen)
 
     def go_welcome(self) -> None:
         from kiosk.screens.welcome import WelcomeScreen
 
         self.calls.append("go_welcome")
         self.session = None
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
         self.switch_screen(WelcomeScreen())
 

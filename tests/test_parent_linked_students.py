@@ -15,7 +15,7 @@ def screen_for(guardian_id: str, staff_view: bool = False):
 
 
 async def test_parent_view_lists_students_portal_sections_app_code_and_support(ctx):
-    app = ParentHarness(ctx, screen_for("G-1001"))
+    app = ParentHarness(ctx, screen_for("G-1001"), pushed=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         shown = texts(app)
@@ -37,7 +37,7 @@ async def test_district_without_attendance_says_so(tmp_path, demo_template):
     shutil.copy(demo_template, tmp_path / "kiosk.db")
     ctx = build_context(config, f"sqlite:///{tmp_path / 'kiosk.db'}")
     try:
-        app = ParentHarness(ctx, screen_for("G-1001"))
+        app = ParentHarness(ctx, screen_for("G-1001"), pushed=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
             shown = texts(app)
@@ -48,7 +48,9 @@ async def test_district_without_attendance_says_so(tmp_path, demo_template):
 
 
 async def test_staff_see_the_duplicate_record_diagnosis(ctx):
-    app = ParentHarness(ctx, screen_for("G-1006", True), staff=staff_actor(ctx, "registrar"))
+    app = ParentHarness(
+        ctx, screen_for("G-1006", True), pushed=True, staff=staff_actor(ctx, "registrar")
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         shown = texts(app)
@@ -61,7 +63,9 @@ async def test_staff_see_the_duplicate_record_diagnosis(ctx):
 
 
 async def test_registrar_turns_portal_access_on_and_the_student_appears(ctx):
-    app = ParentHarness(ctx, screen_for("G-1010", True), staff=staff_actor(ctx, "registrar"))
+    app = ParentHarness(
+        ctx, screen_for("G-1010", True), pushed=True, staff=staff_actor(ctx, "registrar")
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         assert "Portal access is turned off for Ava Nguyen." in texts(app)
@@ -75,7 +79,9 @@ async def test_registrar_turns_portal_access_on_and_the_student_appears(ctx):
 
 
 async def test_front_desk_cannot_fix_flags_and_is_told_who_can(ctx):
-    app = ParentHarness(ctx, screen_for("G-1010", True), staff=staff_actor(ctx, "desk"))
+    app = ParentHarness(
+        ctx, screen_for("G-1010", True), pushed=True, staff=staff_actor(ctx, "desk")
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         assert "A registrar can fix this." in texts(app)

@@ -58,7 +58,7 @@ def test_student_names_show_literally_and_clicking_does_nothing(ctx, name):
         Student.update(given_name=name).where(Student.sourced_id == "S-2001").execute()
 
     async def run() -> None:
-        app = ParentHarness(ctx, lambda: LinkedStudentsScreen(guardian_id="G-1001"))
+        app = ParentHarness(ctx, lambda: LinkedStudentsScreen(guardian_id="G-1001"), pushed=True)
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot, app)
             row = next(
@@ -100,7 +100,7 @@ def test_settings_username_and_email_are_literal(ctx, username, email):
         ).execute()
 
     async def run() -> None:
-        app = ParentHarness(ctx, ParentSettingsScreen, session=session)
+        app = ParentHarness(ctx, ParentSettingsScreen, session=session, pushed=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, app)
             assert rendered(app, "#settings-username") == display(username)

@@ -65,7 +65,7 @@ async def test_picture_names_follow_the_language(ctx):
     from kiosk.services.accounts import sign_in
 
     set_language("es")
-    app = ParentHarness(ctx, lambda: ParentPicturesScreen(setup=False))
+    app = ParentHarness(ctx, lambda: ParentPicturesScreen(setup=False), pushed=True)
     set_language("es")  # the harness starts in English; choose Spanish as the parent would
     app.session = sign_in(ctx, "alopez", "blue-river-stone-lamp")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -56,6 +56,7 @@ def test_pictures(snap_compare, ctx, size):
         ctx,
         lambda: ParentPicturesScreen(setup=False),
         session=sign_in(ctx, "alopez", PARENT_PASSWORD),
+        pushed=True,
     )
     assert snap_compare(app, terminal_size=size, run_before=before)
 
@@ -65,5 +66,5 @@ def test_linked_students(snap_compare, ctx, size):
     async def before(pilot):
         await settle(pilot, pilot.app)
 
-    app = ParentHarness(ctx, lambda: LinkedStudentsScreen(guardian_id="G-1001"))
+    app = ParentHarness(ctx, lambda: LinkedStudentsScreen(guardian_id="G-1001"), pushed=True)
     assert snap_compare(app, terminal_size=size, run_before=before)
