@@ -163,7 +163,9 @@ class Suite:
             "startup",
             f"cold start to the first screen (median of {self.sizes.startup_runs})",
             f"bare Textual app with one Static: {r.bare_s * 1000:.0f} ms",
-            f"{r.kiosk_s * 1000:.0f} ms (both from bytecode, as installed)",
+            f"{r.kiosk_s * 1000:.0f} ms, the `kiosk` command (started without its "
+            f"garbage-collection pause: {r.unpaused_s * 1000:.0f} ms, "
+            f"{r.unpaused_s / r.bare_s:.2f}x)",
             _x(r.start_ratio),
             "<= 1.2x",
             r.start_ratio <= 1.2,

@@ -2,7 +2,9 @@
 
 The kiosk probe opens the district's database, answers one search (so the ORM, the search
 path and SQLite's page cache are in memory, as at a front desk after the first look-up) and
-paints the first screen; the bare probe paints one Static. Median of N processes each.
+paints the first screen; the bare probe paints one Static. Both run under
+``bench.paint_driver``, which reads the resident memory when the first screen is written.
+Median of N processes each.
 """
 
 from __future__ import annotations
@@ -27,5 +29,5 @@ def measure(config_path: str, *, runs: int = 3, query: str = "garcia") -> Memory
     bare, kiosk = [], []
     for _ in range(runs):
         bare.append(_one(BARE)[1])
-        kiosk.append(_one(["-m", "bench.probe", "kiosk", config_path, query], driver=False)[1])
+        kiosk.append(_one(["-m", "bench.probe", "kiosk", config_path, query])[1])
     return MemoryResult(statistics.median(bare), statistics.median(kiosk))

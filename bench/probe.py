@@ -6,16 +6,13 @@ real ``kiosk`` command alike, it reports when its first screen was written and e
 
 ``python -m bench.probe kiosk CONFIG QUERY`` is for the memory figure: it builds the context as
 ``kiosk`` does, answers one search (so the ORM, the search path and SQLite's page cache are in
-memory, as at a front desk after the first look-up), runs the app headless until Welcome is
-drawn and prints one JSON line with the resident memory then.
+memory, as at a front desk after the first look-up) and runs the app, under the same driver,
+which reports the resident memory when Welcome is written.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import sys
-import time
 
 
 def bare() -> None:
@@ -30,7 +27,7 @@ def bare() -> None:
 
 
 def kiosk_after_a_search(config: str, query: str) -> None:
-    from bench.paint_driver import rss_kib
+    """Run under ``bench.paint_driver`` too, which reports the memory at the first screen."""
     from kiosk.app import make_app
     from kiosk.config import load_config
     from kiosk.context import SYSTEM, make_context
@@ -38,16 +35,7 @@ def kiosk_after_a_search(config: str, query: str) -> None:
 
     ctx = make_context(load_config(config), defer_store=True)
     search(ctx, SYSTEM, query)
-    app = make_app(ctx)
-
-    async def report(pilot) -> None:  # type: ignore[no-untyped-def]
-        while not (type(app.screen).__name__ == "WelcomeScreen" and app.screen.is_mounted):
-            await asyncio.sleep(0.01)
-        await pilot.pause()
-        print(json.dumps({"ready_at": time.monotonic(), "rss_kib": rss_kib()}), flush=True)
-        app.exit()
-
-    app.run(headless=True, auto_pilot=report, size=(80, 24))
+    make_app(ctx).run()
 
 
 def main(argv: list[str]) -> None:
