@@ -3,6 +3,7 @@ of a SQLite process, argon2 and smtplib load when first needed."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -34,16 +35,27 @@ def test_deferred_store_opens_on_first_use_and_reports_a_missing_database(tmp_pa
     ctx.close()
 
 
-def test_a_sqlite_kiosk_imports_no_postgresql_driver_argon2_or_smtplib() -> None:
-    code = (
-        "import sys; import kiosk.services.people; "
-        "from kiosk.app import make_app; import kiosk.screens.welcome; "
-        "from kiosk.store import open_store; s = open_store('sqlite:///:memory:'); "
-        "s.db.execute_sql('select 1'); "
-        "print(sorted(m for m in ('psycopg', 'argon2', 'smtplib') if m in sys.modules))"
-    )
+def loaded_in_a_fresh_process(setup: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a new interpreter has loaded once it has run ``setup``."""
+    code = f"import sys; {setup}; print(sorted(m for m in {modules!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    return ast.literal_eval(out.stdout.strip())
+
+
+def test_a_sqlite_kiosk_imports_no_postgresql_driver_argon2_or_smtplib() -> None:
+    setup = (
+        "import kiosk.services.people; from kiosk.app import make_app; "
+        "import kiosk.screens.welcome; from kiosk.store import open_store; "
+        "s = open_store('sqlite:///:memory:'); s.db.execute_sql('select 1')"
+    )
+    assert loaded_in_a_fresh_process(setup, ("psycopg", "argon2", "smtplib")) == []
+
+
+def test_the_kiosk_command_brings_no_database_layer_before_welcome() -> None:
+    """Everything ``kiosk`` imports to paint Welcome: no ORM, driver, hashing or mail."""
+    setup = "import kiosk.launch, kiosk.cli, kiosk.app, kiosk.screens.welcome"
+    heavy = ("peewee", "psycopg", "argon2", "smtplib", "kiosk.services.reports", "kiosk.store")
+    assert loaded_in_a_fresh_process(setup, heavy) == []
 
 
 def test_postgresql_still_works_after_the_driver_was_held_back() -> None:
@@ -75,20 +87,6 @@ def test_the_app_import_runs_in_a_child_process_with_the_same_answers(ctx, tmp_p
     with pytest.raises(RosterRejected) as refused:
         import_roster_isolated(ctx, SYSTEM, tmp_path / "roster")
     assert refused.value.problems and "nothing was changed" in str(refused.value)
-
-
-async def test_the_app_opens_its_database_after_the_first_paint(ctx) -> None:
-    from kiosk.app import make_app
-    from kiosk.context import make_context
-
-    deferred = make_context(ctx.config, defer_store=True)
-    app = make_app(deferred)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        assert type(app.screen).__name__ == "WelcomeScreen"
-        assert deferred.store.opened and app.database_error is None
-    deferred.close()
 
 
 async def test_an_unusable_database_stops_the_app_with_the_plain_message(tmp_path: Path):

@@ -30,17 +30,6 @@ def paused():
     gc.unfreeze()
 
 
-def test_the_kiosk_command_brings_no_database_layer_before_welcome() -> None:
-    """Everything ``kiosk`` imports to paint Welcome: no ORM, driver, hashing or mail."""
-    code = (
-        "import sys; import kiosk.launch, kiosk.cli, kiosk.app, kiosk.screens.welcome; "
-        "print(sorted(m for m in ('peewee', 'psycopg', 'argon2', 'smtplib', "
-        "'kiosk.services.reports', 'kiosk.store') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-
-
 def test_the_kiosk_command_paints_welcome_and_exits_cleanly(ctx: Context, tmp_path: Path):
     """The real command, start to first screen, under the benchmark's stand-in terminal: it
     draws Welcome (with the district's name) and exits 0 when asked, with nothing on stderr."""
@@ -67,13 +56,18 @@ def test_the_kiosk_command_paints_welcome_and_exits_cleanly(ctx: Context, tmp_pa
     assert '"ready_at"' in out.stdout and out.stderr == ""
 
 
-async def test_the_app_resumes_collection_once_welcome_is_painted(ctx: Context, paused) -> None:
+async def test_once_welcome_is_painted_the_app_opens_its_database_and_collects(
+    ctx: Context, paused
+) -> None:
+    """Both wait for the first screen: the database (kiosk.context.DeferredStore) and the
+    garbage collector the ``kiosk`` command paused."""
     deferred = make_context(ctx.config, defer_store=True)
     app = make_app(deferred)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert type(app.screen).__name__ == "WelcomeScreen"
+        assert deferred.store.opened and app.database_error is None
         assert gc.isenabled()
         assert gc.get_freeze_count() > 0  # start-up's objects are out of the collector's way
     deferred.close()
