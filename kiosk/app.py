@@ -23,7 +23,14 @@ from textual.theme import Theme
 from kiosk.context import Actor, Context
 from kiosk.errors import ConfigError, KioskError
 from kiosk.i18n import set_language
-from kiosk.themes import DEFAULT_ACCENT, DEFAULT_THEME, THEME_NAMES, theme_colours, themes_dir
+from kiosk.themes import (
+    APP_CSS,
+    DEFAULT_ACCENT,
+    DEFAULT_THEME,
+    STAFF_CSS,
+    THEME_NAMES,
+    theme_colours,
+)
 
 if TYPE_CHECKING:
     from kiosk.services.accounts import Session
@@ -81,7 +88,7 @@ class FrontDeskApp(App[None]):
 
     TITLE = "Front Desk"
     #: Welcome's stylesheets only; the staff screens bring ``staff.tcss`` (``STAFF_CSS``).
-    CSS_PATH = [themes_dir() / name for name in ("app.tcss", "parent.tcss")]
+    CSS_PATH = APP_CSS
     ENABLE_COMMAND_PALETTE = False
     #: How often the idle timeout is checked, in seconds.
     IDLE_CHECK_SECONDS: ClassVar[float] = 1.0
@@ -94,15 +101,10 @@ class FrontDeskApp(App[None]):
     def __init__(
         self, ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: bool = False
     ) -> None:
-        css_path = list(self.CSS_PATH)
-        if admin:
-            # Textual 8.2.8 does not read the base screen's own CSS_PATH (``App._init_mode``
-            # skips ``_load_screen_css`` for the default screen), and the admin console's base
-            # is the staff sign-in: its stylesheet is the app's from the start.
-            from kiosk.screens.staff_base import STAFF_CSS
-
-            css_path += STAFF_CSS
-        super().__init__(css_path=css_path)
+        # Textual 8.2.8 does not read the base screen's own CSS_PATH (``App._init_mode`` skips
+        # ``_load_screen_css`` for the default screen), and the admin console's base is the
+        # staff sign-in: its stylesheet is the app's from the start.
+        super().__init__(css_path=[*self.CSS_PATH, *(STAFF_CSS if admin else [])])
         self.ctx = ctx
         self.demo = demo
         self.kiosk_mode = kiosk_mode

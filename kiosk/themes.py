@@ -20,6 +20,16 @@ def themes_dir() -> Path:
     )
 
 
+_THEMES = themes_dir()
+
+#: What Textual loads, and when. The app's own, before Welcome: the app-wide rules and the
+#: parent page frame, all that Welcome needs. The parent forms' rules, with the first parent
+#: screen after Welcome; the staff screens' rules, with the first staff screen or dialog.
+APP_CSS = [_THEMES / "app.tcss", _THEMES / "parent.tcss"]
+PARENT_FORMS_CSS = [_THEMES / "parent_forms.tcss"]
+STAFF_CSS = [_THEMES / "staff.tcss"]
+
+
 # -- theme definitions (plain data; kiosk/app.py turns them into Textual themes) ------------
 
 DEFAULT_THEME = "front-desk"

@@ -15,11 +15,11 @@ from textual.widgets import Input, Static
 
 from kiosk.context import Actor, Context
 from kiosk.i18n import set_language
-from kiosk.themes import themes_dir
+from kiosk.themes import APP_CSS
 
 
 class ParentHarness(App[None]):
-    CSS_PATH = [themes_dir() / "app.tcss", themes_dir() / "parent.tcss"]
+    CSS_PATH = APP_CSS
 
     def __init__(
         self,

@@ -13,10 +13,10 @@ from kiosk.audit import VerifyResult, verify
 from kiosk.context import Actor, Context
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.access import require_staff
 from kiosk.services.audit_export import Filters, export
 from kiosk.text import display
+from kiosk.themes import STAFF_CSS
 
 LIMIT = 500
 

@@ -14,7 +14,6 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.duplicates import (
     DuplicatePair,
     MergePreview,
@@ -24,6 +23,7 @@ from kiosk.services.duplicates import (
     preview_merge,
 )
 from kiosk.text import display
+from kiosk.themes import STAFF_CSS
 
 
 def preview_text(p: MergePreview) -> str:

@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Static
 
 from kiosk.context import ROLE_LABELS
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_base import STAFF_CSS
+from kiosk.themes import STAFF_CSS
 
 #: button id, label, roles allowed (empty: every staff role)
 TOOLS = [

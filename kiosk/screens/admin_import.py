@@ -14,8 +14,8 @@ from textual.widgets import Button, Footer, Input, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.roster import ImportSummary, describe, import_roster_isolated
+from kiosk.themes import STAFF_CSS
 
 
 def summary_text(summary: ImportSummary) -> str:

@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Footer, Select, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.reports import REPORTS, columns
 from kiosk.text import display
+from kiosk.themes import STAFF_CSS
 
 
 class AdminReportsScreen(KioskScreen):

@@ -14,7 +14,6 @@ from textual.widgets import Button, DataTable, Footer, Static
 from kiosk.context import ROLE_LABELS
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.staff import (
     StaffInfo,
     StaffReset,
@@ -23,6 +22,7 @@ from kiosk.services.staff import (
     set_staff_enabled,
 )
 from kiosk.text import display
+from kiosk.themes import STAFF_CSS
 
 
 class AdminStaffScreen(KioskScreen):

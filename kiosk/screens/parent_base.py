@@ -15,14 +15,14 @@ from kiosk.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.parent_messages import error_text, translate
-from kiosk.themes import themes_dir
+from kiosk.themes import PARENT_FORMS_CSS
 
 
 class ParentScreen(KioskScreen):
     """A full screen the parent uses: short idle timeout, no staff data."""
 
     AUDIENCE = "parent"
-    CSS_PATH = [themes_dir() / "parent_forms.tcss"]
+    CSS_PATH = PARENT_FORMS_CSS
     #: The keys that work here, shown in the footer line (translated when shown).
     KEY_HINT = N_("Tab: next  ·  Shift+Tab: back  ·  Enter: choose")
 

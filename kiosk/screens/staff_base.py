@@ -12,13 +12,9 @@ from textual.screen import ModalScreen
 
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen, ServiceMixin
-from kiosk.themes import themes_dir
+from kiosk.themes import STAFF_CSS
 
 T = TypeVar("T")
-
-#: The staff screens' stylesheet. Textual reads it with the first screen that names it (staff
-#: sign-in, in practice) instead of before Welcome: a parent at the kiosk never waits for it.
-STAFF_CSS = [themes_dir() / "staff.tcss"]
 
 
 class StaffScreen(KioskScreen):

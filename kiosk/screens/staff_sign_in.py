@@ -12,8 +12,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from kiosk.context import Actor
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.staff_base import STAFF_CSS
 from kiosk.services.staff import staff_sign_in
+from kiosk.themes import STAFF_CSS
 from kiosk.widgets.secret import SecretInput
 
 
