@@ -23,18 +23,15 @@ from pathlib import Path
 class StartupResult:
     bare_s: float
     kiosk_s: float
+    #: Resident memory at the first screen (in the --json details; the memory row is separate).
     bare_rss_mib: float
     kiosk_rss_mib: float
     #: The same command started without ``kiosk.launch``'s garbage-collection pause.
-    unpaused_s: float = 0.0
+    unpaused_s: float
 
     @property
     def start_ratio(self) -> float:
         return self.kiosk_s / self.bare_s
-
-    @property
-    def memory_ratio(self) -> float:
-        return self.kiosk_rss_mib / self.bare_rss_mib
 
 
 ROOT = Path(__file__).resolve().parent.parent
