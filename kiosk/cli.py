@@ -767,7 +767,7 @@ def _print_rows(rows: list, names: list[str], *, as_json: bool, as_csv: bool) ->
         import csv
         import io
 
-        from kiosk.services.letters import csv_safe
+        from kiosk.text import csv_safe
 
         buffer = io.StringIO()
         writer = csv.writer(buffer)

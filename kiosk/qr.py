@@ -15,8 +15,14 @@ QUIET_ZONE = 4
 _CELLS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
-def matrix(data: str, *, border: int = QUIET_ZONE) -> list[list[bool]]:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, box_size=1)
+def matrix(
+    data: str, *, border: int = QUIET_ZONE, mask_pattern: int | None = None
+) -> list[list[bool]]:
+    """The code's modules, quiet zone included. ``mask_pattern`` fixes the mask instead of
+    trying all eight (most of a code's cost); any mask gives a valid, scannable code."""
+    code = qrcode.QRCode(
+        error_correction=ERROR_CORRECT_M, border=border, box_size=1, mask_pattern=mask_pattern
+    )
     code.add_data(data)
     code.make(fit=True)
     return [list(row) for row in code.get_matrix()]

@@ -80,3 +80,11 @@ def name_key(value: str) -> str:
 def digits(value: str | None) -> str:
     """Only the digits of a phone number or similar, for matching."""
     return re.sub(r"\D", "", value or "")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """Spreadsheet formula injection guard: a cell starting with = + - @ tab CR gets a quote."""
+    return "'" + value if value.startswith(_FORMULA_START) else value

@@ -16,8 +16,9 @@ from kiosk.context import Context
 from kiosk.errors import KeyProblem, PermissionDenied
 from kiosk.services import letters as letters_service
 from kiosk.services.activation import check_key, issue_key, redeem_key
-from kiosk.services.letters import csv_safe, make_letters
+from kiosk.services.letters import make_letters
 from kiosk.store.models import ActivationKey, AuditEvent, Guardian
+from kiosk.text import csv_safe
 from tests.conftest import staff_actor
 from tests.test_cli_admin import invoke
 

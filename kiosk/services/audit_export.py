@@ -17,7 +17,7 @@ from kiosk import audit
 from kiosk.context import Actor, Context
 from kiosk.errors import ValidationError
 from kiosk.services.access import require_staff
-from kiosk.services.letters import csv_safe
+from kiosk.text import csv_safe
 
 FORMATS = ("csv", "jsonl")
 COLUMNS = ["id", "at", "kiosk_id", "actor", "action", "target", "outcome", "detail", "prev_hash",

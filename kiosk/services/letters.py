@@ -34,7 +34,7 @@ from kiosk.store.models import (
     School,
     Student,
 )
-from kiosk.text import display
+from kiosk.text import csv_safe, display
 
 ONLY_CHOICES = ("no-key", "expired")
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
@@ -260,20 +260,9 @@ def _latin1(text: str) -> str:
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
-    """Like ``kiosk.qr.matrix`` but with a fixed mask pattern.
-
-    Choosing the best of the eight masks is most of the cost of a QR code; any mask gives a
-    valid, scannable code, and letters are printed black on white at a large size.
-    """
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-
-    code = qrcode.QRCode(
-        error_correction=ERROR_CORRECT_M, border=qr.QUIET_ZONE, box_size=1, mask_pattern=2
-    )
-    code.add_data(data)
-    code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
+    """``kiosk.qr.matrix`` with one fixed mask: letters are printed black on white at a large
+    size, where any mask scans, and 10,000 codes do not each try all eight."""
+    return qr.matrix(data, mask_pattern=2)
 
 
 def draw_qr(pdf, data: str, x: float, y: float, size: float) -> None:
@@ -442,14 +431,6 @@ def _atomic_write(out: Path, data: bytes | bytearray) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: str) -> str:
-    """Spreadsheet formula injection guard: a cell starting with = + - @ tab CR gets a quote."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 MERGE_COLUMNS = ["guardian_id", "name", "address", "email", "students", "key", "link", "expires"]
