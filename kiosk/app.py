@@ -251,15 +251,8 @@ class FrontDeskApp(App[None]):
 
     def hand_off(self, key: str | None, guardian_name: str) -> None:
         """Give the keyboard to the parent: staff screens are dropped from the stack."""
-        try:
-            from kiosk.screens.hand_off import HandOffScreen
-        except ImportError:
-            self.notify(
-                "The parent screens are not installed in this build.",
-                severity="error",
-                markup=False,
-            )
-            return
+        from kiosk.screens.hand_off import HandOffScreen
+
         self.session = None
         self._show_alone(HandOffScreen(key=key, guardian_name=guardian_name))
 
@@ -295,23 +288,9 @@ class FrontDeskApp(App[None]):
         self.push_screen(StaffReauthModal(purpose="exit"), done)
 
     def show_linked_students(self, guardian_id: str, *, staff_view: bool) -> None:
-        try:
-            from kiosk.screens.linked_students import LinkedStudentsScreen
-        except ImportError:
-            self.notify(
-                "The linked-students screen is not installed in this build.",
-                severity="error",
-                markup=False,
-            )
-            return
+        from kiosk.screens.linked_students import LinkedStudentsScreen
+
         self.push_screen(LinkedStudentsScreen(guardian_id=guardian_id, staff_view=staff_view))
-
-    def on_button_pressed(self, event: Any) -> None:
-        """Fallback for Welcome's "Staff sign in" button if the screen does not handle it."""
-        from kiosk.screens.welcome import WelcomeScreen
-
-        if event.button.id == "staff" and isinstance(self.screen, WelcomeScreen):
-            self.go_staff_sign_in()
 
     # -- idle timeout ----------------------------------------------------------------------
 
@@ -390,10 +369,7 @@ class FrontDeskApp(App[None]):
                 return
             self.call_later(self._recover)
             return
-        self.crashed = True
-        self._return_code = 1
-        self._exit_renderables.append(Text(FATAL_MESSAGE))
-        self._close_messages_no_wait()
+        self._fatal_error()
 
     def _in_stack(self, pump: object) -> bool:
         """Is ``pump`` a screen in the stack, or a widget on one?"""

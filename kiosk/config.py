@@ -229,12 +229,6 @@ class Config:
             return url
         return f"sqlite:///{self.resolve(url)}"
 
-    def school_name(self, code: str) -> str:
-        for school in self.schools:
-            if code in (school.code, school.sourced_id):
-                return school.name
-        return code
-
 
 # ---------------------------------------------------------------------------------------------
 # Loading and validation

@@ -187,7 +187,3 @@ def latest_code(ctx: Context) -> str:
     match = re.search(r"(\d{4}) (\d{4})", body)
     assert match, body
     return match.group(1) + match.group(2)
-
-
-def copy_tree(src: Path, dst: Path) -> None:
-    shutil.copytree(src, dst)

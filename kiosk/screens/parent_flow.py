@@ -7,28 +7,28 @@ anything else; then the recovery email, then the pictures. Skipping is the servi
 
 from __future__ import annotations
 
+import importlib
+
 from textual.app import App
 
 from kiosk.services.accounts import CHANGE_PASSWORD, PICTURES, RECOVERY_EMAIL, Session
 
 
+def _next(session: Session) -> tuple[str, str, dict[str, bool]]:
+    """The module, class and options of the screen a parent with ``session`` must see now."""
+    if CHANGE_PASSWORD in session.requires or session.restricted:
+        return "parent_password", "ParentPasswordScreen", {"required": True}
+    if RECOVERY_EMAIL in session.requires:
+        return "parent_email", "ParentEmailScreen", {"setup": True}
+    if PICTURES in session.requires:
+        return "parent_pictures", "ParentPicturesScreen", {"setup": True}
+    return "parent_home", "ParentHomeScreen", {}
+
+
 def next_screen(session: Session):
     """The screen a parent with ``session`` must see now."""
-    if CHANGE_PASSWORD in session.requires or session.restricted:
-        from kiosk.screens.parent_password import ParentPasswordScreen
-
-        return ParentPasswordScreen(required=True)
-    if RECOVERY_EMAIL in session.requires:
-        from kiosk.screens.parent_email import ParentEmailScreen
-
-        return ParentEmailScreen(setup=True)
-    if PICTURES in session.requires:
-        from kiosk.screens.parent_pictures import ParentPicturesScreen
-
-        return ParentPicturesScreen(setup=True)
-    from kiosk.screens.parent_home import ParentHomeScreen
-
-    return ParentHomeScreen()
+    module, name, options = _next(session)
+    return getattr(importlib.import_module(f"kiosk.screens.{module}"), name)(**options)
 
 
 def preload_next(session: Session) -> None:
@@ -37,17 +37,7 @@ def preload_next(session: Session) -> None:
     Importing it on the UI thread at the moment the account is created (or the parent signs
     in) froze the screen for tens of milliseconds while Python read and ran the module.
     """
-    import importlib
-
-    if CHANGE_PASSWORD in session.requires or session.restricted:
-        name = "parent_password"
-    elif RECOVERY_EMAIL in session.requires:
-        name = "parent_email"
-    elif PICTURES in session.requires:
-        name = "parent_pictures"
-    else:
-        name = "parent_home"
-    importlib.import_module(f"kiosk.screens.{name}")
+    importlib.import_module(f"kiosk.screens.{_next(session)[0]}")
 
 
 def continue_with(app: App, session: Session) -> None:

@@ -43,11 +43,6 @@ class ParentHomeScreen(ParentScreen):
 
         self.app.push_screen(ParentSettingsScreen())
 
-    @on(Button.Pressed, "#staff")
-    def staff(self) -> None:
-        """Staff take the keyboard back (after their password) to check the new account."""
-        self.kiosk.request_staff_return()  # type: ignore[attr-defined]
-
     @on(Button.Pressed, "#sign-out")
     def sign_out(self) -> None:
         self.kiosk.session = None

@@ -36,10 +36,11 @@ class ParentSettingsScreen(ParentScreen):
                 yield Button(_("Back"), id="back", variant="primary")
 
     def on_mount(self) -> None:
-        self.load()
         self.query_one("#back", Button).focus()
 
     def on_screen_resume(self) -> None:
+        """On the first showing too (Textual resumes a screen when it is pushed), and on
+        coming back from a change, so what is shown is always current."""
         self.load()
 
     def load(self) -> None:

@@ -10,7 +10,7 @@ import peewee as pw
 from kiosk import audit, keys
 from kiosk.clock import iso, parse
 from kiosk.context import Actor, Context
-from kiosk.errors import KeyProblem, KioskError, NotFound, PermissionDenied, ValidationError
+from kiosk.errors import KeyProblem, KioskError, PermissionDenied, ValidationError
 from kiosk.passwords import normalize_username, password_problems, username_problems
 from kiosk.services.access import (
     can_serve_school,
@@ -459,16 +459,3 @@ def live_key(guardian: Guardian, now: dt.datetime) -> ActivationKey | None:
         )
         .first()
     )
-
-
-def request_for(guardian_id: str) -> PortalRequest:
-    guardian = guardian_by_id(guardian_id)
-    req = (
-        PortalRequest.select()
-        .where(PortalRequest.guardian == guardian)
-        .order_by(PortalRequest.id.desc())
-        .first()
-    )
-    if req is None:
-        raise NotFound("No verified request for this guardian.")
-    return req

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from kiosk import audit
 from kiosk.clock import iso
 from kiosk.context import Actor, Context
-from kiosk.errors import NotFound, ValidationError
+from kiosk.errors import ValidationError
 from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
 from kiosk.store.models import (
     ActivationKey,
@@ -346,14 +346,3 @@ def _merge_accounts(
     other.session_epoch += 1
     other.save()
     return kept.username, other.username
-
-
-def merged_into(ctx: Context, guardian_id: str) -> str | None:
-    """The sourcedId a merged record now lives on, or None."""
-    with ctx.store.read():
-        guardian = Guardian.get_or_none(Guardian.sourced_id == guardian_id)
-        if guardian is None:
-            raise NotFound(f"No guardian with ID {guardian_id!r}.")
-        if guardian.merged_into_id is None:
-            return None
-        return Guardian.get_by_id(guardian.merged_into_id).sourced_id
