@@ -12,11 +12,10 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from kiosk.audit import VerifyResult, verify
 from kiosk.context import Actor, Context
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.access import require_staff
 from kiosk.services.audit_export import Filters, export
 from kiosk.text import display
-from kiosk.themes import STAFF_CSS
 
 LIMIT = 500
 
@@ -36,9 +35,7 @@ def check_chain(ctx: Context, staff: Actor) -> VerifyResult:
     return verify(ctx)
 
 
-class AdminAuditScreen(KioskScreen):
-    AUDIENCE = "staff"
-    CSS_PATH = STAFF_CSS
+class AdminAuditScreen(StaffScreen):
     BINDINGS = [("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.duplicates import (
     DuplicatePair,
     MergePreview,
@@ -23,7 +23,6 @@ from kiosk.services.duplicates import (
     preview_merge,
 )
 from kiosk.text import display
-from kiosk.themes import STAFF_CSS
 
 
 def preview_text(p: MergePreview) -> str:
@@ -44,9 +43,7 @@ def preview_text(p: MergePreview) -> str:
     return "\n".join(lines)
 
 
-class AdminDuplicatesScreen(KioskScreen):
-    AUDIENCE = "staff"
-    CSS_PATH = STAFF_CSS
+class AdminDuplicatesScreen(StaffScreen):
     BINDINGS = [("escape", "app.pop_screen", "Back")]
 
     def __init__(self) -> None:

@@ -12,8 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Footer, Static
 
 from kiosk.context import ROLE_LABELS
-from kiosk.screens.base import KioskScreen
-from kiosk.themes import STAFF_CSS
+from kiosk.screens.staff_base import StaffScreen
 
 #: button id, label, roles allowed (empty: every staff role)
 TOOLS = [
@@ -29,10 +28,7 @@ def allowed_tools(role: str, is_admin: bool) -> list[tuple[str, str]]:
     return [(i, label) for i, label, roles in TOOLS if is_admin or not roles or role in roles]
 
 
-class AdminHomeScreen(KioskScreen):
-    AUDIENCE = "staff"
-    CSS_PATH = STAFF_CSS
-
+class AdminHomeScreen(StaffScreen):
     def compose(self) -> ComposeResult:
         staff = self.kiosk.staff
         role = staff.role if staff else ""

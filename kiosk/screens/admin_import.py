@@ -13,9 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.roster import ImportSummary, describe, import_roster_isolated
-from kiosk.themes import STAFF_CSS
 
 
 def summary_text(summary: ImportSummary) -> str:
@@ -32,9 +31,7 @@ def summary_text(summary: ImportSummary) -> str:
     return text
 
 
-class AdminImportScreen(KioskScreen):
-    AUDIENCE = "staff"
-    CSS_PATH = STAFF_CSS
+class AdminImportScreen(StaffScreen):
     BINDINGS = [("escape", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:

@@ -14,15 +14,12 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.reports import REPORTS, columns
 from kiosk.text import display
-from kiosk.themes import STAFF_CSS
 
 
-class AdminReportsScreen(KioskScreen):
-    AUDIENCE = "staff"
-    CSS_PATH = STAFF_CSS
+class AdminReportsScreen(StaffScreen):
     BINDINGS = [("escape", "app.pop_screen", "Back"), ("r", "refresh", "Refresh")]
 
     def compose(self) -> ComposeResult:

@@ -13,7 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Static
 
 from kiosk.context import ROLE_LABELS
 from kiosk.errors import KioskError
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.staff import (
     StaffInfo,
     StaffReset,
@@ -22,12 +22,9 @@ from kiosk.services.staff import (
     set_staff_enabled,
 )
 from kiosk.text import display
-from kiosk.themes import STAFF_CSS
 
 
-class AdminStaffScreen(KioskScreen):
-    AUDIENCE = "staff"
-    CSS_PATH = STAFF_CSS
+class AdminStaffScreen(StaffScreen):
     BINDINGS = [("escape", "app.pop_screen", "Back")]
 
     def __init__(self) -> None:
