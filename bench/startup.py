@@ -53,9 +53,8 @@ def unpaused_kiosk_command(config_path: str) -> list[str]:
     return ["-c", code, config_path]
 
 
-def _one(args: list[str]) -> tuple[float, float]:
-    """(seconds from spawn to the first screen written, resident MiB then), as reported by
-    ``bench.paint_driver``, which then asks the app to exit."""
+def paint_env() -> dict[str, str]:
+    """The environment of a child run under ``bench.paint_driver``, on an 80x24 terminal."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL_")}
     env.update(
         PYTHONPATH=str(ROOT),
@@ -63,6 +62,13 @@ def _one(args: list[str]) -> tuple[float, float]:
         LINES="24",
         TEXTUAL_DRIVER="bench.paint_driver:PaintTimingDriver",
     )
+    return env
+
+
+def _one(args: list[str]) -> tuple[float, float]:
+    """(seconds from spawn to the first screen written, resident MiB then), as reported by
+    ``bench.paint_driver``, which then asks the app to exit."""
+    env = paint_env()
     started = time.monotonic()
     out = subprocess.run(
         [sys.executable, *args],

@@ -4,7 +4,6 @@ paused only until the first screen is painted (or, for any other command, not at
 from __future__ import annotations
 
 import gc
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +14,6 @@ from kiosk import launch
 from kiosk.app import make_app
 from kiosk.context import Context, make_context
 from tests.test_cli_admin import invoke
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -33,15 +30,10 @@ def paused():
 def test_the_kiosk_command_paints_welcome_and_exits_cleanly(ctx: Context, tmp_path: Path):
     """The real command, start to first screen, under the benchmark's stand-in terminal: it
     draws Welcome (with the district's name) and exits 0 when asked, with nothing on stderr."""
+    from bench.startup import ROOT, paint_env
     from tests.test_cli_admin import cli_config
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL_")}
-    env.update(
-        TEXTUAL_DRIVER="bench.paint_driver:PaintTimingDriver",
-        PYTHONPATH=str(ROOT),
-        COLUMNS="80",
-        LINES="24",
-    )
+    env = paint_env()
     config = cli_config(ctx, tmp_path)
     out = subprocess.run(
         [sys.executable, "-m", "kiosk", "--config", str(config)],
