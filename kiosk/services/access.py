@@ -6,7 +6,7 @@ import peewee as pw
 
 from kiosk.context import Actor, Context
 from kiosk.errors import NotFound, PermissionDenied
-from kiosk.store.models import Guardian, PortalAccount, Relationship, Student
+from kiosk.store.models import ActivationKey, Guardian, PortalAccount, Relationship, Student
 
 
 def guardian_by_id(guardian_id: str) -> Guardian:
@@ -69,6 +69,16 @@ def portal_link() -> pw.Expression:
         & Relationship.portal_access
         & ~Relationship.custody_restriction
     )
+
+
+def unused_key() -> pw.Expression:
+    """An activation key neither redeemed nor revoked (it may have expired)."""
+    return ActivationKey.redeemed_at.is_null() & ActivationKey.revoked_at.is_null()
+
+
+def live_key_condition(now_iso: str) -> pw.Expression:
+    """An activation key that still works at ``now_iso``: unused and not expired."""
+    return unused_key() & (ActivationKey.expires_at > now_iso)
 
 
 def awaiting_account() -> pw.Expression:

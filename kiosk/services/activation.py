@@ -15,9 +15,11 @@ from kiosk.passwords import normalize_username, password_problems, username_prob
 from kiosk.services.access import (
     can_serve_school,
     guardian_by_id,
+    live_key_condition,
     portal_link,
     require_guardian_access,
     require_staff,
+    unused_key,
 )
 from kiosk.store.models import (
     ActivationKey,
@@ -207,8 +209,7 @@ def issue_key(
             ActivationKey.update(revoked_at=iso(now))
             .where(
                 ActivationKey.guardian == guardian,
-                ActivationKey.redeemed_at.is_null(),
-                ActivationKey.revoked_at.is_null(),
+                unused_key(),
             )
             .execute()
         )
@@ -248,8 +249,7 @@ def revoke_key(ctx: Context, actor: Actor, guardian_id: str) -> int:
             ActivationKey.update(revoked_at=now)
             .where(
                 ActivationKey.guardian == guardian,
-                ActivationKey.redeemed_at.is_null(),
-                ActivationKey.revoked_at.is_null(),
+                unused_key(),
             )
             .execute()
         )
@@ -393,9 +393,7 @@ def redeem_key(
                 ActivationKey.update(redeemed_at=iso(now))
                 .where(
                     ActivationKey.id == row.id,
-                    ActivationKey.redeemed_at.is_null(),
-                    ActivationKey.revoked_at.is_null(),
-                    ActivationKey.expires_at > iso(now),
+                    live_key_condition(iso(now)),
                 )
                 .execute()
             )
@@ -453,9 +451,7 @@ def live_key(guardian: Guardian, now: dt.datetime) -> ActivationKey | None:
         ActivationKey.select()
         .where(
             ActivationKey.guardian == guardian,
-            ActivationKey.redeemed_at.is_null(),
-            ActivationKey.revoked_at.is_null(),
-            ActivationKey.expires_at > iso(now),
+            live_key_condition(iso(now)),
         )
         .first()
     )

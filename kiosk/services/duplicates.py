@@ -18,7 +18,12 @@ from kiosk import audit
 from kiosk.clock import iso
 from kiosk.context import Actor, Context
 from kiosk.errors import ValidationError
-from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
+from kiosk.services.access import (
+    guardian_by_id,
+    live_key_condition,
+    require_guardian_access,
+    require_staff,
+)
 from kiosk.store.models import (
     ActivationKey,
     Guardian,
@@ -276,9 +281,7 @@ def merge_guardians(
             ActivationKey.select()
             .where(
                 ActivationKey.guardian == keep,
-                ActivationKey.redeemed_at.is_null(),
-                ActivationKey.revoked_at.is_null(),
-                ActivationKey.expires_at > iso(now),
+                live_key_condition(iso(now)),
             )
             .order_by(ActivationKey.id.desc())
         )

@@ -26,7 +26,7 @@ from kiosk import audit, keys, qr
 from kiosk.clock import iso
 from kiosk.context import Actor, Context
 from kiosk.errors import NotFound, ValidationError
-from kiosk.services.access import awaiting_account, require_staff
+from kiosk.services.access import awaiting_account, live_key_condition, require_staff, unused_key
 from kiosk.store.models import (
     ActivationKey,
     Guardian,
@@ -95,17 +95,14 @@ def _eligible(
         query = query.where(Student.school.in_(list(actor.school_ids) or [-1]))
     live = ActivationKey.select(ActivationKey.id).where(
         ActivationKey.guardian == Guardian.id,
-        ActivationKey.redeemed_at.is_null(),
-        ActivationKey.revoked_at.is_null(),
-        ActivationKey.expires_at > now,
+        live_key_condition(now),
     )
     if only == "no-key":
         query = query.where(~pw.fn.EXISTS(live))
     elif only == "expired":
         expired = ActivationKey.select(ActivationKey.id).where(
             ActivationKey.guardian == Guardian.id,
-            ActivationKey.redeemed_at.is_null(),
-            ActivationKey.revoked_at.is_null(),
+            unused_key(),
             ActivationKey.expires_at <= now,
         )
         query = query.where(~pw.fn.EXISTS(live), pw.fn.EXISTS(expired))
@@ -147,8 +144,7 @@ def issue_letter_keys(
                 ActivationKey.update(revoked_at=iso(now))
                 .where(
                     ActivationKey.guardian.in_(chunk),
-                    ActivationKey.redeemed_at.is_null(),
-                    ActivationKey.revoked_at.is_null(),
+                    unused_key(),
                 )
                 .execute()
             )

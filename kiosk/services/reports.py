@@ -16,7 +16,7 @@ import peewee as pw
 
 from kiosk.clock import iso, parse
 from kiosk.context import Actor, Context
-from kiosk.services.access import awaiting_account, require_staff
+from kiosk.services.access import awaiting_account, live_key_condition, require_staff
 from kiosk.services.activation import account_state
 from kiosk.store.models import (
     ActivationKey,
@@ -118,9 +118,7 @@ def guardians_without_accounts(ctx: Context, actor: Actor) -> list[GuardianWitho
             gid
             for (gid,) in ActivationKey.select(ActivationKey.guardian)
             .where(
-                ActivationKey.redeemed_at.is_null(),
-                ActivationKey.revoked_at.is_null(),
-                ActivationKey.expires_at > now,
+                live_key_condition(now),
             )
             .tuples()
         )
@@ -146,9 +144,7 @@ def unredeemed_keys(
             ActivationKey.select(ActivationKey, Guardian)
             .join(Guardian)
             .where(
-                ActivationKey.redeemed_at.is_null(),
-                ActivationKey.revoked_at.is_null(),
-                ActivationKey.expires_at > iso(now),
+                live_key_condition(iso(now)),
             )
             .order_by(ActivationKey.expires_at, Guardian.sourced_id)
         )
