@@ -47,6 +47,8 @@ class IssueKeyScreen(StaffScreen):
     def __init__(self, issued: IssuedKey) -> None:
         super().__init__()
         self.issued: IssuedKey | None = issued
+        #: The full link's code size, worked out once (building a code is the costly part).
+        self._link_size = QRCode.size_for(issued.link)
 
     def compose(self) -> ComposeResult:
         issued = self.issued
@@ -73,7 +75,7 @@ class IssueKeyScreen(StaffScreen):
         issued = self.issued
         if issued is None:
             return ""
-        size = QRCode.size_for(issued.link)
+        size = self._link_size
         if size.width + SIDE_WIDTH <= width and size.height + 1 <= height:
             return issued.link
         return normalize_key(issued.key)
@@ -88,7 +90,7 @@ class IssueKeyScreen(StaffScreen):
         wanted = self.qr_data(self.app.size.width, self.app.size.height)
         if qr.data != wanted:
             qr.show(wanted)
-        side = self.app.size.width - QRCode.size_for(wanted).width - 2
+        side = self.app.size.width - qr.code_width - 2
         self.query_one("#key-text", Static).update(key_lines(self.issued.key, side))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

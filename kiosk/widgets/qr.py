@@ -40,6 +40,11 @@ class QRCode(Widget):
     def lines(self) -> list[str]:
         return list(self._lines)
 
+    @property
+    def code_width(self) -> int:
+        """Columns the code shown now takes (0 when nothing is shown)."""
+        return len(self._lines[0]) if self._lines else 0
+
     @staticmethod
     def size_for(data: str) -> Size:
         lines = half_block_lines(data)
@@ -54,7 +59,7 @@ class QRCode(Widget):
         self.show("")
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return len(self._lines[0]) if self._lines else 0
+        return self.code_width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines)
