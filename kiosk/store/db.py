@@ -25,7 +25,7 @@ from kiosk.store import models
 log = logging.getLogger("kiosk.store")
 
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
 
@@ -58,10 +58,16 @@ def _migrate_to_3(db: pw.Database) -> None:
         migrate(migrator.add_column(table, "merged_into_id", models.Guardian.merged_into))
 
 
+def _migrate_to_4(db: pw.Database) -> None:
+    """Rate-limit counters shared by every kiosk and web process."""
+    db.create_tables([models.RateCounter], safe=True)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: _migrate_to_4,
 }
 
 
