@@ -19,9 +19,9 @@ from kiosk.errors import (
     message,
     please_fix,
 )
-from kiosk.passwords import normalize_username, password_problems
+from kiosk.passwords import password_problems
 from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
-from kiosk.services import throttle
+from kiosk.services import credentials, throttle
 from kiosk.services.activation import context_words
 from kiosk.store.models import EmailCode, PortalAccount, SecurityPreferences
 from kiosk.text import check_text, fold
@@ -71,61 +71,20 @@ def _session(ctx: Context, account: PortalAccount) -> Session:
 
 def sign_in(ctx: Context, username: str, password: str) -> Session:
     """One generic failure for unknown user, wrong password, disabled or locked account."""
-    norm = normalize_username(username or "")
-    policy = ctx.config.security
-    with ctx.store.read():
-        account = PortalAccount.get_or_none(PortalAccount.username_norm == norm)
-    if account is not None:
-        ctx.sleep(throttle.delay_for(account.failed_attempts, policy))
-    ok = ctx.hasher.verify(account.password_hash if account else None, password or "")
-    now = ctx.clock.now()
+    result = credentials.attempt(ctx, "parent", username, password)
+    account = result.account
     if account is None:
-        with ctx.store.write():
-            audit.record(ctx, "parent:anonymous", "signin", outcome="failed")
+        credentials.audit_attempt(ctx, "parent:anonymous", "signin", result)
         raise AuthenticationFailed("signin_failed")
-    with ctx.store.write():
-        account = PortalAccount.get_by_id(account.id)
-        usable = account.enabled and not throttle.is_locked(account.locked_until, now)
-        if not ok or not usable:
-            if account.enabled and not throttle.is_locked(account.locked_until, now):
-                failures, lock = throttle.after_failure(account.failed_attempts, policy, now)
-                account.failed_attempts = failures
-                account.locked_until = lock
-                account.save()
-                outcome = "locked" if lock else "failed"
-            else:
-                outcome = "disabled" if not account.enabled else "while_locked"
-            audit.record(
-                ctx,
-                f"parent:{account.username}",
-                "signin",
-                outcome=outcome,
-                target=account.guardian.sourced_id,
-            )
-            error: KioskError = AuthenticationFailed("signin_failed")
-        else:
-            temp_expiry = parse(account.temporary_password_expires_at)
-            if account.must_change_password and temp_expiry and temp_expiry <= now:
-                audit.record(
-                    ctx,
-                    f"parent:{account.username}",
-                    "signin",
-                    outcome="temporary_expired",
-                    target=account.guardian.sourced_id,
-                )
-                error = AuthenticationFailed("temporary_expired")
-            else:
-                account.failed_attempts = 0
-                account.locked_until = None
-                account.last_sign_in_at = iso(now)
-                if ctx.hasher.needs_rehash(account.password_hash):
-                    account.password_hash = ctx.hasher.hash(password)
-                account.save()
-                audit.record(
-                    ctx, f"parent:{account.username}", "signin", target=account.guardian.sourced_id
-                )
-                return _session(ctx, account)
-    raise error
+    who, target = f"parent:{account.username}", account.guardian.sourced_id
+    temp_expiry = parse(account.temporary_password_expires_at)
+    if account.must_change_password and temp_expiry and temp_expiry <= ctx.clock.now():
+        expired = credentials.Attempt(None, "temporary_expired")
+        credentials.audit_attempt(ctx, who, "signin", expired, target=target)
+        raise AuthenticationFailed("temporary_expired")
+    credentials.audit_attempt(ctx, who, "signin", result, target=target)
+    with ctx.store.read():
+        return _session(ctx, account)
 
 
 def current(ctx: Context, session: Session, *, allow_restricted: bool = False) -> PortalAccount:
@@ -168,7 +127,7 @@ def profile(ctx: Context, session: Session) -> Profile:
 
 
 def _check_password(ctx: Context, account: PortalAccount, password: str) -> None:
-    if not ctx.hasher.verify(account.password_hash, password or ""):
+    if not credentials.recheck(ctx, account, password):
         raise AuthenticationFailed("current_password_wrong")
 
 
@@ -192,16 +151,12 @@ def change_password(
         account = current(ctx, session, allow_restricted=True)
     _check_password(ctx, account, current_password)
     _new_password_problems(ctx, account, new, again)
-    if ctx.hasher.verify(account.password_hash, new):
+    if credentials.verify(ctx, account, new):
         raise ValidationError("password_unchanged")
     new_hash = ctx.hasher.hash(new)
     with ctx.store.write():
         account = current(ctx, session, allow_restricted=True)
-        account.password_hash = new_hash
-        account.must_change_password = False
-        account.temporary_password_expires_at = None
-        account.session_epoch += 1
-        account.save()
+        credentials.set_password(account, new_hash)
         audit.record(
             ctx,
             f"parent:{account.username}",

@@ -18,6 +18,7 @@ from kiosk import audit
 from kiosk.clock import iso
 from kiosk.context import Actor, Context
 from kiosk.errors import ValidationError
+from kiosk.services import credentials
 from kiosk.services.access import (
     guardian_by_id,
     live_key_condition,
@@ -346,6 +347,6 @@ def _merge_accounts(
         placeholder.delete_instance()
         kept, other = other, kept
     other.enabled = False
-    other.session_epoch += 1
+    credentials.end_sessions(other)
     other.save()
     return kept.username, other.username

@@ -13,7 +13,7 @@ from kiosk import audit
 from kiosk.context import Context
 from kiosk.errors import Message, ValidationError, message
 from kiosk.passwords import normalize_username
-from kiosk.services import throttle
+from kiosk.services import credentials, throttle
 from kiosk.services.accounts import (
     _code_email,
     _new_password_problems,
@@ -107,18 +107,15 @@ def finish_password_reset(
                 prefs.liked_hash, ",".join(sorted(set(liked or [])))
             ):
                 now = ctx.clock.now()
-                failures, lock = throttle.after_failure(
-                    account.failed_attempts, ctx.config.security, now
-                )
-                account.failed_attempts, account.locked_until = failures, lock
-                account.save()
+                credentials.count_failure(account, ctx, now)
                 row.attempts += 1
                 row.save()
+                locked = throttle.is_locked(account.locked_until, now)
                 audit.record(
                     ctx,
                     "parent:anonymous",
                     "recovery.pictures",
-                    outcome="locked" if lock else "failed",
+                    outcome="locked" if locked else "failed",
                     target=account.guardian.sourced_id,
                 )
                 error = ValidationError("pictures")
@@ -131,13 +128,7 @@ def finish_password_reset(
         row = check_email_code(ctx, account, "reset_password", code)
         row.used_at = ctx.clock.now_iso()
         row.save()
-        account.password_hash = new_hash
-        account.must_change_password = False
-        account.temporary_password_expires_at = None
-        account.failed_attempts = 0
-        account.locked_until = None
-        account.session_epoch += 1
-        account.save()
+        credentials.set_password(account, new_hash)
         audit.record(
             ctx,
             f"parent:{account.username}",
