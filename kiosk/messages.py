@@ -131,7 +131,6 @@ PARENT: dict[str, str] = {
     "text_too_long": N_("{field} is longer than {n} characters; shorten it."),
     # the kiosk itself
     "unexpected": N_("Something went wrong. Please try again, or ask the front desk for help."),
-    "busy": N_("Please wait: the last request is still being checked."),
 }
 
 STAFF: dict[str, str] = {
@@ -140,9 +139,6 @@ STAFF: dict[str, str] = {
     ),
     "staff_signin_first": N_("Sign in as staff first."),
     "staff_current_password_wrong": N_("The current password is not right. Type it again."),
-    "staff_reauth_signed_out": N_(
-        "Too many wrong staff passwords: you were signed out. Sign in again at the front desk."
-    ),
     "staff_only": N_("Only signed-in staff can do that."),
     "role_forbidden": N_("Your staff role does not allow that. Ask a district admin."),
     "role_invalid": N_("Role must be one of: {roles}."),

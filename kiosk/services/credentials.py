@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+import peewee as pw
+
 from kiosk import audit
 from kiosk.clock import iso
 from kiosk.context import Actor, Context
@@ -43,12 +45,20 @@ def _digest(kind: str, norm: str) -> str:
     return hashlib.sha256(f"{kind}\x00{norm}".encode()).hexdigest()
 
 
-def _counter_for_unknown(kind: str, norm: str) -> SignInThrottle:
+def _locked_row(ctx: Context, query: pw.ModelSelect) -> pw.Model | None:
+    """The row, locked until the write ends (SQLite's write lock already covers it)."""
+    return (query if ctx.store.is_sqlite else query.for_update()).first()
+
+
+def _counter_for_unknown(ctx: Context, kind: str, norm: str) -> SignInThrottle:
     subject = _digest(kind, norm)
-    row = SignInThrottle.get_or_none(
-        (SignInThrottle.kind == kind) & (SignInThrottle.subject == subject)
+    SignInThrottle.insert(kind=kind, subject=subject).on_conflict_ignore().execute()
+    return _locked_row(
+        ctx,
+        SignInThrottle.select().where(
+            (SignInThrottle.kind == kind) & (SignInThrottle.subject == subject)
+        ),
     )
-    return row or SignInThrottle(kind=kind, subject=subject)
 
 
 def count_failure(counter: Account | SignInThrottle, ctx: Context, now: dt.datetime) -> float:
@@ -76,12 +86,12 @@ def clear_failures(counter: Account | SignInThrottle) -> None:
 def _reserve(ctx: Context, kind: str, norm: str, now: dt.datetime) -> tuple[int | None, float]:
     model = MODELS[kind]
     with ctx.store.write():
-        account = model.get_or_none(model.username_norm == norm)
+        account = _locked_row(ctx, model.select().where(model.username_norm == norm))
         if account is None:
             SignInThrottle.delete().where(
                 SignInThrottle.last_failure_at < iso(throttle.forget_before(ctx.config, now))
             ).execute()  # counters that would be forgotten anyway: keeps the table small
-        counter = account or _counter_for_unknown(kind, norm)
+        counter = account or _counter_for_unknown(ctx, kind, norm)
         return (account.id if account else None), count_failure(counter, ctx, now)
 
 
