@@ -33,7 +33,7 @@ def kiosk_after_a_search(config: str, query: str) -> None:
     from kiosk.context import SYSTEM, make_context
     from kiosk.services.people import search
 
-    ctx = make_context(load_config(config), defer_store=True)
+    ctx = make_context(load_config(config))
     search(ctx, SYSTEM, query)
     make_app(ctx).run()
 

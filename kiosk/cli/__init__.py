@@ -12,9 +12,6 @@ import click
 from kiosk.cli import accounts, audit, district, reports, staff, start
 from kiosk.cli.common import State
 
-#: The commands that start the app (None: ``kiosk`` alone); see ``kiosk.launch``.
-APP_COMMANDS = (None, "admin", "demo")
-
 
 @click.group(invoke_without_command=True)
 @click.option(
@@ -32,10 +29,6 @@ def main(click_ctx: click.Context, config_path: str | None) -> None:
     """
     click_ctx.obj = State(config_path)
     click_ctx.call_on_close(click_ctx.obj.close)
-    if click_ctx.invoked_subcommand not in APP_COMMANDS:
-        from kiosk.launch import resume_collection
-
-        resume_collection()  # only the app's start-up runs with collection paused
     if click_ctx.invoked_subcommand is None:
         start.run_app(click_ctx.obj, demo=False)
 

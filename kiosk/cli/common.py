@@ -32,11 +32,9 @@ class State:
             self._config = load_config(self.config_path)
         return self._config
 
-    def context(self, *, check_schema: bool = True, defer_store: bool = False) -> Context:
+    def context(self, *, check_schema: bool = True) -> Context:
         if self._ctx is None:
-            self._ctx = make_context(
-                self.config, check_schema=check_schema, defer_store=defer_store
-            )
+            self._ctx = make_context(self.config, check_schema=check_schema)
         return self._ctx
 
     def close(self) -> None:

@@ -10,30 +10,11 @@ import click
 
 from kiosk.cli.common import friendly, state
 from kiosk.context import SYSTEM
+from kiosk.services.reports import REPORTS, columns
 from kiosk.text import display
 
 
-class ReportGroup(click.Group):
-    """``kiosk report NAME``: one subcommand per report, built when a report is asked for.
-
-    The reports module brings the database layer with it; building these commands when the
-    ``kiosk`` module loads would put peewee on the way to the kiosk's first screen.
-    """
-
-    def _reports(self) -> dict[str, Any]:
-        from kiosk.services.reports import REPORTS
-
-        return REPORTS
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self._reports())
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        entry = self._reports().get(cmd_name)
-        return None if entry is None else _report_command(cmd_name, entry)
-
-
-@click.group("report", cls=ReportGroup)
+@click.group("report")
 def report() -> None:
     """Reports as a table, --json or --csv."""
 
@@ -43,8 +24,6 @@ def _report_command(name: str, entry: Any) -> click.Command:
     @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
     @friendly
     def command(as_json: bool, as_csv: bool, **options: Any) -> None:
-        from kiosk.services.reports import columns
-
         rows = entry.run(state().context(), SYSTEM, **options)
         _print_rows(rows, columns(entry), as_json=as_json, as_csv=as_csv)
 
@@ -85,3 +64,7 @@ def _print_rows(rows: list, names: list[str], *, as_json: bool, as_csv: bool) ->
     for c in cells:
         click.echo("  ".join(v.ljust(w) for v, w in zip(c, widths, strict=True)).rstrip())
     click.echo(f"({len(rows)} row(s))")
+
+
+for _name, _entry in REPORTS.items():
+    report.add_command(_report_command(_name, _entry))

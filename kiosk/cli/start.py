@@ -15,9 +15,7 @@ def run_app(st: State, *, demo: bool, admin: bool = False) -> None:
     def _run() -> None:
         from kiosk.app import run
 
-        # The database opens right after the first screen is painted (a faster start); a
-        # missing or outdated database is reported by the app then.
-        ctx = st.context(defer_store=True)
+        ctx = st.context()  # a missing or outdated database is refused here, in one line
         if admin:
             run(ctx, kiosk_mode=False, admin=True)
         else:
