@@ -20,7 +20,8 @@ from textual.color import Color, ColorParseError
 from textual.screen import Screen
 from textual.theme import Theme
 
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import ConfigError, KioskError
 from kiosk.i18n import set_language
 from kiosk.themes import (

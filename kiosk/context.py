@@ -5,9 +5,7 @@ Built once by ``make_context`` (used by the CLI, the app and the tests alike) an
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,58 +13,13 @@ from typing import TYPE_CHECKING
 
 from kiosk.clock import Clock
 from kiosk.config import Config
+from kiosk.errors import ConfigError
 from kiosk.hashing import Hasher
-from kiosk.mail import Mailer, make_mailer
+from kiosk.mail import Mailer, make_mailer, send_in_background
 from kiosk.store import Store, open_store
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
-
-
-_mail_pool: ThreadPoolExecutor | None = None
-_mail_pool_lock = threading.Lock()
-
-
-def mail_pool() -> ThreadPoolExecutor:
-    """The one thread that sends background email, started with the first such email."""
-    global _mail_pool
-    with _mail_pool_lock:
-        if _mail_pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            _mail_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-mail")
-        return _mail_pool
-
-
-ROLES = ("front_desk", "registrar", "district_admin")
-ROLE_LABELS = {
-    "front_desk": "Front desk",
-    "registrar": "Registrar",
-    "district_admin": "District admin",
-}
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a staff member, a parent's account, or the command line/system."""
-
-    kind: str  # staff | parent | system
-    name: str
-    role: str = ""
-    staff_id: int | None = None
-    account_id: int | None = None
-    school_ids: frozenset[int] = frozenset()
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind}:{self.name}"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.kind == "system" or self.role == "district_admin"
-
-
-SYSTEM = Actor(kind="system", name="cli", role="district_admin")
+    from concurrent.futures import Future
 
 
 @dataclass
@@ -83,15 +36,7 @@ class Context:
     def send_quietly(self, to: str, subject: str, body: str) -> None:
         """Send in the background, so the answer takes the same time whether or not an email
         goes out (forgot password/username must not reveal that an account exists)."""
-        self._pending.append(mail_pool().submit(self._send_or_note, to, subject, body))
-
-    def _send_or_note(self, to: str, subject: str, body: str) -> None:
-        from kiosk.errors import KioskError
-
-        try:
-            self.mailer.send(to, subject, body)
-        except KioskError:
-            logging.getLogger("kiosk.mail").warning("a background email could not be sent")
+        self._pending.append(send_in_background(self.mailer, to, subject, body))
 
     def flush_mail(self, timeout: float = 30.0) -> None:
         """Wait for background emails (tests, and before the app exits)."""
@@ -132,16 +77,16 @@ def make_context(
 
 
 def secret_key(config: Config) -> bytes:
-    """The district's secret for keyed hashes (SSNs): ``$KIOSK_SECRET`` or the secret file."""
+    """The district's secret for keyed hashes (SSNs): ``$KIOSK_SECRET`` or the secret file,
+    which only ``kiosk init`` creates."""
     env = os.environ.get("KIOSK_SECRET")
     if env:
         return env.encode()
     path = config.resolve(config.security.secret_file)
-    if not path.exists():
-        import secrets
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    try:
+        return path.read_text().strip().encode()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"The district secret file {path} is missing. Run 'kiosk init' to create it, or "
+            "set KIOSK_SECRET."
+        ) from None

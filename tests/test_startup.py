@@ -105,7 +105,7 @@ def test_the_app_import_runs_in_a_child_process_with_the_same_answers(ctx, tmp_p
     """The admin console's import cannot freeze the screen: it runs in its own process, and
     what comes back (a summary, or a refusal with every problem) is what import_roster says."""
     from bench.generate import generate
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.services.roster import RosterRejected, import_roster_isolated
     from kiosk.store.models import Student
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from kiosk.auth import SYSTEM
 from kiosk.cli.common import friendly, state
-from kiosk.context import SYSTEM
 
 
 @click.command()

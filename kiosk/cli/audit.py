@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from kiosk.auth import SYSTEM
 from kiosk.cli.common import friendly, state
-from kiosk.context import SYSTEM
 
 
 @click.group()

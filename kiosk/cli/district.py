@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
+from kiosk.auth import SYSTEM
 from kiosk.cli.common import friendly, progress, state
-from kiosk.context import SYSTEM
 from kiosk.text import display
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
+from kiosk.auth import SYSTEM
 from kiosk.cli.common import friendly, state
-from kiosk.context import SYSTEM
 from kiosk.services.reports import REPORTS, columns
 from kiosk.text import display
 

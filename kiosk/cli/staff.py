@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from kiosk.auth import ROLES, SYSTEM
 from kiosk.cli.common import friendly, state
-from kiosk.context import ROLES, SYSTEM
 
 
 @click.group()

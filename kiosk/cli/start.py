@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import sys
 
 import click
 
 from kiosk.cli.common import State, ensure_sqlite_folder, friendly, state
+from kiosk.config import Config
 
 
 def run_app(st: State, *, demo: bool, admin: bool = False) -> None:
@@ -53,10 +56,9 @@ def init(demo: bool) -> None:
             else " (already up to date)."
         )
     )
-    from kiosk.context import secret_key
     from kiosk.services.schools import sync_config_schools
 
-    secret_key(st.config)  # created once, owner-only, beside the database
+    create_secret_key(st.config)
 
     added = sync_config_schools(ctx)
     if added:
@@ -96,3 +98,17 @@ def doctor() -> None:
         click.echo(f"[{mark}] {check.name}: {check.message}")
         failures += not check.ok
     sys.exit(1 if failures else 0)
+
+
+def create_secret_key(config: Config) -> None:
+    """The district's secret for keyed hashes, created once, owner-only; nothing else
+    creates it (``kiosk.context.secret_key`` only reads it)."""
+    if os.environ.get("KIOSK_SECRET"):
+        return
+    path = config.resolve(config.security.secret_file)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
