@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kiosk import audit
+from kiosk.auth import Actor
 from kiosk.clock import iso
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.passwords import normalize_username
 from kiosk.services import throttle
 from kiosk.store.models import PortalAccount, SignInThrottle, StaffUser
