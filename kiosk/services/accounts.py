@@ -207,13 +207,21 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**8):08d}"
 
 
-def issue_email_code(ctx: Context, account: PortalAccount, purpose: str, email: str) -> str:
-    """Create and store (hashed) a code; returns it for mailing. Call inside a write."""
+def issue_email_code(
+    ctx: Context, account: PortalAccount, purpose: str, email: str, *, replace: bool = True
+) -> str:
+    """Create and store (hashed) a code; returns it for mailing. Call inside a write.
+
+    ``replace`` ends the account's earlier codes for ``purpose``. Password-reset codes keep
+    them: anyone can ask for a code, and a request the owner did not make must not cancel the
+    one the owner is about to type (how many can be live is bounded by the request limit).
+    """
     now = ctx.clock.now()
     code = new_code()
-    EmailCode.update(used_at=iso(now)).where(
-        EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
-    ).execute()
+    if replace:
+        EmailCode.update(used_at=iso(now)).where(
+            EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+        ).execute()
     EmailCode.create(
         account=account,
         purpose=purpose,
@@ -225,29 +233,47 @@ def issue_email_code(ctx: Context, account: PortalAccount, purpose: str, email: 
     return code
 
 
-def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: str) -> EmailCode:
-    """The live code row when ``code`` matches; counts wrong tries. Call inside a write."""
-    now = ctx.clock.now()
-    row = (
+def _live_codes(ctx: Context, account: PortalAccount, purpose: str) -> list[EmailCode]:
+    return list(
         EmailCode.select()
         .where(
-            EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+            EmailCode.account == account,
+            EmailCode.purpose == purpose,
+            EmailCode.used_at.is_null(),
+            EmailCode.expires_at > ctx.clock.now_iso(),
         )
         .order_by(EmailCode.id.desc())
-        .first()
     )
+
+
+def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: str) -> EmailCode:
+    """The live code row that ``code`` matches; counts wrong tries. Call inside a write.
+
+    Wrong tries count against every live code of the account, so several live codes never
+    give more than ``email_code_attempts`` guesses.
+    """
     cleaned = re.sub(r"[\s-]", "", code or "")
-    if row is None or parse(row.expires_at) <= now:
+    live = _live_codes(ctx, account, purpose)
+    if not live:
         ctx.hasher.verify(None, cleaned)
         raise ValidationError("code_expired")
-    if row.attempts >= ctx.config.security.email_code_attempts:
+    allowed = ctx.config.security.email_code_attempts
+    if max(row.attempts for row in live) >= allowed:
         raise ValidationError("code_attempts")
-    if not ctx.hasher.verify(row.code_hash, cleaned):
-        row.attempts += 1
-        row.save()
-        left = ctx.config.security.email_code_attempts - row.attempts
-        raise ValidationError("code_wrong", left=left) if left else ValidationError("code_attempts")
-    return row
+    for row in live:
+        if ctx.hasher.verify(row.code_hash, cleaned):
+            return row
+    ids = [row.id for row in live]
+    EmailCode.update(attempts=EmailCode.attempts + 1).where(EmailCode.id.in_(ids)).execute()
+    left = allowed - max(row.attempts for row in live) - 1
+    raise ValidationError("code_wrong", left=left) if left else ValidationError("code_attempts")
+
+
+def spend_email_codes(ctx: Context, account: PortalAccount, purpose: str) -> None:
+    """Every live code of ``purpose`` is used up (one of them just worked). Inside a write."""
+    EmailCode.update(used_at=ctx.clock.now_iso()).where(
+        EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+    ).execute()
 
 
 def _code_email(ctx: Context, to: str, code: str, why: str, *, quietly: bool = False) -> None:
