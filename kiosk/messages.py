@@ -44,6 +44,9 @@ PARENT: dict[str, str] = {
     "key_first": N_("Type a valid activation key first; then choose a username."),
     "username_taken": N_("The username '{username}' is taken. Choose another one."),
     "username_taken_short": N_("That username is taken; choose another one."),
+    "username_check_later": N_(
+        "That username will be checked when you create your account; go on for now."
+    ),
     # sign-in and session (kiosk.services.credentials, accounts)
     "signin_failed": N_(
         "That username and password did not work. Check them and try again; if it keeps "
