@@ -55,8 +55,9 @@ class ConcurrencyResult:
 
 def _kiosk(config: str, guardians: list[str], words: list[str], seed: int, gate, stop, out):  # type: ignore[no-untyped-def]
     """One kiosk: search, and every other round issue a key, until told to stop."""
+    from kiosk.auth import SYSTEM
     from kiosk.config import load_config
-    from kiosk.context import SYSTEM, make_context
+    from kiosk.context import make_context
     from kiosk.services.activation import issue_key
     from kiosk.services.people import search
 

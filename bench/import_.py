@@ -184,8 +184,9 @@ def main(argv: list[str]) -> None:
         else:
             seconds = raw_baseline.load(roster, Path(url.removeprefix("sqlite:///")))
     else:
+        from kiosk.auth import SYSTEM
         from kiosk.config import load_config
-        from kiosk.context import SYSTEM, make_context
+        from kiosk.context import make_context
         from kiosk.services.roster import import_roster
 
         ctx = make_context(load_config(argv[3]))

@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass
 
 from bench.workspace import Workspace
-from kiosk.context import SYSTEM, Context
+from kiosk.auth import SYSTEM
+from kiosk.context import Context
 from kiosk.services.people import search
 from kiosk.store import search_index
 from kiosk.store.models import Guardian, Student

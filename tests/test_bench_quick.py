@@ -93,7 +93,7 @@ def test_raw_baseline_loads_the_same_rows_as_the_importer(tmp_path: Path, backen
     executemany load on SQLite, the COPY load on PostgreSQL."""
     from bench.generate import generate
     from bench.workspace import drop, prepare
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.services.roster import import_roster
 
     if backend == "postgres" and not PG_URL:

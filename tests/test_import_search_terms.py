@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.context import SYSTEM, Context
+from kiosk.auth import SYSTEM
+from kiosk.context import Context
 from kiosk.services.people import search
 from kiosk.services.roster import import_roster
 from kiosk.store import search_index
