@@ -86,4 +86,4 @@ def secret_key(config: Config) -> bytes:
     try:
         return path.read_text().strip().encode()
     except FileNotFoundError:
-        raise ConfigError("secret_missing", path=path) from None
+        raise ConfigError("secret_missing", path=str(path)) from None

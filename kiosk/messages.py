@@ -253,14 +253,6 @@ STAFF: dict[str, str] = {
     ),
     "db_readonly": N_("The database file is read-only. Give the kiosk user write access to it."),
     "db_error": N_("The database reported an error. Run 'kiosk doctor' to check the set-up."),
-    "db_driver_missing": N_(
-        "A PostgreSQL database_url needs the PostgreSQL driver, which is not installed. Install "
-        "it with: {command}"
-    ),
-    "secret_missing": N_(
-        "The district secret file {path} is missing. Run 'kiosk init' to create it, or set "
-        "KIOSK_SECRET."
-    ),
     "db_closed": N_("The database connection is closed or unusable. Restart the kiosk."),
     "db_newer": N_(
         "This database was written by a newer Front Desk (schema {version}; this one knows up "
@@ -298,6 +290,14 @@ STAFF: dict[str, str] = {
     "signals_env": N_(
         "The kiosk will not start while {env} is set: it would let ctrl+c and ctrl+z stop the "
         "kiosk. Unset it (unset {env}) and start again."
+    ),
+    "secret_missing": N_(
+        "The district secret file {path} is missing. Run 'kiosk init' to create it, or set "
+        "KIOSK_SECRET."
+    ),
+    "postgres_driver_missing": N_(
+        "A PostgreSQL database_url needs the PostgreSQL driver, which is not installed. "
+        "Install it with: {command}"
     ),
     "fatal": N_("Front Desk stopped because of an unexpected problem. Run 'kiosk doctor'."),
 }

@@ -188,7 +188,9 @@ def _write(
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
     school_ids = _write_schools(plan, summary)
-    people = _write_people(ctx, plan, source, summary, school_ids, progress)
+    terms = search_index.TermWriter(ctx.store.db)  # only new and changed people's words
+    people = _write_people(ctx, plan, source, summary, school_ids, progress, terms)
+    terms.finish()
     _write_links(ctx, plan, people, summary)
     summary.households = rebuild_households(
         ctx,
@@ -198,7 +200,6 @@ def _write(
         people.student_ids,
         people.family_names,
     )
-    search_index.rebuild(ctx.store.db)  # names, numbers and phones may all have changed
     if progress:
         progress("writing", plan.user_rows % 1000, plan.user_rows)
 
@@ -259,6 +260,7 @@ def _write_people(
     summary: ImportSummary,
     school_ids: dict[str, int],
     progress: Callable[[str, int, int], None] | None,
+    terms: search_index.TermWriter,
 ) -> _People:
     users_delta = "users.csv" in plan.delta
     # Students and guardians: compare with what is stored, insert new, update changed. New
@@ -373,8 +375,10 @@ def _write_people(
             own_id = student_ids[sid]
             if old is None:
                 new_students.add((own_id, sid, *values))
+                terms.student(own_id, given, family, number)
                 summary.added += 1
             elif old[1:] != values:
+                terms.student(own_id, given, family, number, was=(old[2], old[3], old[1]))
                 student_updates.append((*values, old[0]))
                 if old[-1] and not active:
                     summary.deactivated += 1
@@ -414,8 +418,12 @@ def _write_people(
             old = stored_guardians.get(sid)
             if old is None:
                 new_guardians.add((own_id, sid, *values))
+                terms.guardian(own_id, given, family, values[5], values[3])
                 summary.added += 1
             elif old[1:] != values:
+                terms.guardian(
+                    own_id, given, family, values[5], values[3], was=(*old[1:3], old[6], old[4])
+                )
                 guardian_updates.append((*values, old[0]))
                 if old[-1] and not active:
                     summary.deactivated += 1

@@ -13,4 +13,4 @@ def require_postgresql_driver() -> None:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        raise DatabaseError("db_driver_missing", command=POSTGRES_INSTALL) from None
+        raise DatabaseError("postgres_driver_missing", command=POSTGRES_INSTALL) from None
