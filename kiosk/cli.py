@@ -22,6 +22,7 @@ from kiosk.config import Config, load_config
 from kiosk.context import ROLES, SYSTEM, Context, make_context
 from kiosk.errors import ConfigError, KioskError
 from kiosk.text import display
+from kiosk.web.cli import serve
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,6 +113,9 @@ def main(click_ctx: click.Context, config_path: str | None) -> None:
         resume_collection()  # only the app's start-up runs with collection paused
     if click_ctx.invoked_subcommand is None:
         run_app(click_ctx.obj, demo=False)
+
+
+main.add_command(serve)
 
 
 def run_app(st: State, *, demo: bool, admin: bool = False) -> None:
