@@ -74,7 +74,12 @@ def test_activation_then_first_sign_in_steps_then_students(ctx):
     assert "Step 2 of 2" in step2.text and step2.text.count('type="checkbox"') == 32
     done = client.post(
         "/setup/pictures?next=/students",
-        data={"csrf": csrf_of(step2.text), "step": "disliked", "liked": LIKED, "disliked": DISLIKED},
+        data={
+            "csrf": csrf_of(step2.text),
+            "step": "disliked",
+            "liked": LIKED,
+            "disliked": DISLIKED,
+        },
     )
     students = follow(client, done)
     assert students.url.path == "/students"
@@ -298,7 +303,9 @@ def test_request_key_emails_the_guardians_on_record_and_answers_the_same(tmp_pat
         ]
         key = re.search(r"\{[0-9A-F-]{36}\}", mails[0].get_content()).group()
         assert keys.normalize_key(key) not in right.text
-        outcomes = [e.outcome for e in AuditEvent.select().where(AuditEvent.action == "key.request")]
+        outcomes = [
+            e.outcome for e in AuditEvent.select().where(AuditEvent.action == "key.request")
+        ]
         assert outcomes.count("no_match") == 1 and outcomes.count("ok") == 2
         details = " ".join(e.detail for e in AuditEvent.select())
         assert "123" not in details.replace("2026", "")

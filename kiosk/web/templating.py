@@ -37,6 +37,7 @@ def render(
         "_": translator(lang),
         "csrf": csrf_token(request),
         "district": ctx.config.district.name,
+        "config": ctx.config,
         "languages": [(code, LANGUAGES[code]) for code in ctx.config.ui.languages],
         "path": request.url.path,
         "user": getattr(request.state, "session", None),
