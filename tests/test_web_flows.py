@@ -287,6 +287,9 @@ def test_request_key_emails_the_guardians_on_record_and_answers_the_same(tmp_pat
     shutil.copy(demo_template, tmp_path / "kiosk.db")
     ctx = build_context(config, f"sqlite:///{tmp_path / 'kiosk.db'}")
     try:
+        from kiosk.cli.start import create_secret_key
+
+        create_secret_key(config)
         digest, last4 = ssn.protect("123-45-6789", secret_key(config))
         Student.update(ssn_hash=digest, ssn_last4=last4).where(
             Student.sourced_id == "S-2001"

@@ -14,8 +14,10 @@ with warnings.catch_warnings():
 
 
 def web_client(ctx: Context, *, https: bool = False, client=("127.0.0.1", 50000)) -> TestClient:
+    from kiosk.cli.start import create_secret_key
     from kiosk.web.app import create_app
 
+    create_secret_key(ctx.config)  # what ``kiosk init`` does; the web signs forms with it
     base = "https://testserver" if https else "http://testserver"
     return TestClient(create_app(ctx), base_url=base, follow_redirects=False, client=client)
 

@@ -11,7 +11,8 @@ after it has answered, so the answer's timing does not depend on a match either.
 from __future__ import annotations
 
 from kiosk import audit, ssn
-from kiosk.context import Actor, Context, secret_key
+from kiosk.auth import Actor
+from kiosk.context import Context, secret_key
 from kiosk.errors import KioskError
 from kiosk.services import activation, ratelimit
 from kiosk.services.access import portal_link

@@ -198,9 +198,9 @@ def _sqlite_path(url: str) -> str:
 def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: object) -> Store:
     """Open (without creating tables) the database at ``url`` and bind the models to it."""
     if url.startswith(("postgresql://", "postgres://")):
-        from kiosk.store import enable_postgresql
+        from kiosk.store.drivers import require_postgresql_driver
 
-        enable_postgresql()
+        require_postgresql_driver()
         parsed = urlparse(url)
         params: dict[str, object] = {
             "host": parsed.hostname or "localhost",

@@ -23,7 +23,7 @@ def serve(click_ctx: click.Context, host: str, port: int, workers: int) -> None:
 
     Put it behind a TLS reverse proxy and set [web] base_url; see docs/DEPLOY.md.
     """
-    from kiosk.cli import friendly, state
+    from kiosk.cli.common import friendly, state
 
     @friendly
     def _run() -> None:
