@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import report
+from bench import report, web
 from bench.report import Row
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -106,6 +106,7 @@ class Suite:
         self.step("stall (import)", ("stall_import",), self._stall_import)
         self.step("letters", ("letters",), self._letters)
         self.step("race", ("race_sqlite", "race_postgres"), self._race)
+        self.step("web", web.KEYS, self._web)
         return [self.rows[k] for k in report.ROW_KEYS]
 
     def _import(self) -> None:
@@ -248,6 +249,12 @@ class Suite:
             "<= 1.5x",
             r.ratio <= 1.5,
         )
+
+    def _web(self) -> None:
+        quick = self.sizes is SIZES["quick"]
+        r = web.measure(self.ws, self.scratch, 2 if quick else 20, 8 if quick else 48)
+        self.details["web"] = asdict(r)
+        self.rows.update(web.rows(r))  # type: ignore[arg-type]
 
     def _race(self) -> None:
         from bench import race

@@ -41,6 +41,9 @@ ROW_KEYS = (
     "letters",
     "race_sqlite",
     "race_postgres",
+    "web_pages",
+    "web_signins",
+    "web_loop",
 )
 
 
