@@ -61,6 +61,7 @@ def test_activation_then_first_sign_in_steps_then_students(ctx):
         },
     )
     assert "We sent a code to maria@example.org" in sent.text
+    assert 'inputmode="numeric"' in sent.text and "&#34;" not in sent.text  # a phone's keypad
     confirmed = client.post(
         "/setup/email/confirm?next=/students%3Fwelcome%3D1",
         data={"csrf": csrf_of(sent.text), "code": latest_code(ctx)},
