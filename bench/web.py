@@ -216,7 +216,14 @@ def _prepare(ws: Workspace, scratch: Path) -> Workspace:
 
 def measure(ws: Workspace, scratch: Path, per_client: int = 20, sign_ins: int = 48) -> WebResult:
     web = _prepare(ws, scratch)
-    env = {**os.environ, "KIOSK_CONFIG": str(web.config_path)}
+    try:
+        return _measure(web, scratch, per_client, sign_ins)
+    finally:
+        web.discard()
+
+
+def _measure(web: Workspace, scratch: Path, per_client: int, sign_ins: int) -> WebResult:
+    env = {**web.env(), "KIOSK_CONFIG": str(web.config_path)}
     env.pop("KIOSK_DATABASE_URL", None)
     cores = os.cpu_count() or 1
     (scratch / "bare_app.py").write_text(BARE_APP)
@@ -274,6 +281,14 @@ def measure(ws: Workspace, scratch: Path, per_client: int = 20, sign_ins: int = 
 
 
 KEYS = ("web_pages", "web_signins", "web_loop")
+
+
+def web_rows(suite) -> None:  # type: ignore[no-untyped-def]
+    """Measure on a copy of the suite's district and add the three rows."""
+    quick = suite.sizes.students <= 200
+    r = measure(suite.ws, suite.scratch, 2 if quick else 20, 8 if quick else 48)
+    suite.keep("web", r)
+    suite.rows.update(rows(r))
 
 
 def rows(r: WebResult) -> dict[str, object]:

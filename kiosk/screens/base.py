@@ -14,13 +14,12 @@ from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from kiosk.errors import KioskError
+from kiosk.i18n import explain
 
 if TYPE_CHECKING:
     from kiosk.app import FrontDeskApp
 
 T = TypeVar("T")
-
-UNEXPECTED = "Something went wrong. Please try again, or ask the front desk for help."
 
 
 class ServiceMixin:
@@ -50,7 +49,7 @@ class ServiceMixin:
                 self.app.log.error("service call failed")
                 if not worker.is_cancelled:
                     self.app.call_from_thread(
-                        self._deliver_error, KioskError(UNEXPECTED, code="unexpected"), on_error
+                        self._deliver_error, KioskError("unexpected"), on_error
                     )
                 return
             if worker.is_cancelled:
@@ -70,13 +69,14 @@ class ServiceMixin:
         if recover is not None:
             recover()
         else:
-            self.app.notify(UNEXPECTED, severity="error", markup=False)  # type: ignore[attr-defined]
+            unexpected = explain(KioskError("unexpected"))  # in the parent's language
+            self.app.notify(unexpected, severity="error", markup=False)  # type: ignore[attr-defined]
 
     def _deliver_error(self, error: KioskError, on_error: Callable[[KioskError], Any] | None):
         if on_error is not None:
             on_error(error)
         else:
-            self.app.notify(str(error), severity="error", markup=False)  # type: ignore[attr-defined]
+            self.app.notify(explain(error), severity="error", markup=False)  # type: ignore[attr-defined]
 
 
 class KioskScreen(ServiceMixin, Screen):

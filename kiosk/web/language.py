@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, catalog
+from kiosk.i18n import explain as explain_code
 
 COOKIE = "fd_lang"
 
@@ -36,4 +37,4 @@ def translator(lang: str) -> Callable[[str], str]:
 
 def explain(error: KioskError, lang: str) -> str:
     """What a service's refusal says to the reader (the one place that words errors)."""
-    return translator(lang)(str(error))
+    return explain_code(error, lang)
