@@ -195,6 +195,34 @@ class KioskConfig:
 
 
 @dataclass(frozen=True, eq=False)
+class FederationConfig:
+    """``[federation]``: Front Desk as the parents' SAML and OpenID Connect identity provider."""
+
+    #: The public https address parents reach; empty means ``[web] base_url``.
+    base_url: str = ""
+    #: SAML entity ID; empty means ``{base_url}/saml/metadata``.
+    entity_id: str = ""
+    #: OpenID Connect issuer; empty means ``base_url``.
+    issuer: str = ""
+    #: The signing key and certificate (owner-only files made by ``kiosk init``), and the
+    #: previous certificate, still published after ``kiosk federation rotate``.
+    key_file: str = "federation.key"
+    cert_file: str = "federation.crt"
+    old_cert_file: str = "federation-old.crt"
+    #: How long a SAML assertion is valid (NotOnOrAfter), in seconds.
+    assertion_seconds: int = 300
+    #: How long an OIDC authorization code may wait to be redeemed, in seconds.
+    code_seconds: int = 60
+    #: Lifetime of OIDC ID tokens and access tokens (for UserInfo), in seconds.
+    token_seconds: int = 600
+    #: What the guardian-id profile sends as ``authenticationId``: the roster's guardian
+    #: ``sourced_id`` (PowerSchool's PSGUID when the roster comes from PowerSchool) or ``email``.
+    guardian_id_column: str = "sourced_id"
+    #: The largest SP metadata document or discovery document ``kiosk sps add/test`` reads.
+    metadata_max_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True, eq=False)
 class Config:
     """The whole ``kiosk.toml``, one typed section per table; built by ``load_config``."""
 
@@ -211,6 +239,7 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    federation: FederationConfig = field(default_factory=FederationConfig)
     #: The file this was read from (None for built-in defaults); relative paths resolve from here.
     source: Path | None = None
 
@@ -439,3 +468,32 @@ def _check_values(c: Config, label: str) -> None:
         f"{label}: [ui] 'accent' must be a colour like \"#1f6feb\".",
     )
     _need(bool(c.kiosk.id.strip()), f"{label}: [kiosk] 'id' must not be empty.")
+    _check_federation(c.federation, label)
+
+
+def _check_federation(f: FederationConfig, label: str) -> None:
+    for key in ("base_url", "entity_id", "issuer"):
+        value = getattr(f, key)
+        _need(
+            not value or value.startswith(("https://", "http://")),
+            f"{label}: [federation] '{key}' must start with https:// (or be empty).",
+        )
+    _need(
+        30 <= f.assertion_seconds <= 600,
+        f"{label}: [federation] 'assertion_seconds' must be from 30 to 600.",
+    )
+    _need(
+        10 <= f.code_seconds <= 600, f"{label}: [federation] 'code_seconds' must be from 10 to 600."
+    )
+    _need(
+        60 <= f.token_seconds <= 3600,
+        f"{label}: [federation] 'token_seconds' must be from 60 to 3600.",
+    )
+    _need(
+        f.guardian_id_column in ("sourced_id", "email"),
+        f'{label}: [federation] \'guardian_id_column\' must be "sourced_id" or "email".',
+    )
+    _need(
+        10_000 <= f.metadata_max_bytes <= 20_000_000,
+        f"{label}: [federation] 'metadata_max_bytes' must be from 10000 to 20000000.",
+    )

@@ -50,3 +50,10 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
+
+
+def translate(message: str, lang: str) -> str:
+    """``message`` in ``lang`` regardless of the kiosk's current language (web requests)."""
+    if lang == "en" or lang not in LANGUAGES:
+        return message
+    return _catalog(lang).gettext(message)
