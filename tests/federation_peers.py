@@ -122,7 +122,7 @@ class WebSeam:
         except KioskError as exc:
             return HTMLResponse(f"<p role='alert'>{exc.code}</p>", status_code=401)
         sid = secrets.token_urlsafe(16)
-        self.sessions[sid] = (session, int(time.time()))
+        self.sessions[sid] = (session, int(request.app.state.ctx.clock.now().timestamp()))
         response = RedirectResponse(next_path, status_code=303)
         response.set_cookie(COOKIE, sid, httponly=True, samesite="lax")
         return response
@@ -468,7 +468,7 @@ class AuthlibRp:
             {"nonce": pending["nonce"], "client_id": self.client_id},
         )
         claims.validate()
-        info = sess.get(discovery["userinfo_endpoint"], token=token).json()
+        info = sess.get(discovery["userinfo_endpoint"]).json()  # with the fetched token
         result = {"ok": True, "id_token": dict(claims), "userinfo": info, "token": token}
         self.results.append(result)
         return result

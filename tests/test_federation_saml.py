@@ -85,7 +85,9 @@ def post_to_sp(http: httpx.Client, form: _Form) -> httpx.Response:
 
 def test_pysaml2_sp_gets_a_signed_username_assertion(fed, live):
     with browser(live) as http:
-        form = sign_in_and_get_response(http, live.sp1.login_url(saml_idp.endpoints(fed.config).entity_id))
+        form = sign_in_and_get_response(
+            http, live.sp1.login_url(saml_idp.endpoints(fed.config).entity_id)
+        )
         assert form.action == live.sp1.acs
         xml = base64.b64decode(form.fields["SAMLResponse"]).decode()
         assert xml.count("rsa-sha256") >= 2  # the response and the assertion are both signed
@@ -126,7 +128,9 @@ def test_one_front_desk_session_serves_both_sps(fed, live):
 
 def test_a_tampered_response_is_rejected_by_both_sps(fed, live):
     with browser(live) as http:
-        form = sign_in_and_get_response(http, live.sp1.login_url(saml_idp.endpoints(fed.config).entity_id))
+        form = sign_in_and_get_response(
+            http, live.sp1.login_url(saml_idp.endpoints(fed.config).entity_id)
+        )
     xml = base64.b64decode(form.fields["SAMLResponse"]).decode()
     forged = xml.replace(">alopez<", ">rchen<")
     assert forged != xml
@@ -147,7 +151,9 @@ def test_post_binding_request_resumes_after_sign_in(fed, live):
     with browser(live) as http:
         answer = http.post("/saml/sso", data={"SAMLRequest": encoded, "RelayState": "p"})
         assert answer.status_code == 303
-        answer = http.post(answer.headers["location"], data={"username": "alopez", "password": PASSWORD})
+        answer = http.post(
+            answer.headers["location"], data={"username": "alopez", "password": PASSWORD}
+        )
         answer = http.get(answer.headers["location"])
         result = post_to_sp(http, posted_form(answer.text)).json()
     assert result["ok"] and result["name_id"] == "alopez"
@@ -166,7 +172,9 @@ def test_unknown_sp_and_wrong_acs_are_refused_with_a_reason(fed, live):
         wrong = http.get(url)
         assert wrong.status_code == 403
         assert "has not registered" in wrong.text
-        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(live.sp1.login_url(entity)).query))
+        query = dict(
+            urllib.parse.parse_qsl(urllib.parse.urlsplit(live.sp1.login_url(entity)).query)
+        )
         xml = zlib.decompress(base64.b64decode(query["SAMLRequest"]), -15).decode()
         stranger = xml.replace(live.sp1.entity_id, "https://stranger.example/sp")
         unknown = http.get("/saml/sso", params={"SAMLRequest": _redirect_request(stranger)})
@@ -218,8 +226,8 @@ def test_staff_disable_ends_the_federated_session(fed, live):
 
 
 def test_email_profile_needs_a_verified_email(ctx, live):
-    from kiosk.federation import registry
     from kiosk.context import SYSTEM
+    from kiosk.federation import registry
 
     register_peers(ctx, live)
     registry.remove_sp(ctx, SYSTEM, "campus")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -75,7 +76,7 @@ class _Payload(OAuth2Payload):
 
 
 class _Request(OAuth2Request):
-    def __init__(self, method: str, uri: str, query: list, form: list, headers: dict) -> None:
+    def __init__(self, method: str, uri: str, query: list, form: list, headers: Mapping) -> None:
         super().__init__(method=method, uri=uri, headers=headers)
         self._query, self._form = dict(query), dict(form)
         self.payload = _Payload(form if method == "POST" else query)
@@ -97,7 +98,8 @@ class HttpIn:
     path: str
     query: list[tuple[str, str]]
     form: list[tuple[str, str]] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
+    #: Case-insensitive (Starlette's ``Headers``), as Authlib looks up "Authorization".
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class _Server(AuthorizationServer):
@@ -325,7 +327,7 @@ def _plain(error: OAuth2Error) -> str:
     return f"The app's sign-in request cannot be used: {desc}. Go back to the app and try again."
 
 
-def _basic_id(headers: dict[str, str]) -> str:
+def _basic_id(headers: Mapping[str, str]) -> str:
     import base64
 
     value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")

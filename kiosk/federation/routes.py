@@ -8,7 +8,6 @@ comes from the parent web (``kiosk.web.session``): one session serves every SP a
 from __future__ import annotations
 
 import inspect
-import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -216,7 +215,7 @@ async def authorize(request: Request) -> Response:
             return (
                 _http(answer) if answer else await _to_sign_in(request, _again_path(request, None))
             )
-        now, auth_time = int(time.time()), _auth_time(user)
+        now, auth_time = int(_ctx(request).clock.now().timestamp()), _auth_time(user)
         if provider.login_required(req, auth_time, now):
             again = _again_path(
                 request, now if "login" in request.query_params.get("prompt", "") else None
@@ -236,7 +235,7 @@ async def token(request: Request) -> Response:
         form = await _limited_form(request)
     except KioskError:
         return JSONResponse({"error": "invalid_request"}, status_code=413, headers=NO_STORE)
-    req = HttpIn("POST", "/oidc/token", [], list(form.items()), dict(request.headers))
+    req = HttpIn("POST", "/oidc/token", [], list(form.items()), request.headers)
     return _http(await run_in_threadpool(provider.token, req))
 
 

@@ -28,9 +28,7 @@ log = logging.getLogger("kiosk.store")
 SCHEMA_VERSION = 8
 
 _VERSION_1_MODELS = [
-    m
-    for m in models.ALL_MODELS
-    if m is not models.SearchTerm and m not in models.FEDERATION_MODELS
+    m for m in models.ALL_MODELS if m is not models.SearchTerm and m not in models.FEDERATION_MODELS
 ]
 
 
