@@ -130,8 +130,9 @@ def main(argv: list[str]) -> None:
         before = _peak_mib()
         seconds = load(roster, db)
     else:
+        from kiosk.auth import SYSTEM
         from kiosk.config import load_config
-        from kiosk.context import SYSTEM, make_context
+        from kiosk.context import make_context
         from kiosk.services.roster import import_roster
 
         ctx = make_context(load_config(argv[3]))

@@ -165,7 +165,7 @@ def baseline(pages: list[tuple[str, str, list[str]]], out: Path, district: str) 
 
 
 def measure(ws: Workspace, scratch: Path, count: int) -> LettersResult:
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.services.letters import make_letters
 
     work = ws.copy_to(scratch / "letters")

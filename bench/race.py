@@ -111,7 +111,7 @@ def _setup(ctx, keys: int) -> list[str]:  # type: ignore[no-untyped-def]
 def _run(
     backend: str, folder: Path, url: str, connect: dict, keys: int, processes: int
 ) -> RaceResult:
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.services import activation
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,8 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from kiosk.context import SYSTEM, Context
+from kiosk.auth import SYSTEM
+from kiosk.context import Context
 from kiosk.services.people import search
 from kiosk.store import search_index
 from kiosk.store.models import Guardian, Student

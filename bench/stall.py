@@ -74,7 +74,7 @@ async def _account(ws: Workspace) -> StallResult:
     from peewee import fn
 
     from kiosk.app import make_app
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.screens.parent_activate import ParentActivateScreen
     from kiosk.services.activation import issue_key
     from kiosk.store.models import Guardian, PortalAccount

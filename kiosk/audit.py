@@ -12,7 +12,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.store.models import AuditEvent
 
 GENESIS = "0" * 64

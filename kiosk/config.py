@@ -18,15 +18,13 @@ from pathlib import Path
 
 from kiosk.errors import ConfigError
 
-# The sections below are frozen (nothing may change a setting after it was checked) but carry
-# no value equality (``eq=False``): nothing compares two configurations, and generating
-# ``__eq__`` and ``__hash__`` for every section is a millisecond of every kiosk start.
+# The sections below are frozen: nothing may change a setting after it was checked.
 
 CONFIG_ENV = "KIOSK_CONFIG"
 DEFAULT_CONFIG_NAME = "kiosk.toml"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class School:
     """A school of the district as ``[[schools]]`` names it; the roster can adopt it by code."""
 
@@ -35,7 +33,7 @@ class School:
     sourced_id: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class DistrictConfig:
     """``[district]``: the name parents see on every screen and letter."""
 
@@ -45,7 +43,7 @@ class DistrictConfig:
     state: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class SupportConfig:
     """``[support]``: who a parent contacts when the kiosk cannot help, and how fast."""
 
@@ -55,7 +53,7 @@ class SupportConfig:
     response_time: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class PortalConfig:
     """``[portal]``: where keys are redeemed and what the district's portal shows."""
 
@@ -88,7 +86,7 @@ PORTAL_SECTIONS = (
 )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class PasswordPolicy:
     """``[passwords]``: the district's rules for parent passwords (staff keep NIST's)."""
 
@@ -103,7 +101,7 @@ class PasswordPolicy:
     block_context: bool = True
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class UsernamePolicy:
     """``[usernames]``: what a parent may choose as a username."""
 
@@ -114,14 +112,14 @@ class UsernamePolicy:
     forbid_all_numeric: bool = False
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class KeysConfig:
     """``[keys]``: how long an issued activation key stays valid."""
 
     lifetime_days: int = 30
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class SecurityConfig:
     """``[security]``: lockout, sign-in delays and the lifetimes of one-time secrets."""
 
@@ -142,7 +140,7 @@ class SecurityConfig:
     secret_file: str = "kiosk.secret"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class TimeoutsConfig:
     """``[timeouts]``: how long an idle screen waits before going back to Welcome."""
 
@@ -150,7 +148,7 @@ class TimeoutsConfig:
     staff_idle_seconds: int = 600
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class MailConfig:
     """``[mail]``: how codes and notices leave the kiosk (an outbox folder or SMTP)."""
 
@@ -167,7 +165,7 @@ class MailConfig:
     smtp_timeout_seconds: float = 10.0
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class DatabaseConfig:
     """``[database]``: the SQLite file or PostgreSQL server behind the kiosk."""
 
@@ -177,7 +175,7 @@ class DatabaseConfig:
     busy_timeout_ms: int = 10000
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class UiConfig:
     """``[ui]``: the look (theme, accent colour) and the languages offered on Welcome."""
 
@@ -186,7 +184,7 @@ class UiConfig:
     languages: tuple[str, ...] = ("en", "es")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class KioskConfig:
     """``[kiosk]``: this terminal's own settings."""
 
@@ -194,7 +192,7 @@ class KioskConfig:
     id: str = "front-desk-1"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class FederationConfig:
     """``[federation]``: Front Desk as the parents' SAML and OpenID Connect identity provider."""
 
@@ -222,7 +220,7 @@ class FederationConfig:
     metadata_max_bytes: int = 1_000_000
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Config:
     """The whole ``kiosk.toml``, one typed section per table; built by ``load_config``."""
 

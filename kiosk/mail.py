@@ -6,8 +6,11 @@ server cannot hold the write lock. Messages carry codes and notices, never a pas
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -132,3 +135,31 @@ def make_mailer(config: Config) -> Mailer:
             timeout=m.smtp_timeout_seconds,
         )
     return OutboxMailer(config.resolve(m.outbox_dir), m.from_address)
+
+
+# -- background sending ----------------------------------------------------------------------
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _background_pool() -> ThreadPoolExecutor:
+    """The one thread that sends background email, started with the first such email."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-mail")
+        return _pool
+
+
+def send_in_background(mailer: Mailer, to: str, subject: str, body: str) -> Future[None]:
+    """Send on the mail thread; a failure is logged (without the address), never raised, so
+    the caller's answer is the same whether or not the email went out."""
+
+    def send() -> None:
+        try:
+            mailer.send(to, subject, body)
+        except KioskError:
+            logging.getLogger("kiosk.mail").warning("a background email could not be sent")
+
+    return _background_pool().submit(send)

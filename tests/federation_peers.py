@@ -608,7 +608,7 @@ def start_live(folder: Path) -> tuple[Live, LiveServer]:
 
 def register_peers(ctx: Any, live: Live, *, sp1_profile: str = "username") -> dict[str, str]:
     """Register the peers in this test's database; returns the PyJWT client's credentials."""
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.federation import registry, saml_idp
 
     live.app.state.ctx = ctx

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk import keys
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.errors import KeyProblem, PermissionDenied, ValidationError
 from kiosk.services import activation
 from kiosk.services.activation import AlreadyHasAccount

@@ -5,8 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from kiosk import audit
+from kiosk.auth import SYSTEM
 from kiosk.cli import main
-from kiosk.context import SYSTEM
 from kiosk.services import activation
 from kiosk.store.models import AuditEvent
 

@@ -54,8 +54,9 @@ def test_raw_baseline_loads_the_same_rows_as_the_importer(tmp_path: Path) -> Non
     """The importer's yardstick is only fair if it writes what the importer writes."""
     from bench.generate import generate
     from bench.raw_baseline import load
+    from kiosk.auth import SYSTEM
     from kiosk.config import config_from_dict
-    from kiosk.context import SYSTEM, make_context
+    from kiosk.context import make_context
     from kiosk.services.roster import import_roster
     from kiosk.store.db import open_store
 

@@ -226,7 +226,7 @@ def test_staff_disable_ends_the_federated_session(fed, live):
 
 
 def test_email_profile_needs_a_verified_email(ctx, live):
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.federation import registry
 
     register_peers(ctx, live)

@@ -13,7 +13,8 @@ import urllib.parse
 from dataclasses import dataclass
 
 from kiosk import audit
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import NotFound, ValidationError
 from kiosk.store.models import OidcClient, ServiceProvider
 from kiosk.text import check_text

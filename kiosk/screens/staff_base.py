@@ -16,6 +16,13 @@ from kiosk.themes import STAFF_CSS
 
 T = TypeVar("T")
 
+#: How each staff role is named on screen.
+ROLE_LABELS = {
+    "front_desk": "Front desk",
+    "registrar": "Registrar",
+    "district_admin": "District admin",
+}
+
 
 class StaffScreen(KioskScreen):
     """Base for staff screens: longer idle timeout, and nobody reaches them without a staff

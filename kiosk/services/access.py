@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import peewee as pw
 
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import NotFound, PermissionDenied
 from kiosk.store.models import ActivationKey, Guardian, PortalAccount, Relationship, Student
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kiosk import audit, keys
+from kiosk.auth import Actor
 from kiosk.clock import iso, parse
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.errors import KeyProblem, KioskError, PermissionDenied, ValidationError
 from kiosk.passwords import normalize_username, password_problems, username_problems
 from kiosk.services.access import (

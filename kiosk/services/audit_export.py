@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from kiosk import audit
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import ValidationError
 from kiosk.services.access import require_staff
 from kiosk.text import csv_safe

@@ -23,8 +23,9 @@ from pathlib import Path
 import peewee as pw
 
 from kiosk import audit, keys, qr
+from kiosk.auth import Actor
 from kiosk.clock import iso
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.errors import NotFound, ValidationError
 from kiosk.services.access import awaiting_account, live_key_condition, require_staff, unused_key
 from kiosk.store.models import (

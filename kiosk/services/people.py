@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from kiosk.auth import Actor
 from kiosk.clock import parse
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.errors import PermissionDenied
 from kiosk.services.access import (
     can_serve_school,

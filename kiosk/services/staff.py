@@ -7,9 +7,10 @@ import secrets
 from dataclasses import dataclass
 
 from kiosk import audit
+from kiosk.auth import ROLES, Actor
 from kiosk.clock import iso, parse
 from kiosk.config import PasswordPolicy, UsernamePolicy
-from kiosk.context import ROLES, Actor, Context
+from kiosk.context import Context
 from kiosk.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationError
 from kiosk.passwords import normalize_username, password_problems, username_problems
 from kiosk.services import throttle

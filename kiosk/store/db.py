@@ -27,9 +27,7 @@ log = logging.getLogger("kiosk.store")
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
 SCHEMA_VERSION = 8
 
-_VERSION_1_MODELS = [
-    m for m in models.ALL_MODELS if m is not models.SearchTerm and m not in models.FEDERATION_MODELS
-]
+_VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
 
 
 def _migrate_to_1(db: pw.Database) -> None:
@@ -60,6 +58,11 @@ def _migrate_to_3(db: pw.Database) -> None:
         migrate(migrator.add_column(table, "merged_into_id", models.Guardian.merged_into))
 
 
+def _migrate_to_4(db: pw.Database) -> None:
+    """Rate-limit counters shared by every kiosk and web process."""
+    db.create_tables([models.RateCounter], safe=True)
+
+
 def _migrate_to_8(db: pw.Database) -> None:
     """Federation: SAML service providers, OIDC clients, authorization codes, access tokens."""
     db.create_tables(models.FEDERATION_MODELS, safe=True)
@@ -69,6 +72,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: _migrate_to_4,
     8: _migrate_to_8,
 }
 
@@ -193,9 +197,9 @@ def _sqlite_path(url: str) -> str:
 def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: object) -> Store:
     """Open (without creating tables) the database at ``url`` and bind the models to it."""
     if url.startswith(("postgresql://", "postgres://")):
-        from kiosk.store import enable_postgresql
+        from kiosk.store.drivers import require_postgresql_driver
 
-        enable_postgresql()
+        require_postgresql_driver()
         parsed = urlparse(url)
         params: dict[str, object] = {
             "host": parsed.hostname or "localhost",
