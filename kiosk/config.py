@@ -185,6 +185,31 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """``[web]``: the parent web (``kiosk serve``): address, proxies, sessions, limits."""
+
+    #: The public address parents use, e.g. "https://portal.example.org". https turns on
+    #: Secure cookies and HSTS; it also makes the default activation link.
+    base_url: str = ""
+    #: Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For/-Proto are believed.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    #: A signed-in session ends after this long without a request...
+    session_idle_minutes: int = 30
+    #: ...and at the latest this long after sign-in, however busy.
+    session_absolute_hours: int = 12
+    #: Henry County: a parent may ask for a key online (sent only to the email on record).
+    request_key: bool = False
+    #: What /request-key asks for when a student has no SSN on file: "" (nothing: no match)
+    #: or "guardian_birth_date" (the guardian's birth date on record).
+    request_key_alternative: str = ""
+    #: Largest request body accepted, in bytes (forms are small; nothing is uploaded).
+    max_request_bytes: int = 65536
+    #: Requests per minute one client address may make to the forms that check a secret or
+    #: send email (sign-in, activate, forgot password/username, request key).
+    client_requests_per_minute: int = 30
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     """``[kiosk]``: this terminal's own settings."""
 
@@ -236,6 +261,7 @@ class Config:
     mail: MailConfig = field(default_factory=MailConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     federation: FederationConfig = field(default_factory=FederationConfig)
     #: The file this was read from (None for built-in defaults); relative paths resolve from here.
@@ -248,6 +274,15 @@ class Config:
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()
         return p if p.is_absolute() else self.base_dir / p
+
+    @property
+    def activation_url(self) -> str:
+        """Where a key is redeemed: ``[portal] activation_url``, else this district's parent web
+        (``{base_url}/activate#key={key}``), else "" (the QR code carries the bare key)."""
+        if self.portal.activation_url:
+            return self.portal.activation_url
+        base = self.web.base_url.rstrip("/")
+        return f"{base}/activate#key={{key}}" if base else ""
 
     @property
     def database_url(self) -> str:
@@ -450,6 +485,12 @@ def _check_values(c: Config, label: str) -> None:
         not url or url.startswith(("https://", "http://")),
         f"{label}: [portal] 'activation_url' must start with https:// (or be empty).",
     )
+    _need(
+        "{key}" not in url.split("#")[0],
+        f"{label}: [portal] 'activation_url' must carry the key after '#' (e.g. "
+        "https://portal.example.org/activate#key={key}): a key in the query reaches server logs.",
+    )
+    _check_web(c.web, label)
     db = c.database.url
     _need(bool(db), f"{label}: [database] 'url' must not be empty.")
     _need(
@@ -495,3 +536,42 @@ def _check_federation(f: FederationConfig, label: str) -> None:
         10_000 <= f.metadata_max_bytes <= 20_000_000,
         f"{label}: [federation] 'metadata_max_bytes' must be from 10000 to 20000000.",
     )
+
+
+def _check_web(w: WebConfig, label: str) -> None:
+    _need(
+        not w.base_url
+        or (w.base_url.startswith(("https://", "http://")) and "#" not in w.base_url),
+        f"{label}: [web] 'base_url' must start with https:// (or http:// for a test machine).",
+    )
+    _need(
+        5 <= w.session_idle_minutes <= 24 * 60,
+        f"{label}: [web] 'session_idle_minutes' must be from 5 to 1440.",
+    )
+    _need(
+        1 <= w.session_absolute_hours <= 24 * 30
+        and w.session_absolute_hours * 60 >= w.session_idle_minutes,
+        f"{label}: [web] 'session_absolute_hours' must be 1 to 720 and cover the idle time.",
+    )
+    _need(
+        w.request_key_alternative in ("", "guardian_birth_date"),
+        f'{label}: [web] \'request_key_alternative\' must be "" or "guardian_birth_date".',
+    )
+    _need(
+        1024 <= w.max_request_bytes <= 1024 * 1024,
+        f"{label}: [web] 'max_request_bytes' must be from 1024 to 1048576.",
+    )
+    _need(
+        1 <= w.client_requests_per_minute <= 10000,
+        f"{label}: [web] 'client_requests_per_minute' must be from 1 to 10000.",
+    )
+    import ipaddress
+
+    for proxy in w.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"{label}: [web] 'trusted_proxies' has {proxy!r}, which is not an IP address "
+                'or network (e.g. "127.0.0.1" or "10.0.0.0/8").'
+            ) from None

@@ -29,6 +29,11 @@ def _catalog(lang: str) -> gettext.NullTranslations:
     return _catalogs[lang]
 
 
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The catalog of one language, for callers that translate per request (the web)."""
+    return _catalog(lang)
+
+
 def set_language(lang: str) -> None:
     global _current
     if lang not in LANGUAGES:
@@ -50,10 +55,3 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
-
-
-def translate(message: str, lang: str) -> str:
-    """``message`` in ``lang`` regardless of the kiosk's current language (web requests)."""
-    if lang == "en" or lang not in LANGUAGES:
-        return message
-    return _catalog(lang).gettext(message)

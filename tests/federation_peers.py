@@ -6,35 +6,32 @@
 - ``PyJwtRp``: a second RP validating ID tokens with PyJWT (``PyJWKClient``).
 
 Each peer is a small Starlette app mounted beside Front Desk in one uvicorn server, so a real
-browser (or httpx) walks the whole round trip over HTTP. ``WebSeam`` stands in for the parent
-web's ``kiosk.web.session`` until that lands: sign-in itself is the real accounts service; only
-``signed_in`` (a cookie -> session map) and its two redirects are provided here.
+browser (or httpx) walks the whole round trip over HTTP. Front Desk is the real parent web
+(``create_app``), sign-in page, CSRF and server-side sessions included.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
+import re
 import secrets
 import socket
-import sys
 import threading
 import time
-import types
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from kiosk.federation import keys
-
-COOKIE = "fd_test_session"
 
 
 def free_port() -> int:
@@ -43,92 +40,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# -- the parent web's session seam (kiosk.web.session) ------------------------------------------
+# -- Front Desk: the real parent web with the federation routes ---------------------------------
 
 
-@dataclass(frozen=True)
-class WebUser:
-    account_id: int
-    username: str
-    guardian_id: str
-    auth_time: int
-    session_id: str
+class FrontDesk:
+    """The real ``create_app(ctx)``, rebuilt for each test's context behind one live server."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    def use(self, ctx: Any) -> None:
+        from kiosk.cli.start import create_secret_key
+        from kiosk.web.app import create_app
+
+        create_secret_key(ctx.config)  # what ``kiosk init`` does; the web signs forms with it
+        self.app = create_app(ctx)
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.app(scope, receive, send)
 
 
-@dataclass
-class WebSeam:
-    """signed_in / sign_in_redirect / end_session over the real accounts service."""
-
-    app: Any = None
-    sessions: dict[str, tuple[Any, int]] = field(default_factory=dict)
-
-    def signed_in(self, request: Request) -> WebUser | None:
-        from kiosk.errors import KioskError
-        from kiosk.services import accounts
-
-        found = self.sessions.get(request.cookies.get(COOKIE, ""))
-        if found is None:
-            return None
-        session, auth_time = found
-        try:
-            fresh = accounts.refresh(request.app.state.ctx, session)
-        except KioskError:
-            return None
-        if fresh.restricted or (fresh.requires and not fresh.may_skip):
-            return None
-        sid = request.cookies[COOKIE]
-        return WebUser(fresh.account_id, fresh.username, fresh.guardian_id, auth_time, sid)
-
-    def sign_in_redirect(self, request: Request, next_path: str, *, force: bool = False):
-        query = urllib.parse.urlencode({"next": next_path, "force": "1" if force else ""})
-        return RedirectResponse(f"/sign-in?{query}", status_code=303)
-
-    def end_session(self, request: Request, response: Response) -> None:
-        self.sessions.pop(request.cookies.get(COOKIE, ""), None)
-        response.delete_cookie(COOKIE)
-
-    def install(self) -> None:
-        if "kiosk.web.session" in sys.modules and not getattr(
-            sys.modules["kiosk.web.session"], "federation_test_seam", False
-        ):
-            return
-        web = sys.modules.get("kiosk.web") or types.ModuleType("kiosk.web")
-        web.__path__ = []  # type: ignore[attr-defined]
-        module = types.ModuleType("kiosk.web.session")
-        module.federation_test_seam = True  # type: ignore[attr-defined]
-        module.signed_in = self.signed_in  # type: ignore[attr-defined]
-        module.sign_in_redirect = self.sign_in_redirect  # type: ignore[attr-defined]
-        module.end_session = self.end_session  # type: ignore[attr-defined]
-        web.session = module  # type: ignore[attr-defined]
-        sys.modules["kiosk.web"] = web
-        sys.modules["kiosk.web.session"] = module
-
-    async def sign_in_page(self, request: Request) -> Response:
-        from kiosk.errors import KioskError
-        from kiosk.services import accounts
-
-        next_path = request.query_params.get("next", "/")
-        if request.method == "GET":
-            return HTMLResponse(
-                "<form method='post'><label>Username <input name='username'></label>"
-                "<label>Password <input name='password' type='password'></label>"
-                "<button type='submit'>Sign in</button></form>"
-            )
-        form = await request.form()
-        try:
-            session = accounts.sign_in(
-                request.app.state.ctx, str(form["username"]), str(form["password"])
-            )
-        except KioskError as exc:
-            return HTMLResponse(f"<p role='alert'>{exc.code}</p>", status_code=401)
-        sid = secrets.token_urlsafe(16)
-        self.sessions[sid] = (session, int(request.app.state.ctx.clock.now().timestamp()))
-        response = RedirectResponse(next_path, status_code=303)
-        response.set_cookie(COOKIE, sid, httponly=True, samesite="lax")
-        return response
-
-    def routes(self) -> list:
-        return [Route("/sign-in", self.sign_in_page, methods=["GET", "POST"])]
+def sign_in(http: Any, sign_in_url: str, username: str, password: str):
+    """Fill Front Desk's real sign-in form (with its CSRF token) as a browser would."""
+    page = http.get(sign_in_url)
+    assert page.status_code == 200, page.text
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    action = re.search(r'<form method="post" action="(/sign-in[^"]*)"', page.text)
+    assert token and action
+    return http.post(
+        html.unescape(action.group(1)),
+        data={"csrf": token.group(1), "username": username, "password": password},
+    )
 
 
 # -- SAML service providers ---------------------------------------------------------------------
@@ -583,27 +525,22 @@ class Live:
     base: str
     settings: dict[str, str]
     folder: Path
-    seam: WebSeam
+    front_desk: FrontDesk
     sp1: Pysaml2Sp
     sp2: OneLoginSp
     rp1: AuthlibRp
 
 
 def start_live(folder: Path) -> tuple[Live, LiveServer]:
-    from kiosk.federation import routes as federation_routes
-
     settings = shared_keys(folder)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    seam = WebSeam()
-    seam.install()
+    front_desk = FrontDesk()
     sp1, sp2, rp1 = Pysaml2Sp(base, folder), OneLoginSp(base), AuthlibRp(base)
-    app = Starlette(
-        routes=[*federation_routes.routes, *seam.routes(), sp1.mount(), sp2.mount(), rp1.mount()]
-    )
+    app = Starlette(routes=[sp1.mount(), sp2.mount(), rp1.mount(), Mount("/", app=front_desk)])
     server = LiveServer(app, port)
     server.start()
-    return Live(app, base, settings, folder, seam, sp1, sp2, rp1), server
+    return Live(app, base, settings, folder, front_desk, sp1, sp2, rp1), server
 
 
 def register_peers(ctx: Any, live: Live, *, sp1_profile: str = "username") -> dict[str, str]:
@@ -611,8 +548,7 @@ def register_peers(ctx: Any, live: Live, *, sp1_profile: str = "username") -> di
     from kiosk.auth import SYSTEM
     from kiosk.federation import registry, saml_idp
 
-    live.app.state.ctx = ctx
-    live.seam.sessions.clear()
+    live.front_desk.use(ctx)
     registry.add_sp(ctx, SYSTEM, "campus", live.sp1.metadata(), sp1_profile)
     registry.add_sp(ctx, SYSTEM, "powerschool", live.sp2.metadata(), "guardian-id")
     metadata = saml_idp.metadata_xml(ctx)

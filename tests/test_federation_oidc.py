@@ -6,6 +6,7 @@ One uvicorn server per module; each test has its own database (SQLite and Postgr
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 import urllib.parse
@@ -16,7 +17,7 @@ import pytest
 from kiosk.services.households import linked_students
 from kiosk.store.models import AccessToken, AuditEvent, AuthorizationCode, PortalAccount
 from tests.conftest import make_config
-from tests.federation_peers import PyJwtRp, pkce_pair, register_peers, start_live
+from tests.federation_peers import PyJwtRp, pkce_pair, register_peers, sign_in, start_live
 
 PASSWORD = "blue-river-stone-lamp"
 
@@ -46,9 +47,7 @@ def through_sign_in(http: httpx.Client, url: str, username: str = "alopez") -> h
     """Open an authorize URL, sign in when asked, return Front Desk's final answer."""
     answer = http.get(url)
     if answer.status_code == 303 and answer.headers["location"].startswith("/sign-in"):
-        signed = http.post(
-            answer.headers["location"], data={"username": username, "password": PASSWORD}
-        )
+        signed = sign_in(http, answer.headers["location"], username, PASSWORD)
         assert signed.status_code == 303, signed.text
         answer = http.get(signed.headers["location"])
     return answer
@@ -207,11 +206,9 @@ def test_disabled_and_locked_accounts_cannot_sign_in_to_reach_a_client(fed, live
     _rp, _v, _n, url = start_pyjwt(live, creds)
     with browser(live) as http:
         first = http.get(url)
-        refused = http.post(
-            first.headers["location"], data={"username": username, "password": PASSWORD}
-        )
+        refused = sign_in(http, first.headers["location"], username, PASSWORD)
         again = http.get(url)
-    assert refused.status_code == 401
+    assert refused.status_code == 400 and "did not work" in refused.text
     assert again.status_code == 303 and again.headers["location"].startswith("/sign-in")
 
 
@@ -222,7 +219,7 @@ def test_prompt_login_and_max_age_send_the_parent_back_to_the_password(fed, live
         code_from(through_sign_in(http, url))
         _rp, _v, _n, forced = start_pyjwt(live, creds, prompt="login")
         answer = http.get(forced)
-        assert answer.status_code == 303 and "force=1" in answer.headers["location"]
+        assert answer.status_code == 303 and "reauth=1" in answer.headers["location"]
         _rp, _v, _n, aged = start_pyjwt(live, creds, max_age="60")
         assert code_from(http.get(aged))["code"]  # signed in moments ago: no new password
         ctx.clock.advance(seconds=61)
@@ -274,3 +271,30 @@ def test_end_session_signs_out_and_returns_only_to_a_registered_uri(fed, live):
         )
     assert answer.status_code == 303
     assert answer.headers["location"] == creds["redirect_uri"] + "?state=bye"
+
+
+def test_end_session_without_a_hint_asks_before_signing_out(fed, live):
+    _ctx, creds = fed
+    _rp, _v, _n, url = start_pyjwt(live, creds)
+    with browser(live) as http:
+        code_from(through_sign_in(http, url))
+        asked = http.get(
+            "/oidc/end-session", params={"post_logout_redirect_uri": creds["redirect_uri"]}
+        )
+        assert asked.status_code == 200 and "Sign out of Front Desk?" in asked.text
+        _rp, _v, _n, url2 = start_pyjwt(live, creds)
+        assert code_from(http.get(url2))["code"]  # still signed in: a link cannot sign out
+        token = re.search(r'name="csrf" value="([^"]+)"', asked.text).group(1)
+        forged = http.post("/oidc/end-session/confirm", data={"csrf": "0" * 64})
+        assert forged.status_code == 403
+        done = http.post(
+            "/oidc/end-session/confirm",
+            data={
+                "csrf": token,
+                "post_logout_redirect_uri": creds["redirect_uri"],
+                "client_id": creds["client_id"],
+            },
+        )
+        assert done.status_code == 303 and done.headers["location"] == creds["redirect_uri"]
+        _rp, _v, _n, url3 = start_pyjwt(live, creds)
+        assert http.get(url3).headers["location"].startswith("/sign-in")

@@ -19,7 +19,7 @@ import pytest
 from kiosk.federation import saml_idp
 from kiosk.store.models import AuditEvent, PortalAccount
 from tests.conftest import make_config
-from tests.federation_peers import register_peers, start_live
+from tests.federation_peers import register_peers, sign_in, start_live
 
 PASSWORD = "blue-river-stone-lamp"
 
@@ -70,9 +70,7 @@ def sign_in_and_get_response(http: httpx.Client, start_url: str, username="alope
     """Follow the SP's redirect to Front Desk, sign in, and return the auto-post form."""
     answer = http.get(start_url)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in")
-    answer = http.post(
-        answer.headers["location"], data={"username": username, "password": PASSWORD}
-    )
+    answer = sign_in(http, answer.headers["location"], username, PASSWORD)
     assert answer.status_code == 303, answer.text
     answer = http.get(answer.headers["location"])
     assert answer.status_code == 200, answer.text
@@ -151,9 +149,7 @@ def test_post_binding_request_resumes_after_sign_in(fed, live):
     with browser(live) as http:
         answer = http.post("/saml/sso", data={"SAMLRequest": encoded, "RelayState": "p"})
         assert answer.status_code == 303
-        answer = http.post(
-            answer.headers["location"], data={"username": "alopez", "password": PASSWORD}
-        )
+        answer = sign_in(http, answer.headers["location"], "alopez", PASSWORD)
         answer = http.get(answer.headers["location"])
         result = post_to_sp(http, posted_form(answer.text)).json()
     assert result["ok"] and result["name_id"] == "alopez"

@@ -285,7 +285,7 @@ class Provider:
         target = params.get("post_logout_redirect_uri", "")
         if not target:
             return None
-        client_id = params.get("client_id") or self._hinted_client(params.get("id_token_hint"))
+        client_id = params.get("client_id") or self.hinted_client(params.get("id_token_hint"))
         with self.ctx.store.read():
             client = self.server.query_client(client_id or "")
         if client is None or not client.check_redirect_uri(target):
@@ -299,7 +299,8 @@ class Provider:
             target = f"{target}{sep}{urllib.parse.urlencode({'state': state})}"
         return target
 
-    def _hinted_client(self, hint: str | None) -> str | None:
+    def hinted_client(self, hint: str | None) -> str | None:
+        """The client an ``id_token_hint`` we signed was issued to, or None."""
         from joserfc import jwt
         from joserfc.errors import JoseError
         from joserfc.jwk import KeySet, RSAKey

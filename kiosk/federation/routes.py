@@ -3,32 +3,31 @@
 Route handlers only translate between HTTP and the federation services (which hold the rules
 and the SQL) and run those blocking calls off the event loop. The parent's Front Desk session
 comes from the parent web (``kiosk.web.session``): one session serves every SP and client.
+The partners' own POSTs (SAML requests, token requests) carry no CSRF token by design: they are
+checked by signature, client authentication and PKCE instead.
 """
 
 from __future__ import annotations
 
-import inspect
 import urllib.parse
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from kiosk.errors import KioskError, NotFound, PermissionDenied
 from kiosk.federation import saml_idp
 from kiosk.federation.oidc_provider import LOGIN_AFTER, HttpAnswer, HttpIn, Refusal, provider_for
-from kiosk.i18n import LANGUAGES, translate
+from kiosk.web.app import call
+from kiosk.web.forms import checked_form, form_post, text
+from kiosk.web.language import choose, explain
+from kiosk.web.session import end_session as end_web_session
+from kiosk.web.session import sign_in_redirect, signed_in
+from kiosk.web.templating import render
 
-HERE = Path(__file__).parent
-_templates = Environment(
-    loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True)
-)
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+#: Largest SAML or token form read here (a real AuthnRequest is a few kilobytes).
 MAX_FORM_BYTES = 64_000
 
 
@@ -36,49 +35,14 @@ def _ctx(request: Request) -> Any:
     return request.app.state.ctx
 
 
-async def _maybe(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
-
-
-async def _signed_in(request: Request) -> Any:
-    from kiosk.web import session
-
-    return await _maybe(session.signed_in(request))
-
-
-async def _to_sign_in(request: Request, next_path: str, *, force: bool = False) -> Response:
-    from kiosk.web import session
-
-    return await _maybe(session.sign_in_redirect(request, next_path, force=force))
-
-
-def _lang(request: Request) -> str:
-    chosen = request.cookies.get("lang", "")
-    if chosen in LANGUAGES:
-        return chosen
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower()[:2]
-        if tag in LANGUAGES:
-            return tag
-    return "en"
-
-
-def _page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
-    lang = _lang(request)
-    values["title"] = translate(values["title"], lang)
-    html = _templates.get_template(name).render(
-        lang=lang, district=_ctx(request).config.district.name, **values
-    )
-    return HTMLResponse(html, status_code=status, headers=NO_STORE)
-
-
-def _refused(request: Request, message: str, status: int = 400) -> HTMLResponse:
-    return _page(
+def _refused(request: Request, error: KioskError | str, status: int = 400) -> Response:
+    lang = choose(request)
+    message = explain(error, lang) if isinstance(error, KioskError) else error
+    return render(
         request,
         "federation_message.html",
-        status,
-        title="Front Desk could not sign you in there",
-        message=translate(message, _lang(request)),
+        {"title": "Front Desk could not sign you in there", "message": message},
+        status_code=status,
     )
 
 
@@ -101,75 +65,65 @@ def _auth_time(user: Any) -> int:
 
 
 async def saml_metadata(request: Request) -> Response:
-    xml = await run_in_threadpool(saml_idp.metadata_xml, _ctx(request))
+    xml = await call(request, saml_idp.metadata_xml)
     return Response(xml, media_type="application/samlmetadata+xml")
 
 
-async def _limited_form(request: Request) -> dict[str, str]:
+async def _small_form(request: Request) -> dict[str, str]:
+    """A cross-site form (SP or RP posting here: no CSRF token), read within a size limit."""
     if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
         raise KioskError("The request is too large.")
-    form = await request.form()
+    form = await request.form(max_files=0, max_fields=16)
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 async def saml_sso(request: Request) -> Response:
     post = request.method == "POST"
     try:
-        params = await _limited_form(request) if post else dict(request.query_params)
+        params = await _small_form(request) if post else dict(request.query_params)
         message, relay = params.get("SAMLRequest", ""), params.get("RelayState", "")
-        sso = await run_in_threadpool(
-            saml_idp.parse_request, _ctx(request), message, relay, post=post
-        )
+        sso = await call(request, saml_idp.parse_request, message, relay, post=post)
     except KioskError as exc:
-        return _refused(request, str(exc), _status(exc))
-    user = await _signed_in(request)
+        return _refused(request, exc, _status(exc))
+    user = signed_in(request)
     if user is None:
+        # Resume through the Redirect binding after the sign-in page (a GET it can link to).
         encoded = saml_idp.redirect_encoding(message) if post else message
         query = urllib.parse.urlencode({"SAMLRequest": encoded, "RelayState": relay})
-        return await _to_sign_in(request, f"/saml/sso?{query}")
+        return sign_in_redirect(request, f"/saml/sso?{query}")
     return await _saml_answer(request, sso, user)
 
 
 async def saml_start(request: Request) -> Response:
     """IdP-initiated sign-in (``/saml/start/NAME``), only for SPs that allow it."""
+    relay = request.query_params.get("RelayState", "")
     try:
-        sso = await run_in_threadpool(
-            saml_idp.unsolicited,
-            _ctx(request),
-            request.path_params["name"],
-            request.query_params.get("RelayState", ""),
-        )
+        sso = await call(request, saml_idp.unsolicited, request.path_params["name"], relay)
     except KioskError as exc:
-        return _refused(request, str(exc), _status(exc))
-    user = await _signed_in(request)
+        return _refused(request, exc, _status(exc))
+    user = signed_in(request)
     if user is None:
-        return await _to_sign_in(request, request.url.path)
+        return sign_in_redirect(request, request.url.path)
     return await _saml_answer(request, sso, user)
 
 
 async def _saml_answer(request: Request, sso: saml_idp.SsoRequest, user: Any) -> Response:
     try:
-        answer = await run_in_threadpool(saml_idp.respond, _ctx(request), sso, user.account_id)
+        answer = await call(request, saml_idp.respond, sso, user.account_id)
     except KioskError as exc:
-        return _refused(request, str(exc), _status(exc))
+        return _refused(request, exc, _status(exc))
     fields = [("SAMLResponse", answer.saml_response)]
     if answer.relay_state:
         fields.append(("RelayState", answer.relay_state))
-    lang = _lang(request)
-    page = _page(
-        request,
-        "federation_post.html",
-        title="Signing you in",
-        explanation=translate("Front Desk is sending your sign-in to the portal.", lang),
-        button=translate("Continue to the portal", lang),
-        action=answer.acs_url,
-        fields=fields,
-    )
+    page = render(request, "federation_post.html", {"action": answer.acs_url, "fields": fields})
     origin = urllib.parse.urlsplit(answer.acs_url)
+    # The one page whose form leaves this site: only to the SP's registered ACS.
     page.headers["Content-Security-Policy"] = (
-        "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; "
-        f"frame-ancestors 'none'; form-action {origin.scheme}://{origin.netloc}"
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        f"base-uri 'none'; frame-ancestors 'none'; form-action 'self' "
+        f"{origin.scheme}://{origin.netloc}"
     )
+    page.headers.update(NO_STORE)
     return page
 
 
@@ -177,22 +131,19 @@ async def _saml_answer(request: Request, sso: saml_idp.SsoRequest, user: Any) ->
 
 
 def _http(answer: HttpAnswer) -> Response:
-    headers = dict(answer.headers)
-    headers.update(NO_STORE)
     if answer.location:
         return RedirectResponse(answer.location, status_code=302, headers=NO_STORE)
+    headers = {**dict(answer.headers), **NO_STORE}
     headers.setdefault("Content-Type", "application/json")
     return Response(answer.body, status_code=answer.status, headers=headers)
 
 
 async def discovery(request: Request) -> Response:
-    provider = await run_in_threadpool(provider_for, _ctx(request))
-    return JSONResponse(provider.discovery())
+    return JSONResponse(await call(request, lambda ctx: provider_for(ctx).discovery()))
 
 
 async def jwks(request: Request) -> Response:
-    provider = await run_in_threadpool(provider_for, _ctx(request))
-    return JSONResponse(provider.jwks())
+    return JSONResponse(await call(request, lambda ctx: provider_for(ctx).jwks()))
 
 
 def _again_path(request: Request, login_after: int | None) -> str:
@@ -203,26 +154,27 @@ def _again_path(request: Request, login_after: int | None) -> str:
 
 
 async def authorize(request: Request) -> Response:
-    provider = await run_in_threadpool(provider_for, _ctx(request))
     req = HttpIn("GET", "/oidc/authorize", list(request.query_params.multi_items()))
     try:
-        answer = await run_in_threadpool(provider.check, req)
+        answer = await call(request, lambda ctx: provider_for(ctx).check(req))
         if answer is not None:
             return _http(answer)
-        user = await _signed_in(request)
+        user = signed_in(request)
         if user is None:
-            answer = await run_in_threadpool(provider.prompt_none_answer, req)
+            answer = await call(request, lambda ctx: provider_for(ctx).prompt_none_answer(req))
             return (
-                _http(answer) if answer else await _to_sign_in(request, _again_path(request, None))
+                _http(answer) if answer else sign_in_redirect(request, _again_path(request, None))
             )
-        now, auth_time = int(_ctx(request).clock.now().timestamp()), _auth_time(user)
-        if provider.login_required(req, auth_time, now):
-            again = _again_path(
-                request, now if "login" in request.query_params.get("prompt", "") else None
+        now = int(_ctx(request).clock.now().timestamp())
+        auth_time = int(user.auth_time.timestamp())
+        if provider_for(_ctx(request)).login_required(req, auth_time, now):
+            forced = "login" in request.query_params.get("prompt", "").split()
+            return sign_in_redirect(
+                request, _again_path(request, now if forced else None), force=True
             )
-            return await _to_sign_in(request, again, force=True)
-        answer = await run_in_threadpool(
-            provider.authorize, req, user.account_id, auth_time, _lang(request)
+        lang = choose(request)
+        answer = await call(
+            request, lambda ctx: provider_for(ctx).authorize(req, user.account_id, auth_time, lang)
         )
     except Refusal as exc:
         return _refused(request, str(exc))
@@ -230,47 +182,63 @@ async def authorize(request: Request) -> Response:
 
 
 async def token(request: Request) -> Response:
-    provider = await run_in_threadpool(provider_for, _ctx(request))
     try:
-        form = await _limited_form(request)
+        form = await _small_form(request)
     except KioskError:
         return JSONResponse({"error": "invalid_request"}, status_code=413, headers=NO_STORE)
     req = HttpIn("POST", "/oidc/token", [], list(form.items()), request.headers)
-    return _http(await run_in_threadpool(provider.token, req))
+    return _http(await call(request, lambda ctx: provider_for(ctx).token(req)))
 
 
 async def userinfo(request: Request) -> Response:
-    provider = await run_in_threadpool(provider_for, _ctx(request))
-    answer = await run_in_threadpool(provider.userinfo, request.headers.get("authorization", ""))
-    return _http(answer)
+    header = request.headers.get("authorization", "")
+    return _http(await call(request, lambda ctx: provider_for(ctx).userinfo(header)))
+
+
+LOGOUT_FIELDS = ("post_logout_redirect_uri", "state", "client_id", "id_token_hint")
 
 
 async def end_session(request: Request) -> Response:
-    """RP-initiated logout: ends the Front Desk session (every SP and client with it)."""
-    from kiosk.web import session
-
-    provider = await run_in_threadpool(provider_for, _ctx(request))
-    params = (
-        await _limited_form(request) if request.method == "POST" else dict(request.query_params)
-    )
+    """RP-initiated logout. With a valid ``id_token_hint`` the parent is signed out at once;
+    without one (any site could link here) Front Desk asks first, with a CSRF-checked form."""
     try:
-        target = await run_in_threadpool(provider.logout_target, params)
+        raw = await _small_form(request) if request.method == "POST" else request.query_params
     except KioskError as exc:
-        target, note = None, str(exc)
+        return _refused(request, exc)
+    params = {k: str(raw.get(k, ""))[:4000] for k in LOGOUT_FIELDS if raw.get(k)}
+    hint = params.get("id_token_hint")
+    trusted = await call(request, lambda ctx: provider_for(ctx).hinted_client(hint) is not None)
+    if trusted or signed_in(request) is None:
+        return await _sign_out(request, params)
+    fields = [(k, v) for k, v in params.items() if k != "id_token_hint"]
+    return render(request, "federation_sign_out.html", {"fields": fields})
+
+
+async def end_session_confirmed(request: Request) -> Response:
+    form = await checked_form(request)
+    return await _sign_out(request, {k: text(form, k, 4000) for k in LOGOUT_FIELDS if form.get(k)})
+
+
+async def _sign_out(request: Request, params: dict[str, str]) -> Response:
+    try:
+        target = await call(request, lambda ctx: provider_for(ctx).logout_target(params))
+    except KioskError as exc:
+        target, note = None, explain(exc, choose(request))
     else:
-        note = "You are signed out of Front Desk."
+        note = explain(KioskError("You are signed out of Front Desk."), choose(request))
     if target:
         response: Response = RedirectResponse(target, status_code=303, headers=NO_STORE)
     else:
-        response = _page(
-            request,
-            "federation_message.html",
-            title="Signed out",
-            message=translate(note, _lang(request)),
+        response = render(
+            request, "federation_message.html", {"title": "Signed out", "message": note}
         )
-    await _maybe(session.end_session(request, response))
+    end_web_session(request, response)
     return response
 
+
+#: Partners post here across sites (no CSRF token by design): a SAML SP's AuthnRequest, an RP's
+#: token and UserInfo calls, and RP-initiated logout (which asks the parent unless hinted).
+PARTNER_POSTS = ("/saml/sso", "/oidc/token", "/oidc/userinfo", "/oidc/end-session")
 
 routes: list[BaseRoute] = [
     Route("/saml/metadata", saml_metadata, methods=["GET"]),
@@ -282,5 +250,5 @@ routes: list[BaseRoute] = [
     Route("/oidc/token", token, methods=["POST"]),
     Route("/oidc/userinfo", userinfo, methods=["GET", "POST"]),
     Route("/oidc/end-session", end_session, methods=["GET", "POST"]),
-    Mount("/federation/static", StaticFiles(directory=HERE / "static"), name="federation-static"),
+    form_post("/oidc/end-session/confirm", end_session_confirmed),
 ]

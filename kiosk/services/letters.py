@@ -130,7 +130,7 @@ def issue_letter_keys(
         raise ValidationError(f"--only must be one of: {', '.join(ONLY_CHOICES)}.")
     now = ctx.clock.now()
     expires = now + dt.timedelta(days=ctx.config.keys.lifetime_days)
-    template = ctx.config.portal.activation_url
+    template = ctx.config.activation_url
     letters: list[Letter] = []
     revoked = 0
     with ctx.store.write():

@@ -27,7 +27,9 @@ log = logging.getLogger("kiosk.store")
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
 SCHEMA_VERSION = 8
 
-_VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
+#: Tables added by later versions are made by their own migration, not by version 1.
+_LATER_MODELS = {models.SearchTerm, models.WebSession, *models.FEDERATION_MODELS}
+_VERSION_1_MODELS = [m for m in models.ALL_MODELS if m not in _LATER_MODELS]
 
 
 def _migrate_to_1(db: pw.Database) -> None:
@@ -63,6 +65,11 @@ def _migrate_to_4(db: pw.Database) -> None:
     db.create_tables([models.RateCounter], safe=True)
 
 
+def _migrate_to_7(db: pw.Database) -> None:
+    """Server-side web sessions (``kiosk serve``), shared by every web process."""
+    db.create_tables([models.WebSession], safe=True)
+
+
 def _migrate_to_8(db: pw.Database) -> None:
     """Federation: SAML service providers, OIDC clients, authorization codes, access tokens."""
     db.create_tables(models.FEDERATION_MODELS, safe=True)
@@ -73,6 +80,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    7: _migrate_to_7,
     8: _migrate_to_8,
 }
 
@@ -171,10 +179,9 @@ class Store:
             self.check_schema()
         with self.write():
             for version in range(before + 1, SCHEMA_VERSION + 1):
-                # Version numbers are handed out per feature; one not in this build is a no-op.
-                step = MIGRATIONS.get(version)
-                if step is not None:
-                    step(self.db)
+                # Versions are numbered per feature; one not in this build has nothing to do.
+                if version in MIGRATIONS:
+                    MIGRATIONS[version](self.db)
                 models.SchemaVersion.create(
                     version=version, applied_at=dt.datetime.now(dt.UTC).isoformat()
                 )

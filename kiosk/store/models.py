@@ -235,6 +235,21 @@ class RateCounter(BaseModel):
         indexes = ((("scope", "subject", "window_start"), True),)
 
 
+class WebSession(BaseModel):
+    """A parent signed in on the web (schema version 7). Only a hash of the cookie's id is kept;
+    ``epoch`` is the account's session epoch at sign-in, so a reset or disable ends it."""
+
+    id_hash = pw.CharField(unique=True)
+    account = pw.ForeignKeyField(PortalAccount, backref="web_sessions", on_delete="CASCADE")
+    epoch = pw.IntegerField()
+    created_at = pw.CharField()
+    last_seen_at = pw.CharField(index=True)
+    #: When the password was last checked in this session (re-authentication refreshes it).
+    auth_time = pw.CharField()
+    #: The parent put off the recovery email and pictures for this session.
+    setup_deferred = pw.BooleanField(default=False)
+
+
 class ServiceProvider(BaseModel):
     """A SAML service provider registered to receive parents' identities (schema version 8)."""
 
@@ -312,5 +327,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     AuditEvent,
     SearchTerm,
     RateCounter,
+    WebSession,
     *FEDERATION_MODELS,
 ]
