@@ -17,6 +17,7 @@ from kiosk.federation import keys, registry
 from kiosk.store.models import AuditEvent, OidcClient
 from tests.federation_peers import OneLoginSp
 
+
 @pytest.fixture
 def cli(tmp_path, demo_template):
     shutil.copy(demo_template, tmp_path / "kiosk.db")
