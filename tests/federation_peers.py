@@ -122,6 +122,7 @@ class Pysaml2Sp:
         self.key, self.cert = sp_keypair(folder)
         self.outstanding: dict[str, str] = {}
         self.idp_metadata = ""
+        self.idp_entity_id = ""
         self.results: list[dict] = []
 
     def _config(self, with_idp: bool, acs: str | None = None):
@@ -199,9 +200,7 @@ class Pysaml2Sp:
         }
 
     async def login(self, request: Request) -> Response:
-        from kiosk.federation.endpoints import endpoints
-
-        return RedirectResponse(self.login_url(endpoints(request.app.state.ctx.config).entity_id))
+        return RedirectResponse(self.login_url(self.idp_entity_id))
 
     async def acs_endpoint(self, request: Request) -> Response:
         form = await request.form()
@@ -553,6 +552,7 @@ def register_peers(ctx: Any, live: Live, *, sp1_profile: str = "username") -> di
     registry.add_sp(ctx, SYSTEM, "powerschool", live.sp2.metadata(), "guardian-id")
     metadata = saml_idp.metadata_xml(ctx)
     live.sp1.idp_metadata = metadata
+    live.sp1.idp_entity_id = saml_idp.endpoints(ctx.config).entity_id
     live.sp2.idp = idp_settings_for_onelogin(metadata)
     live.sp1.outstanding.clear()
     live.sp2.requests.clear()
