@@ -17,6 +17,7 @@ import hashlib
 import html
 import re
 import secrets
+import shutil
 import socket
 import threading
 import time
@@ -131,7 +132,7 @@ class Pysaml2Sp:
 
         data: dict[str, Any] = {
             "entityid": self.entity_id,
-            "xmlsec_binary": "/usr/bin/xmlsec1",
+            "xmlsec_binary": shutil.which("xmlsec1"),
             "key_file": str(self.key),
             "cert_file": str(self.cert),
             "allow_unknown_attributes": True,
@@ -531,6 +532,10 @@ class Live:
 
 
 def start_live(folder: Path) -> tuple[Live, LiveServer]:
+    import pytest
+
+    if shutil.which("xmlsec1") is None:
+        pytest.skip("SAML tests need Debian's xmlsec1 (apt install xmlsec1)")
     settings = shared_keys(folder)
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -185,6 +185,9 @@ def test_unsolicited_only_where_the_sp_allows_it(fed, live):
     with browser(live) as http:
         refused = http.get("/saml/start/powerschool")
         assert refused.status_code == 403 and "only accepts sign-ins it asked for" in refused.text
+        spanish = http.get("/saml/start/powerschool", headers={"Accept-Language": "es"})
+        assert "solo acepta inicios de sesión que él mismo pidió" in spanish.text
+        assert 'lang="es"' in spanish.text
         ServiceProvider.update(allow_unsolicited=True).where(
             ServiceProvider.name == "powerschool"
         ).execute()

@@ -24,7 +24,6 @@ from kiosk.store.models import ServiceProvider
 
 log = logging.getLogger("kiosk.federation")
 
-XMLSEC_BINARY = "/usr/bin/xmlsec1"
 #: The largest SAMLRequest accepted (encoded); real AuthnRequests are a few kilobytes.
 MAX_REQUEST_BYTES = 64_000
 
@@ -55,7 +54,11 @@ class SamlResponse:
 
 
 def xmlsec_binary() -> str:
-    found = shutil.which("xmlsec1") or XMLSEC_BINARY
+    found = shutil.which("xmlsec1")
+    if found is None:
+        raise ConfigError(
+            "SAML needs Debian's xmlsec1 to sign responses: install it (apt install xmlsec1)."
+        )
     return found
 
 
