@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench import report
+from bench import federation, report
 from bench.report import Row
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -106,6 +106,13 @@ class Suite:
         self.step("stall (import)", ("stall_import",), self._stall_import)
         self.step("letters", ("letters",), self._letters)
         self.step("race", ("race_sqlite", "race_postgres"), self._race)
+        self.step(
+            "federation",
+            federation.KEYS,
+            lambda: self.rows.update(
+                federation.rows(self.scratch / "federation", max(5, self.sizes.search_words))
+            ),
+        )
         return [self.rows[k] for k in report.ROW_KEYS]
 
     def _import(self) -> None:

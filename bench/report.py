@@ -41,6 +41,8 @@ ROW_KEYS = (
     "letters",
     "race_sqlite",
     "race_postgres",
+    "federation_sso",
+    "federation_assertions",
 )
 
 
