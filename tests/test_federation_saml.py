@@ -96,6 +96,7 @@ def test_pysaml2_sp_gets_a_signed_username_assertion(fed, live):
     assert result["name_id"] == "alopez"
     assert result["attributes"] == {"username": ["alopez"]}  # only the profile's attributes
     assert result["audience"] == live.sp1.entity_id
+    assert live.sp1.consume(form.fields["SAMLResponse"])["ok"] is False  # a replay is refused
     event = AuditEvent.select().where(AuditEvent.action == "federation.saml_assertion").get()
     assert event.target == "G-1003" and '"sp": "campus"' in event.detail
     assert form.fields["SAMLResponse"][:40] not in event.detail
@@ -216,10 +217,20 @@ def test_nothing_is_issued_for_an_unusable_account(ctx, live, change, reason):
     assert event.outcome != "ok"
 
 
-def test_staff_disable_ends_the_federated_session(fed, live):
+@pytest.mark.parametrize("action", ["disable", "reset"])
+def test_staff_disable_or_reset_ends_the_federated_session(fed, live, action):
+    from kiosk.services.staff import disable_account, reset_password
+    from tests.conftest import staff_actor
+
     with browser(live) as http:
         sign_in_and_get_response(http, live.sp1.login_url(saml_idp.endpoints(fed.config).entity_id))
-        PortalAccount.update(enabled=False).where(PortalAccount.username == "alopez").execute()
+        answer = http.get(live.sp2.login_url())
+        assert answer.status_code == 200  # signed in: straight to the signed response
+        desk = staff_actor(fed, "desk")
+        if action == "disable":
+            disable_account(fed, desk, "alopez")
+        else:
+            reset_password(fed, desk, "alopez", "photo_id")
         answer = http.get(live.sp2.login_url())
     assert answer.status_code == 303 and answer.headers["location"].startswith("/sign-in")
 
