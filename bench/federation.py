@@ -46,7 +46,7 @@ def _setup(folder: Path):  # type: ignore[no-untyped-def]
     from kiosk.demo import load_demo
     from kiosk.federation import keys, registry, saml_idp
     from kiosk.web.app import create_app
-    from tests.federation_peers import Pysaml2Sp
+    from tests.federation.peers import Pysaml2Sp
 
     if folder.exists():
         shutil.rmtree(folder)

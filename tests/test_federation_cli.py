@@ -15,7 +15,7 @@ from kiosk.cli import main
 from kiosk.errors import ValidationError
 from kiosk.federation import keys, registry
 from kiosk.store.models import AuditEvent, OidcClient
-from tests.federation_peers import OneLoginSp
+from tests.federation.peers import OneLoginSp
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def _own_setup(ctx: Context) -> list[Finding]:
 def check_sp(ctx: Context, name: str, fetch: str = "") -> list[Finding]:
     """The stored SP registration, and (``fetch``) whether the SP's current metadata matches."""
     with ctx.store.read():
-        sp = sp_by_name(ctx, name)
+        sp = sp_by_name(name)
         entity_id, acs = parse_sp_metadata(sp.metadata_xml)
     found = [Finding("ok", f"{name}: entity ID {entity_id}, profile {sp.profile}.")]
     for url in acs:

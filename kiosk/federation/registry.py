@@ -123,18 +123,30 @@ def list_sps(ctx: Context) -> list[SpView]:
         return [_sp_view(sp) for sp in ServiceProvider.select().order_by(ServiceProvider.name)]
 
 
-def sp_by_name(ctx: Context, name: str) -> ServiceProvider:
-    sp = ServiceProvider.get_or_none(ServiceProvider.name == name)
-    if sp is None:
-        raise NotFound(f"No service provider named {name!r}. 'kiosk sps list' shows them.")
-    return sp
+def _named(model: type[ServiceProvider] | type[OidcClient], name: str):  # type: ignore[no-untyped-def]
+    row = model.get_or_none(model.name == name)
+    if row is None:
+        what, command = (
+            ("service provider", "kiosk sps list")
+            if model is ServiceProvider
+            else ("client", "kiosk clients list")
+        )
+        raise NotFound(f"No {what} named {name!r}. '{command}' shows them.")
+    return row
+
+
+def _remove(ctx: Context, actor: Actor, model: type, name: str, action: str) -> None:
+    with ctx.store.write():
+        _named(model, name).delete_instance()
+        audit.record(ctx, actor, action, target=name)
+
+
+def sp_by_name(name: str) -> ServiceProvider:
+    return _named(ServiceProvider, name)
 
 
 def remove_sp(ctx: Context, actor: Actor, name: str) -> None:
-    with ctx.store.write():
-        sp = sp_by_name(ctx, name)
-        sp.delete_instance()
-        audit.record(ctx, actor, "federation.sp_remove", target=name)
+    _remove(ctx, actor, ServiceProvider, name, "federation.sp_remove")
 
 
 # -- OpenID Connect clients --------------------------------------------------------------------
@@ -224,13 +236,8 @@ def list_clients(ctx: Context) -> list[ClientView]:
 
 
 def client_by_name(name: str) -> OidcClient:
-    client = OidcClient.get_or_none(OidcClient.name == name)
-    if client is None:
-        raise NotFound(f"No client named {name!r}. 'kiosk clients list' shows them.")
-    return client
+    return _named(OidcClient, name)
 
 
 def remove_client(ctx: Context, actor: Actor, name: str) -> None:
-    with ctx.store.write():
-        client_by_name(name).delete_instance()
-        audit.record(ctx, actor, "federation.client_remove", target=name)
+    _remove(ctx, actor, OidcClient, name, "federation.client_remove")

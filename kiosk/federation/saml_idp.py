@@ -227,7 +227,7 @@ def unsolicited(ctx: Context, sp_name: str, relay_state: str = "") -> SsoRequest
     from kiosk.federation.registry import parse_sp_metadata, sp_by_name
 
     with ctx.store.read():
-        sp = sp_by_name(ctx, sp_name)
+        sp = sp_by_name(sp_name)
         if not sp.allow_unsolicited:
             raise PermissionDenied(
                 "This portal only accepts sign-ins it asked for. Start from the portal's own "

@@ -18,22 +18,9 @@ import pytest
 
 from kiosk.federation import saml_idp
 from kiosk.store.models import AuditEvent, PortalAccount
-from tests.conftest import make_config
-from tests.federation_peers import register_peers, sign_in, start_live
+from tests.federation.peers import browser, register_peers, sign_in
 
 PASSWORD = "blue-river-stone-lamp"
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    live, server = start_live(tmp_path_factory.mktemp("federation"))
-    yield live
-    server.stop()
-
-
-@pytest.fixture
-def config(tmp_path, live):
-    return make_config(tmp_path, federation={**live.settings, "base_url": live.base})
 
 
 @pytest.fixture
@@ -60,10 +47,6 @@ def posted_form(page: str) -> _Form:
     form = _Form()
     form.feed(page)
     return form
-
-
-def browser(live) -> httpx.Client:
-    return httpx.Client(base_url=live.base, follow_redirects=False, timeout=30)
 
 
 def sign_in_and_get_response(http: httpx.Client, start_url: str, username="alopez") -> _Form:

@@ -16,31 +16,20 @@ import pytest
 
 from kiosk.services.households import linked_students
 from kiosk.store.models import AccessToken, AuditEvent, AuthorizationCode, PortalAccount
-from tests.conftest import make_config
-from tests.federation_peers import PyJwtRp, pkce_pair, register_peers, sign_in, start_live
+from tests.federation.peers import (
+    PyJwtRp,
+    browser,
+    pkce_pair,
+    register_peers,
+    sign_in,
+)
 
 PASSWORD = "blue-river-stone-lamp"
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    live, server = start_live(tmp_path_factory.mktemp("federation"))
-    yield live
-    server.stop()
-
-
-@pytest.fixture
-def config(tmp_path, live):
-    return make_config(tmp_path, federation={**live.settings, "base_url": live.base})
 
 
 @pytest.fixture
 def fed(any_ctx, live):
     return any_ctx, register_peers(any_ctx, live)
-
-
-def browser(live) -> httpx.Client:
-    return httpx.Client(base_url=live.base, follow_redirects=False, timeout=30)
 
 
 def through_sign_in(http: httpx.Client, url: str, username: str = "alopez") -> httpx.Response:

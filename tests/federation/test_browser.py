@@ -11,32 +11,19 @@ import json
 import pytest
 
 from kiosk.demo import PARENT_PASSWORD
-from tests.conftest import make_config
-from tests.federation_peers import register_peers, start_live
+from tests.federation.peers import register_peers
 from tests.web_browser import CHROMIUM, CHROMIUM_ARGS, need_browser
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    need_browser()
-    live, server = start_live(tmp_path_factory.mktemp("federation"))
-    yield live
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def browser(live):
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def config(tmp_path, live):
-    return make_config(tmp_path, federation={**live.settings, "base_url": live.base})
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -532,8 +533,6 @@ class Live:
 
 
 def start_live(folder: Path) -> tuple[Live, LiveServer]:
-    import pytest
-
     if shutil.which("xmlsec1") is None:
         pytest.skip("SAML tests need Debian's xmlsec1 (apt install xmlsec1)")
     settings = shared_keys(folder)
@@ -569,3 +568,10 @@ def register_peers(ctx: Any, live: Live, *, sp1_profile: str = "username") -> di
         "secret": rp2.secret,
         "redirect_uri": f"{live.base}/rp2/callback",
     }
+
+
+def browser(live: Live):  # type: ignore[no-untyped-def]
+    """An HTTP client that behaves like a browser without following redirects by itself."""
+    import httpx
+
+    return httpx.Client(base_url=live.base, follow_redirects=False, timeout=30)
