@@ -28,7 +28,15 @@ PASSWORD = "blue-river-stone-lamp"
 
 
 @pytest.fixture
-def fed(any_ctx, live):
+def fed(ctx, live):
+    """Peers registered in this test's SQLite database."""
+    return ctx, register_peers(ctx, live)
+
+
+@pytest.fixture
+def fed_db(any_ctx, live):
+    """The same on SQLite and on PostgreSQL (the flows that write most)."""
+
     return any_ctx, register_peers(any_ctx, live)
 
 
@@ -70,8 +78,8 @@ def test_discovery_and_jwks_describe_a_code_only_provider(fed, live):
     assert keys and all(k["alg"] == "RS256" and "d" not in k for k in keys)
 
 
-def test_authlib_public_client_signs_in_with_pkce_and_sees_pairwise_claims(fed, live):
-    ctx, _creds = fed
+def test_authlib_public_client_signs_in_with_pkce_and_sees_pairwise_claims(fed_db, live):
+    ctx, _creds = fed_db
     with browser(live) as http:
         answer = through_sign_in(http, live.rp1.login_url())
         assert answer.headers["location"].startswith(live.rp1.redirect_uri)
@@ -108,8 +116,8 @@ def test_pyjwt_confidential_client_and_the_pairwise_subject_differs(fed, live):
     assert other["ok"] and other["id_token"]["sub"] != claims["sub"]
 
 
-def test_code_reuse_is_refused(fed, live):
-    _ctx, creds = fed
+def test_code_reuse_is_refused(fed_db, live):
+    _ctx, creds = fed_db
     rp, verifier, _nonce, url = start_pyjwt(live, creds)
     with browser(live) as http:
         code = code_from(through_sign_in(http, url))["code"]
@@ -132,8 +140,8 @@ def test_pkce_mismatch_and_wrong_secret_are_refused(fed, live):
     assert bad_secret.status_code == 401 and bad_secret.json()["error"] == "invalid_client"
 
 
-def test_an_expired_code_is_refused(fed, live):
-    _ctx, creds = fed
+def test_an_expired_code_is_refused(fed_db, live):
+    _ctx, creds = fed_db
     rp, verifier, _nonce, url = start_pyjwt(live, creds)
     with browser(live) as http:
         code = code_from(through_sign_in(http, url))["code"]

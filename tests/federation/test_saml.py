@@ -24,7 +24,16 @@ PASSWORD = "blue-river-stone-lamp"
 
 
 @pytest.fixture
-def fed(any_ctx, live):
+def fed(ctx, live):
+    """Peers registered in this test's SQLite database."""
+    register_peers(ctx, live)
+    return ctx
+
+
+@pytest.fixture
+def fed_db(any_ctx, live):
+    """The same on SQLite and on PostgreSQL (the flows that write most)."""
+
     register_peers(any_ctx, live)
     return any_ctx
 
@@ -64,10 +73,10 @@ def post_to_sp(http: httpx.Client, form: _Form) -> httpx.Response:
     return http.post(form.action, data=form.fields)
 
 
-def test_pysaml2_sp_gets_a_signed_username_assertion(fed, live):
+def test_pysaml2_sp_gets_a_signed_username_assertion(fed_db, live):
     with browser(live) as http:
         form = sign_in_and_get_response(
-            http, live.sp1.login_url(saml_idp.endpoints(fed.config).entity_id)
+            http, live.sp1.login_url(saml_idp.endpoints(fed_db.config).entity_id)
         )
         assert form.action == live.sp1.acs
         xml = base64.b64decode(form.fields["SAMLResponse"]).decode()
@@ -85,7 +94,7 @@ def test_pysaml2_sp_gets_a_signed_username_assertion(fed, live):
     assert form.fields["SAMLResponse"][:40] not in event.detail
 
 
-def test_python3_saml_sp_gets_the_guardian_id_and_a_replay_is_refused(fed, live):
+def test_python3_saml_sp_gets_the_guardian_id_and_a_replay_is_refused(fed_db, live):
     with browser(live) as http:
         form = sign_in_and_get_response(http, live.sp2.login_url())
         assert form.action == live.sp2.acs
