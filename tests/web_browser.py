@@ -76,10 +76,9 @@ class Server:
             self.process.wait()
 
 
-def start_server(folder: Path, demo_db: Path, **web: object) -> Server:
+def write_config(folder: Path, database_url: str, port: int, **web: object) -> Path:
+    """A kiosk.toml for a test server (the secret file is made as ``kiosk init`` would)."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(demo_db, folder / "kiosk.db")
-    port = free_port()
     settings = {"base_url": f"http://127.0.0.1:{port}", "client_requests_per_minute": 1000, **web}
     web_lines = "\n".join(
         f"{k} = {str(v).lower() if isinstance(v, bool) else repr(v)}" for k, v in settings.items()
@@ -88,13 +87,27 @@ def start_server(folder: Path, demo_db: Path, **web: object) -> Server:
         '[district]\nname = "Test Valley Schools"\nmobile_app_code = "TVS"\n'
         '[support]\nemail = "help@example.org"\nphone = "555-0100"\n'
         'response_time = "within 24 hours"\n'
-        f'[database]\nurl = "{folder / "kiosk.db"}"\n'
+        f'[database]\nurl = "{database_url}"\n'
         f'[mail]\nmode = "outbox"\noutbox_dir = "{folder / "outbox"}"\n'
         f'[security]\nsecret_file = "{folder / "kiosk.secret"}"\n'
         f"[web]\n{web_lines}\n"
     )
-    (folder / "kiosk.secret").write_text("0123456789abcdef" * 4)
-    env = {**os.environ, "KIOSK_CONFIG": str(folder / "kiosk.toml")}
+    secret = folder / "kiosk.secret"
+    if not secret.exists():
+        secret.write_text("0123456789abcdef" * 4)
+    return folder / "kiosk.toml"
+
+
+def start_server(
+    folder: Path, demo_db: Path | None, *, database_url: str = "", **web: object
+) -> Server:
+    """Serve ``demo_db`` (copied) or an existing ``database_url`` on a free port."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if demo_db is not None:
+        shutil.copy(demo_db, folder / "kiosk.db")
+    port = free_port()
+    config = write_config(folder, database_url or str(folder / "kiosk.db"), port, **web)
+    env = {**os.environ, "KIOSK_CONFIG": str(config)}
     env.pop("KIOSK_DATABASE_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "serve", "--port", str(port)],
