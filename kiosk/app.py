@@ -70,10 +70,7 @@ def check_environment(environ: dict[str, str] | os._Environ[str] | None = None) 
     """Refuse to run a kiosk whose terminal would turn ctrl+c/ctrl+z into signals."""
     env = os.environ if environ is None else environ
     if SIGNALS_ENV in env:
-        raise ConfigError(
-            f"The kiosk will not start while {SIGNALS_ENV} is set: it would let ctrl+c and "
-            f"ctrl+z stop the kiosk. Unset it (unset {SIGNALS_ENV}) and start again."
-        )
+        raise ConfigError("signals_env", env=SIGNALS_ENV)
 
 
 def build_theme(name: str, accent: str) -> Theme:
@@ -357,4 +354,4 @@ def run(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: boo
             break
         restarts += 1
     if app.crashed:
-        raise KioskError(FATAL_MESSAGE)
+        raise KioskError("fatal")

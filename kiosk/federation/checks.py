@@ -37,28 +37,25 @@ def read_document(source: str, max_bytes: int) -> str:
     """A file's text, or an https URL's body (plain http only for localhost), size-limited."""
     if source.startswith(("https://", "http://")):
         if source.startswith("http://") and not _is_local(source):
-            raise ValidationError(f"{source} must use https:// (plain http only for localhost).")
+            raise ValidationError("fed_https_only", source=source)
         try:
             with urllib.request.urlopen(source, timeout=FETCH_TIMEOUT_SECONDS) as answer:  # noqa: S310
                 body = answer.read(max_bytes + 1)
         except OSError as exc:
             raise ValidationError(
-                f"Could not read {source} ({type(exc).__name__}). Check the address and that "
-                "this server can reach it."
+                "fed_fetch_failed", source=source, why=type(exc).__name__
             ) from None
     else:
         path = Path(source)
         if not path.is_file():
-            raise ValidationError(f"There is no file {source}. Give a metadata file or URL.")
+            raise ValidationError("fed_no_file", source=source)
         body = path.read_bytes()[: max_bytes + 1]
     if len(body) > max_bytes:
-        raise ValidationError(
-            f"{source} is larger than {max_bytes} bytes ([federation] metadata_max_bytes)."
-        )
+        raise ValidationError("fed_too_big", source=source, limit=max_bytes)
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise ValidationError(f"{source} is not UTF-8 text.") from None
+        raise ValidationError("fed_not_utf8", source=source) from None
 
 
 def _own_setup(ctx: Context) -> list[Finding]:

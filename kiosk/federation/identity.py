@@ -45,28 +45,15 @@ def _setup_unfinished(ctx: Context, account: PortalAccount) -> bool:
 def check_usable(ctx: Context, account: PortalAccount | None, epoch: int | None = None) -> None:
     """Refuse (``PermissionDenied``) an account that may not be vouched for right now."""
     if account is None or (epoch is not None and account.session_epoch != epoch):
-        raise PermissionDenied(
-            "Your Front Desk session has ended. Sign in again.", code="session_ended"
-        )
+        raise PermissionDenied("fed_session_ended")
     if not account.enabled:
-        raise PermissionDenied(
-            "This account is turned off. Ask the school's front desk for help.", code="disabled"
-        )
+        raise PermissionDenied("fed_disabled")
     if throttle.is_locked(account.locked_until, ctx.clock.now()):
-        raise PermissionDenied(
-            "This account is locked after too many failed sign-ins. Wait and try again, or ask "
-            "the school's front desk.",
-            code="locked",
-        )
+        raise PermissionDenied("fed_locked")
     if account.must_change_password:
-        raise PermissionDenied(
-            "Choose a new password at Front Desk first, then try again.", code="must_change"
-        )
+        raise PermissionDenied("fed_must_change")
     if _setup_unfinished(ctx, account):
-        raise PermissionDenied(
-            "Finish setting up your account at Front Desk (recovery email and pictures) first.",
-            code="setup",
-        )
+        raise PermissionDenied("fed_setup")
 
 
 def subject_for(ctx: Context, account_id: int, epoch: int | None = None) -> Subject:
@@ -97,11 +84,7 @@ def guardian_identifier(ctx: Context, subject: Subject) -> str:
     """What the guardian-id profile sends as ``authenticationId`` ([federation] column)."""
     if ctx.config.federation.guardian_id_column == "email":
         if not subject.guardian_email:
-            raise PermissionDenied(
-                "The school has no email on record for you, which this portal needs. Ask the "
-                "front desk to add it.",
-                code="no_identifier",
-            )
+            raise PermissionDenied("fed_no_identifier")
         return subject.guardian_email
     return subject.guardian_id
 

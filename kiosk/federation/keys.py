@@ -89,7 +89,7 @@ def rotate(config: Config) -> None:
     """A new key and certificate; the current certificate stays published as the old one."""
     paths = key_paths(config)
     if not (paths.key.exists() and paths.cert.exists()):
-        raise ConfigError("There is no federation key yet. Run 'kiosk init' first.")
+        raise ConfigError("fed_no_key")
     _write_private(paths.old_cert, paths.cert.read_bytes())
     key_pem, cert_pem = _new_pair(f"{config.district.name} Front Desk")
     _write_private(paths.cert, cert_pem)
@@ -128,9 +128,7 @@ def key_id(cert_pem: bytes) -> str:
 def load(config: Config) -> SigningKeys:
     paths = key_paths(config)
     if not (paths.key.exists() and paths.cert.exists()):
-        raise ConfigError(
-            f"The federation signing key is missing ({paths.key}). Run 'kiosk init' to create it."
-        )
+        raise ConfigError("fed_key_missing", path=str(paths.key))
     cert = paths.cert.read_bytes()
     published = [cert]
     if paths.old_cert.exists():

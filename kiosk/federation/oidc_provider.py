@@ -20,7 +20,7 @@ from authlib.oauth2.rfc6750 import BearerTokenGenerator
 
 from kiosk import audit
 from kiosk.context import Context
-from kiosk.errors import NotFound, PermissionDenied
+from kiosk.errors import KioskError, NotFound, PermissionDenied
 from kiosk.federation import keys
 from kiosk.federation.endpoints import ACR_PASSWORD, endpoints
 from kiosk.federation.identity import record_refusal, subject_for
@@ -55,8 +55,11 @@ class HttpAnswer:
         return next((v for k, v in self.headers if k.lower() == "location"), None)
 
 
-class Refusal(Exception):
-    """An authorization request Front Desk answers itself, with a plain page."""
+class Refusal(KioskError):
+    """An authorization request Front Desk answers itself, with a plain page: a request it
+    cannot trust (400), or a parent it may not vouch for (403)."""
+
+    status = 400
 
 
 class _Payload(OAuth2Payload):
@@ -192,7 +195,7 @@ class Provider:
         nothing may be sent back to it.
         """
         if len(urllib.parse.urlencode(req.query)) > MAX_PARAMS_BYTES:
-            raise Refusal("The sign-in request from the app is too large.")
+            raise Refusal("fed_too_large")
         with self.ctx.store.read():
             try:
                 self.server.get_consent_grant(req, end_user=_NOBODY)
@@ -202,7 +205,7 @@ class Provider:
 
     def _error(self, req: HttpIn, error: OAuth2Error) -> HttpAnswer:
         if not error.redirect_uri:
-            raise Refusal(_plain(error))
+            raise _plain(error)
         return self.server.handle_response(*error())
 
     def login_required(self, req: HttpIn, auth_time: int, now: int) -> bool:
@@ -237,7 +240,9 @@ class Provider:
                 return self.server.create_authorization_response(req, grant_user=user, grant=grant)
         except PermissionDenied as exc:
             record_refusal(self.ctx, account_id, "federation.oidc_code", client_id, exc)
-            raise Refusal(str(exc)) from None
+            refusal = Refusal(exc.code, **exc.params)
+            refusal.status = 403
+            raise refusal from None
 
     # -- token and userinfo ------------------------------------------------------------------
 
@@ -289,10 +294,7 @@ class Provider:
         with self.ctx.store.read():
             client = self.server.query_client(client_id or "")
         if client is None or not client.check_redirect_uri(target):
-            raise NotFound(
-                "The app asked to return to an address it has not registered; you are signed "
-                "out of Front Desk."
-            )
+            raise NotFound("fed_logout_unregistered")
         state = params.get("state")
         if state:
             sep = "&" if "?" in target else "?"
@@ -323,9 +325,8 @@ class _Somebody:
 _NOBODY = _Somebody()
 
 
-def _plain(error: OAuth2Error) -> str:
-    desc = error.description or error.error
-    return f"The app's sign-in request cannot be used: {desc}. Go back to the app and try again."
+def _plain(error: OAuth2Error) -> Refusal:
+    return Refusal("fed_app_request", reason=error.description or error.error)
 
 
 def _basic_id(headers: Mapping[str, str]) -> str:

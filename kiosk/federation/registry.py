@@ -54,10 +54,7 @@ def parse_sp_metadata(xml: str) -> tuple[str, tuple[str, ...]]:
     except Exception:  # pysaml2 raises bare parser errors for bad XML
         descriptor = None
     if descriptor is None or not descriptor.entity_id:
-        raise ValidationError(
-            "That is not SAML metadata for one service provider (an EntityDescriptor). Ask the "
-            "portal's administrator for its SP metadata XML."
-        )
+        raise ValidationError("fed_not_metadata")
     acs = tuple(
         str(a.location)
         for sp in descriptor.spsso_descriptor or []
@@ -65,13 +62,10 @@ def parse_sp_metadata(xml: str) -> tuple[str, tuple[str, ...]]:
         if a.location
     )
     if not acs:
-        raise ValidationError(
-            "The metadata has no AssertionConsumerService: it does not describe a service "
-            "provider Front Desk can send parents to."
-        )
+        raise ValidationError("fed_no_acs")
     bad = [url for url in acs if not url.startswith(("https://", "http://"))]
     if bad:
-        raise ValidationError(f"The metadata's AssertionConsumerService {bad[0]!r} is not a URL.")
+        raise ValidationError("fed_acs_not_url", url=repr(bad[0]))
     return str(descriptor.entity_id), acs
 
 
@@ -91,15 +85,15 @@ def add_sp(
 ) -> SpView:
     name = check_text(name.strip(), "Name", max_length=80)
     if not name:
-        raise ValidationError("Give the service provider a short name, e.g. campus.")
+        raise ValidationError("fed_sp_name")
     if profile not in PROFILES:
-        raise ValidationError(f"Unknown profile {profile!r}; choose one of {', '.join(PROFILES)}.")
+        raise ValidationError("fed_profile", profile=repr(profile), choices=", ".join(PROFILES))
     entity_id, _ = parse_sp_metadata(metadata_xml)
     with ctx.store.write():
         if ServiceProvider.get_or_none(ServiceProvider.name == name):
-            raise ValidationError(f"A service provider named {name!r} is already registered.")
+            raise ValidationError("fed_sp_taken", name=repr(name))
         if ServiceProvider.get_or_none(ServiceProvider.entity_id == entity_id):
-            raise ValidationError(f"The entity {entity_id!r} is already registered.")
+            raise ValidationError("fed_entity_taken", entity_id=repr(entity_id))
         sp = ServiceProvider.create(
             name=name,
             entity_id=entity_id,
@@ -126,12 +120,8 @@ def list_sps(ctx: Context) -> list[SpView]:
 def _named(model: type[ServiceProvider] | type[OidcClient], name: str):  # type: ignore[no-untyped-def]
     row = model.get_or_none(model.name == name)
     if row is None:
-        what, command = (
-            ("service provider", "kiosk sps list")
-            if model is ServiceProvider
-            else ("client", "kiosk clients list")
-        )
-        raise NotFound(f"No {what} named {name!r}. '{command}' shows them.")
+        code = "fed_sp_not_found" if model is ServiceProvider else "fed_client_not_found"
+        raise NotFound(code, name=repr(name))
     return row
 
 
@@ -173,13 +163,9 @@ def check_redirect_uri(uri: str) -> str:
     parts = urllib.parse.urlsplit(uri)
     local = parts.hostname in ("localhost", "127.0.0.1", "::1")
     if len(uri) > MAX_URI_LENGTH or not parts.netloc or parts.fragment:
-        raise ValidationError(
-            f"{uri!r} is not a usable redirect URI: give the full address, without a #fragment."
-        )
+        raise ValidationError("fed_redirect_bad", uri=repr(uri))
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        raise ValidationError(
-            f"{uri!r} must use https:// (plain http:// only for localhost while testing)."
-        )
+        raise ValidationError("fed_redirect_https", uri=repr(uri))
     return uri
 
 
@@ -200,16 +186,16 @@ def add_client(
 ) -> NewClient:
     name = check_text(name.strip(), "Name", max_length=80)
     if not name:
-        raise ValidationError("Give the client a short name, e.g. powerschool.")
+        raise ValidationError("fed_client_name")
     if not redirect_uris or len(redirect_uris) > MAX_REDIRECT_URIS:
-        raise ValidationError(f"Give from 1 to {MAX_REDIRECT_URIS} --redirect-uri values.")
+        raise ValidationError("fed_redirect_count", n=MAX_REDIRECT_URIS)
     if subject_type not in ("pairwise", "public"):
-        raise ValidationError('The subject type must be "pairwise" or "public".')
+        raise ValidationError("fed_subject_type")
     uris = [check_redirect_uri(u) for u in redirect_uris]
     secret = "" if public else secrets.token_urlsafe(32)
     with ctx.store.write():
         if OidcClient.get_or_none(OidcClient.name == name):
-            raise ValidationError(f"A client named {name!r} is already registered.")
+            raise ValidationError("fed_client_taken", name=repr(name))
         client = OidcClient.create(
             name=name,
             client_id=secrets.token_urlsafe(16),

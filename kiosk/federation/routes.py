@@ -16,12 +16,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kiosk.errors import KioskError, NotFound, PermissionDenied
+from kiosk.errors import KioskError, NotFound, PermissionDenied, message
 from kiosk.federation import saml_idp
 from kiosk.federation.oidc_provider import LOGIN_AFTER, HttpAnswer, HttpIn, Refusal, provider_for
+from kiosk.i18n import explain
 from kiosk.web.app import call
 from kiosk.web.forms import checked_form, form_post, text
-from kiosk.web.language import choose, explain
+from kiosk.web.language import choose
 from kiosk.web.session import end_session as end_web_session
 from kiosk.web.session import sign_in_redirect, signed_in
 from kiosk.web.templating import render
@@ -35,13 +36,14 @@ def _ctx(request: Request) -> Any:
     return request.app.state.ctx
 
 
-def _refused(request: Request, error: KioskError | str, status: int = 400) -> Response:
-    lang = choose(request)
-    message = explain(error, lang) if isinstance(error, KioskError) else error
+def _refused(request: Request, error: KioskError, status: int = 400) -> Response:
     return render(
         request,
         "federation_message.html",
-        {"title": "Front Desk could not sign you in there", "message": message},
+        {
+            "title": "Front Desk could not sign you in there",
+            "message": explain(error, choose(request)),
+        },
         status_code=status,
     )
 
@@ -72,7 +74,7 @@ async def saml_metadata(request: Request) -> Response:
 async def _small_form(request: Request) -> dict[str, str]:
     """A cross-site form (SP or RP posting here: no CSRF token), read within a size limit."""
     if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
-        raise KioskError("The request is too large.")
+        raise KioskError("fed_too_large")
     form = await request.form(max_files=0, max_fields=16)
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
@@ -177,7 +179,7 @@ async def authorize(request: Request) -> Response:
             request, lambda ctx: provider_for(ctx).authorize(req, user.account_id, auth_time, lang)
         )
     except Refusal as exc:
-        return _refused(request, str(exc))
+        return _refused(request, exc, exc.status)
     return _http(answer)
 
 
@@ -225,7 +227,7 @@ async def _sign_out(request: Request, params: dict[str, str]) -> Response:
     except KioskError as exc:
         target, note = None, explain(exc, choose(request))
     else:
-        note = explain(KioskError("You are signed out of Front Desk."), choose(request))
+        note = explain(message("fed_signed_out"), choose(request))
     if target:
         response: Response = RedirectResponse(target, status_code=303, headers=NO_STORE)
     else:

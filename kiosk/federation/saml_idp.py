@@ -56,9 +56,7 @@ class SamlResponse:
 def xmlsec_binary() -> str:
     found = shutil.which("xmlsec1")
     if found is None:
-        raise ConfigError(
-            "SAML needs Debian's xmlsec1 to sign responses: install it (apt install xmlsec1)."
-        )
+        raise ConfigError("fed_xmlsec")
     return found
 
 
@@ -130,10 +128,7 @@ def server(ctx: Context):  # -> saml2.server.Server
                 raise
             except Exception as exc:  # pysaml2 reports bad set-ups with assorted exceptions
                 log.warning("SAML set-up failed: %s", type(exc).__name__)
-                raise ConfigError(
-                    "The SAML identity provider could not start. Run 'kiosk sps list' and "
-                    "'kiosk doctor' to check the registrations and the signing key."
-                ) from None
+                raise ConfigError("fed_saml_setup") from None
             cached = Server(config=config)
             if len(_cache) > 8:
                 _cache.clear()
@@ -165,10 +160,7 @@ def metadata_xml(ctx: Context) -> str:
 
 def _check_size(saml_request: str) -> None:
     if not saml_request or len(saml_request) > MAX_REQUEST_BYTES:
-        raise ValidationError(
-            "The sign-in request from the portal is missing or too large. Go back to the "
-            "portal and start again."
-        )
+        raise ValidationError("fed_request_missing")
 
 
 def parse_request(ctx: Context, saml_request: str, relay_state: str, *, post: bool) -> SsoRequest:
@@ -187,16 +179,10 @@ def parse_request(ctx: Context, saml_request: str, relay_state: str, *, post: bo
             parsed = None
             issuer = ""
         if parsed is None:
-            raise ValidationError(
-                "Front Desk could not read the sign-in request from the portal. Go back to the "
-                "portal and start again; if it keeps happening, tell the district's IT staff."
-            )
+            raise ValidationError("fed_request_unreadable")
         sp = ServiceProvider.get_or_none(ServiceProvider.entity_id == issuer)
         if sp is None:
-            raise NotFound(
-                "This portal is not registered with Front Desk, so it cannot sign you in. Tell "
-                "the district's IT staff (they add it with 'kiosk sps add')."
-            )
+            raise NotFound("fed_sp_unknown")
         acs = _acs_for(sp, message.assertion_consumer_service_url, message.protocol_binding)
     return SsoRequest(sp.name, sp.entity_id, acs, str(message.id), relay_state[:80])
 
@@ -208,16 +194,10 @@ def _acs_for(sp: ServiceProvider, asked: str | None, binding: str | None) -> str
 
     _, registered = parse_sp_metadata(sp.metadata_xml)
     if binding and binding != BINDING_HTTP_POST:
-        raise ValidationError(
-            "The portal asked for a response binding Front Desk does not send (only HTTP-POST)."
-        )
+        raise ValidationError("fed_binding")
     if asked:
         if asked not in registered:
-            raise PermissionDenied(
-                "The portal asked to receive your sign-in at an address it has not registered "
-                "(the AssertionConsumerService URL). Nothing was sent; tell the district's IT.",
-                code="wrong_acs",
-            )
+            raise PermissionDenied("fed_wrong_acs")
         return asked
     return registered[0]
 
@@ -229,11 +209,7 @@ def unsolicited(ctx: Context, sp_name: str, relay_state: str = "") -> SsoRequest
     with ctx.store.read():
         sp = sp_by_name(sp_name)
         if not sp.allow_unsolicited:
-            raise PermissionDenied(
-                "This portal only accepts sign-ins it asked for. Start from the portal's own "
-                "sign-in page.",
-                code="unsolicited",
-            )
+            raise PermissionDenied("fed_unsolicited")
         _, acs = parse_sp_metadata(sp.metadata_xml)
     return SsoRequest(sp.name, sp.entity_id, acs[0], None, relay_state[:80])
 
@@ -246,11 +222,7 @@ def _release(ctx: Context, profile: str, subject: Subject) -> tuple[str, str, di
         ident = guardian_identifier(ctx, subject)
         return ident, NAMEID_UNSPECIFIED, {"authenticationId": [ident]}
     if not subject.email:
-        raise PermissionDenied(
-            "This portal signs you in by email, and your recovery email is not confirmed yet. "
-            "Confirm it in your Front Desk account settings, then try again.",
-            code="email_unverified",
-        )
+        raise PermissionDenied("fed_email_unverified")
     return subject.email, NAMEID_EMAIL, {"email": [subject.email]}
 
 
@@ -262,7 +234,7 @@ def respond(ctx: Context, request: SsoRequest, account_id: int) -> SamlResponse:
     with ctx.store.read():
         sp = ServiceProvider.get_or_none(ServiceProvider.entity_id == request.entity_id)
         if sp is None:
-            raise NotFound("This portal is no longer registered with Front Desk.")
+            raise NotFound("fed_sp_gone")
         try:
             subject = subject_for(ctx, account_id)
             name_id, fmt, attributes = _release(ctx, sp.profile, subject)
@@ -310,5 +282,5 @@ def redirect_encoding(post_encoded: str) -> str:
     try:
         xml = base64.b64decode(post_encoded, validate=False)
     except ValueError:
-        raise ValidationError("The sign-in request from the portal is not readable.") from None
+        raise ValidationError("fed_request_unreadable") from None
     return deflate_and_base64_encode(xml).decode("ascii")

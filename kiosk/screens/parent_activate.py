@@ -13,12 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk import keys
-from kiosk.errors import KeyProblem, KioskError
-from kiosk.i18n import _
+from kiosk.errors import KeyProblem, KioskError, Message
+from kiosk.i18n import _, explain
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_checklist import PasswordChoice
 from kiosk.screens.parent_flow import continue_with, preload_next
-from kiosk.screens.parent_messages import error_text, translate
 from kiosk.services.accounts import Session, sign_in
 from kiosk.services.activation import (
     KeyCheck,
@@ -26,6 +25,7 @@ from kiosk.services.activation import (
     context_words,
     redeem_key,
     username_available,
+    username_rules,
 )
 from kiosk.text import display
 
@@ -97,7 +97,7 @@ class ParentActivateScreen(ParentScreen):
             try:
                 keys.normalize_key(typed)  # explains the wrong characters (O for 0, ...)
             except KeyProblem as problem:
-                self.say("#key-status", translate(str(problem)), error=True)
+                self.say("#key-status", explain(problem), error=True)
         formatted = keys.format_partial(typed)
         if formatted != typed:
             event.input.value = formatted
@@ -130,18 +130,25 @@ class ParentActivateScreen(ParentScreen):
 
     @on(Input.Changed, "#username")
     def username_changed(self, event: Input.Changed) -> None:
+        """While typing, only the district's rules: whether a name is taken is looked up when
+        the parent leaves the field, and only once a live key was accepted."""
         name = event.value
-        if not name:
-            self.say("#username-status", "")
+        problems = username_rules(self.kiosk.ctx, name) if name else []
+        self.say("#username-status", "\n".join(explain(p) for p in problems), error=True)
+
+    @on(Input.Blurred, "#username")
+    def username_left(self, event: Input.Blurred) -> None:
+        name, key = event.value, self.query_one("#key", Input).value
+        if not name or not self.key_owner:
             return
         ctx = self.kiosk.ctx
         self.run_service(
-            lambda: username_available(ctx, name), self._username_result, group="username"
+            lambda: username_available(ctx, key, name), self._username_result, group="username"
         )
 
-    def _username_result(self, problems: list[str]) -> None:
+    def _username_result(self, problems: list[Message]) -> None:
         if problems:
-            self.say("#username-status", "\n".join(translate(p) for p in problems), error=True)
+            self.say("#username-status", "\n".join(explain(p) for p in problems), error=True)
         else:
             self.say("#username-status", _("✓ This username is available."))
 
@@ -180,7 +187,7 @@ class ParentActivateScreen(ParentScreen):
         self.query_one("#create", Button).disabled = False
         if isinstance(error, KeyProblem):
             self._key_bad(error)
-        self.say("#form-error", error_text(error), error=True)
+        self.say("#form-error", explain(error), error=True)
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:

@@ -10,18 +10,21 @@ from dataclasses import dataclass, replace
 from kiosk import audit
 from kiosk.clock import iso, parse
 from kiosk.context import Context
-from kiosk.errors import AuthenticationFailed, KioskError, PermissionDenied, ValidationError
-from kiosk.passwords import normalize_username, password_problems
+from kiosk.errors import (
+    AuthenticationFailed,
+    KioskError,
+    Label,
+    PermissionDenied,
+    ValidationError,
+    message,
+    please_fix,
+)
+from kiosk.passwords import password_problems
 from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
-from kiosk.services import throttle
+from kiosk.services import credentials, throttle
 from kiosk.services.activation import context_words
 from kiosk.store.models import EmailCode, PortalAccount, SecurityPreferences
 from kiosk.text import check_text, fold
-
-GENERIC_FAILURE = (
-    "That username and password did not work. Check them and try again; if it keeps failing, "
-    "use 'Forgot username or password' or ask the front desk."
-)
 
 #: What a session must do before anything else.
 CHANGE_PASSWORD = "change_password"
@@ -68,63 +71,20 @@ def _session(ctx: Context, account: PortalAccount) -> Session:
 
 def sign_in(ctx: Context, username: str, password: str) -> Session:
     """One generic failure for unknown user, wrong password, disabled or locked account."""
-    norm = normalize_username(username or "")
-    policy = ctx.config.security
-    with ctx.store.read():
-        account = PortalAccount.get_or_none(PortalAccount.username_norm == norm)
-    if account is not None:
-        ctx.sleep(throttle.delay_for(account.failed_attempts, policy))
-    ok = ctx.hasher.verify(account.password_hash if account else None, password or "")
-    now = ctx.clock.now()
+    result = credentials.attempt(ctx, "parent", username, password)
+    account = result.account
     if account is None:
-        with ctx.store.write():
-            audit.record(ctx, "parent:anonymous", "signin", outcome="failed")
-        raise AuthenticationFailed(GENERIC_FAILURE)
-    with ctx.store.write():
-        account = PortalAccount.get_by_id(account.id)
-        usable = account.enabled and not throttle.is_locked(account.locked_until, now)
-        if not ok or not usable:
-            if account.enabled and not throttle.is_locked(account.locked_until, now):
-                failures, lock = throttle.after_failure(account.failed_attempts, policy, now)
-                account.failed_attempts = failures
-                account.locked_until = lock
-                account.save()
-                outcome = "locked" if lock else "failed"
-            else:
-                outcome = "disabled" if not account.enabled else "while_locked"
-            audit.record(
-                ctx,
-                f"parent:{account.username}",
-                "signin",
-                outcome=outcome,
-                target=account.guardian.sourced_id,
-            )
-            error: KioskError = AuthenticationFailed(GENERIC_FAILURE)
-        else:
-            temp_expiry = parse(account.temporary_password_expires_at)
-            if account.must_change_password and temp_expiry and temp_expiry <= now:
-                audit.record(
-                    ctx,
-                    f"parent:{account.username}",
-                    "signin",
-                    outcome="temporary_expired",
-                    target=account.guardian.sourced_id,
-                )
-                error = AuthenticationFailed(
-                    "Your temporary password has expired. Ask the front desk for a new one."
-                )
-            else:
-                account.failed_attempts = 0
-                account.locked_until = None
-                account.last_sign_in_at = iso(now)
-                if ctx.hasher.needs_rehash(account.password_hash):
-                    account.password_hash = ctx.hasher.hash(password)
-                account.save()
-                audit.record(
-                    ctx, f"parent:{account.username}", "signin", target=account.guardian.sourced_id
-                )
-                return _session(ctx, account)
-    raise error
+        credentials.audit_attempt(ctx, "parent:anonymous", "signin", result)
+        raise AuthenticationFailed("signin_failed")
+    who, target = f"parent:{account.username}", account.guardian.sourced_id
+    temp_expiry = parse(account.temporary_password_expires_at)
+    if account.must_change_password and temp_expiry and temp_expiry <= ctx.clock.now():
+        expired = credentials.Attempt(None, "temporary_expired")
+        credentials.audit_attempt(ctx, who, "signin", expired, target=target)
+        raise AuthenticationFailed("temporary_expired")
+    credentials.audit_attempt(ctx, who, "signin", result, target=target)
+    with ctx.store.read():
+        return _session(ctx, account)
 
 
 def current(ctx: Context, session: Session, *, allow_restricted: bool = False) -> PortalAccount:
@@ -136,9 +96,9 @@ def current(ctx: Context, session: Session, *, allow_restricted: bool = False) -
         or not account.enabled
         or throttle.is_locked(account.locked_until, ctx.clock.now())
     ):
-        raise PermissionDenied("Your session has ended. Please sign in again.", code="session")
+        raise PermissionDenied("session")
     if account.must_change_password and not allow_restricted:
-        raise PermissionDenied("Choose a new password first.", code="must_change")
+        raise PermissionDenied("must_change")
     return account
 
 
@@ -167,8 +127,8 @@ def profile(ctx: Context, session: Session) -> Profile:
 
 
 def _check_password(ctx: Context, account: PortalAccount, password: str) -> None:
-    if not ctx.hasher.verify(account.password_hash, password or ""):
-        raise AuthenticationFailed("Your current password is not right. Type it again.")
+    if not credentials.recheck(ctx, account, password):
+        raise AuthenticationFailed("current_password_wrong")
 
 
 def _new_password_problems(ctx: Context, account: PortalAccount, new: str, again: str) -> None:
@@ -178,9 +138,9 @@ def _new_password_problems(ctx: Context, account: PortalAccount, new: str, again
     )
     problems = password_problems(new, ctx.config.passwords, context=words)
     if new != again:
-        problems.append("The two new passwords are different; type the same one twice.")
+        problems.append(message("passwords_differ"))
     if problems:
-        raise ValidationError("Please fix: " + " ".join(problems), problems)
+        raise please_fix(problems)
 
 
 def change_password(
@@ -191,16 +151,12 @@ def change_password(
         account = current(ctx, session, allow_restricted=True)
     _check_password(ctx, account, current_password)
     _new_password_problems(ctx, account, new, again)
-    if ctx.hasher.verify(account.password_hash, new):
-        raise ValidationError("Choose a password different from the current one.")
+    if credentials.verify(ctx, account, new):
+        raise ValidationError("password_unchanged")
     new_hash = ctx.hasher.hash(new)
     with ctx.store.write():
         account = current(ctx, session, allow_restricted=True)
-        account.password_hash = new_hash
-        account.must_change_password = False
-        account.temporary_password_expires_at = None
-        account.session_epoch += 1
-        account.save()
+        credentials.set_password(account, new_hash)
         audit.record(
             ctx,
             f"parent:{account.username}",
@@ -242,7 +198,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def check_email(value: str, field: str = "Email") -> str:
     email = check_text(value, field, max_length=254, required=True)
     if not _EMAIL.match(email):
-        raise ValidationError(f"{field} does not look like an email address (name@example.org).")
+        raise ValidationError("email_invalid", field=Label(field))
     return email
 
 
@@ -251,13 +207,21 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**8):08d}"
 
 
-def issue_email_code(ctx: Context, account: PortalAccount, purpose: str, email: str) -> str:
-    """Create and store (hashed) a code; returns it for mailing. Call inside a write."""
+def issue_email_code(
+    ctx: Context, account: PortalAccount, purpose: str, email: str, *, replace: bool = True
+) -> str:
+    """Create and store (hashed) a code; returns it for mailing. Call inside a write.
+
+    ``replace`` ends the account's earlier codes for ``purpose``. Password-reset codes keep
+    them: anyone can ask for a code, and a request the owner did not make must not cancel the
+    one the owner is about to type (how many can be live is bounded by the request limit).
+    """
     now = ctx.clock.now()
     code = new_code()
-    EmailCode.update(used_at=iso(now)).where(
-        EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
-    ).execute()
+    if replace:
+        EmailCode.update(used_at=iso(now)).where(
+            EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+        ).execute()
     EmailCode.create(
         account=account,
         purpose=purpose,
@@ -269,36 +233,47 @@ def issue_email_code(ctx: Context, account: PortalAccount, purpose: str, email: 
     return code
 
 
-def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: str) -> EmailCode:
-    """The live code row when ``code`` matches; counts wrong tries. Call inside a write."""
-    now = ctx.clock.now()
-    row = (
+def _live_codes(ctx: Context, account: PortalAccount, purpose: str) -> list[EmailCode]:
+    return list(
         EmailCode.select()
         .where(
-            EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+            EmailCode.account == account,
+            EmailCode.purpose == purpose,
+            EmailCode.used_at.is_null(),
+            EmailCode.expires_at > ctx.clock.now_iso(),
         )
         .order_by(EmailCode.id.desc())
-        .first()
     )
+
+
+def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: str) -> EmailCode:
+    """The live code row that ``code`` matches; counts wrong tries. Call inside a write.
+
+    Wrong tries count against every live code of the account, so several live codes never
+    give more than ``email_code_attempts`` guesses.
+    """
     cleaned = re.sub(r"[\s-]", "", code or "")
-    if row is None or parse(row.expires_at) <= now:
+    live = _live_codes(ctx, account, purpose)
+    if not live:
         ctx.hasher.verify(None, cleaned)
-        raise ValidationError(
-            "That code has expired or was already used. Ask for a new code.", code="code_expired"
-        )
-    if row.attempts >= ctx.config.security.email_code_attempts:
-        raise ValidationError("Too many wrong codes. Ask for a new code.", code="code_expired")
-    if not ctx.hasher.verify(row.code_hash, cleaned):
-        row.attempts += 1
-        row.save()
-        left = ctx.config.security.email_code_attempts - row.attempts
-        raise ValidationError(
-            f"That code is not right. Check the newest email; {left} tries left."
-            if left
-            else "Too many wrong codes. Ask for a new code.",
-            code="code_wrong" if left else "code_expired",
-        )
-    return row
+        raise ValidationError("code_expired")
+    allowed = ctx.config.security.email_code_attempts
+    if max(row.attempts for row in live) >= allowed:
+        raise ValidationError("code_attempts")
+    for row in live:
+        if ctx.hasher.verify(row.code_hash, cleaned):
+            return row
+    ids = [row.id for row in live]
+    EmailCode.update(attempts=EmailCode.attempts + 1).where(EmailCode.id.in_(ids)).execute()
+    left = allowed - max(row.attempts for row in live) - 1
+    raise ValidationError("code_wrong", left=left) if left else ValidationError("code_attempts")
+
+
+def spend_email_codes(ctx: Context, account: PortalAccount, purpose: str) -> None:
+    """Every live code of ``purpose`` is used up (one of them just worked). Inside a write."""
+    EmailCode.update(used_at=ctx.clock.now_iso()).where(
+        EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+    ).execute()
 
 
 def _code_email(ctx: Context, to: str, code: str, why: str, *, quietly: bool = False) -> None:
@@ -320,7 +295,7 @@ def start_recovery_email(
     """Email a confirmation code to the new recovery address; returns the address."""
     email = check_email(email, "Recovery email")
     if email.casefold() != (email_again or "").strip().casefold():
-        raise ValidationError("The two email addresses are different; type the same one twice.")
+        raise ValidationError("emails_differ")
     with ctx.store.read():
         account = current(ctx, session)
     _check_password(ctx, account, password)
@@ -375,15 +350,15 @@ def _picture_set(liked: list[str], disliked: list[str]) -> tuple[list[str], str]
     liked_set, disliked_set = set(liked), set(disliked)
     problems = []
     if len(liked_set) != LIKED_COUNT or len(liked) != LIKED_COUNT:
-        problems.append(f"Pick exactly {LIKED_COUNT} different pictures you like.")
+        problems.append(message("pictures_liked_count", n=LIKED_COUNT))
     if len(disliked_set) != DISLIKED_COUNT or len(disliked) != DISLIKED_COUNT:
-        problems.append(f"Pick exactly {DISLIKED_COUNT} different pictures you dislike.")
+        problems.append(message("pictures_disliked_count", n=DISLIKED_COUNT))
     if liked_set & disliked_set:
-        problems.append("A picture cannot be both liked and disliked.")
+        problems.append(message("pictures_both"))
     if (liked_set | disliked_set) - PICTURE_IDS:
-        problems.append("Pick from the pictures shown.")
+        problems.append(message("pictures_unknown"))
     if problems:
-        raise ValidationError(" ".join(problems), problems)
+        raise please_fix(problems)
     return sorted(liked_set | disliked_set), ",".join(sorted(liked_set))
 
 
@@ -402,7 +377,7 @@ def set_pictures(
     shown, liked_key = _picture_set(liked, disliked)
     if existing is not None:
         if password is None:
-            raise AuthenticationFailed("Type your password to change your pictures.")
+            raise AuthenticationFailed("password_for_pictures")
         _check_password(ctx, account, password)
     liked_hash = ctx.hasher.hash(liked_key)
     with ctx.store.write():
@@ -440,10 +415,7 @@ def skip_setup(ctx: Context, session: Session) -> Session:
         if not requires:
             return _session(ctx, account)
         if not may_skip:
-            raise PermissionDenied(
-                "Your recovery email and security pictures are needed now; they let you reset "
-                "your password yourself."
-            )
+            raise PermissionDenied("setup_required")
         account.setup_skips += 1
         account.save()
         audit.record(

@@ -65,6 +65,18 @@ def _migrate_to_4(db: pw.Database) -> None:
     db.create_tables([models.RateCounter], safe=True)
 
 
+def _migrate_to_5(db: pw.Database) -> None:
+    """Sign-in failures are forgotten after a while and counted for unknown names too."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    db.create_tables([models.SignInThrottle], safe=True)
+    migrator = SchemaMigrator.from_database(db)
+    for model in (models.PortalAccount, models.StaffUser):
+        table = model._meta.table_name
+        if "last_failure_at" not in {c.name for c in db.get_columns(table)}:
+            migrate(migrator.add_column(table, "last_failure_at", model.last_failure_at))
+
+
 def _migrate_to_7(db: pw.Database) -> None:
     """Server-side web sessions (``kiosk serve``), shared by every web process."""
     db.create_tables([models.WebSession], safe=True)
@@ -80,6 +92,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    5: _migrate_to_5,
     7: _migrate_to_7,
     8: _migrate_to_8,
 }
@@ -97,29 +110,16 @@ def friendly_errors() -> Iterator[None]:
         log.warning("database error: %s: %s", type(exc).__name__, exc)
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
-            raise DatabaseError(
-                "The database is busy (another kiosk is writing). Wait a moment and try again."
-            ) from None
+            raise DatabaseError("db_busy") from None
         if "no such table" in text or ("does not exist" in text and "relation" in text):
-            raise DatabaseError(
-                "The database has not been set up. Run 'kiosk init' (or 'kiosk init --demo')."
-            ) from None
+            raise DatabaseError("db_not_set_up") from None
         if "unable to open" in text or "could not connect" in text or "connection" in text:
-            raise DatabaseError(
-                "Cannot reach the database. Check [database] url in kiosk.toml and that the "
-                "server or file is available, then try again."
-            ) from None
+            raise DatabaseError("db_unreachable") from None
         if "readonly" in text or "read-only" in text:
-            raise DatabaseError(
-                "The database file is read-only. Give the kiosk user write access to it."
-            ) from None
-        raise DatabaseError(
-            "The database reported an error. Run 'kiosk doctor' to check the set-up."
-        ) from None
+            raise DatabaseError("db_readonly") from None
+        raise DatabaseError("db_error") from None
     except pw.InterfaceError:
-        raise DatabaseError(
-            "The database connection is closed or unusable. Restart the kiosk."
-        ) from None
+        raise DatabaseError("db_closed") from None
 
 
 @dataclass
@@ -158,19 +158,11 @@ class Store:
         """Refuse to work on a database that is missing, old, or from a newer release."""
         version = self.schema_version()
         if version == 0:
-            raise DatabaseError(
-                "The database has not been set up. Run 'kiosk init' (or 'kiosk init --demo')."
-            )
+            raise DatabaseError("db_not_set_up")
         if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"This database was written by a newer Front Desk (schema {version}; this one "
-                f"knows up to {SCHEMA_VERSION}). Upgrade Front Desk before using it."
-            )
+            raise DatabaseError("db_newer", version=version, known=SCHEMA_VERSION)
         if version < SCHEMA_VERSION:
-            raise DatabaseError(
-                f"The database schema is version {version}; run 'kiosk init' to upgrade it "
-                f"to {SCHEMA_VERSION}."
-            )
+            raise DatabaseError("db_older", version=version, known=SCHEMA_VERSION)
 
     def migrate(self) -> tuple[int, int]:
         """Bring the schema up to date; idempotent. Returns (from_version, to_version)."""
@@ -225,10 +217,7 @@ def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: obje
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.exists():
-                raise DatabaseError(
-                    f"The folder for the database file does not exist: {parent}. Create it or "
-                    "change [database] url in kiosk.toml."
-                )
+                raise DatabaseError("db_folder", folder=parent)
         db = pw.SqliteDatabase(
             path,
             pragmas={

@@ -35,5 +35,7 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 def explain(error: KioskError, lang: str) -> str:
-    """What a service's refusal says to the reader (the one place that words errors)."""
-    return translator(lang)(str(error))
+    """What a service's refusal says to the reader: its catalog code in the reader's language."""
+    from kiosk.i18n import explain as catalog_explain
+
+    return catalog_explain(error, lang)
