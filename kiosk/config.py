@@ -51,6 +51,8 @@ class DistrictConfig:
     #: The code or ID parents type into the mobile app (Henderson: "Henderson", Clayton: "JPRQQH").
     mobile_app_code: str = ""
     state: str = ""
+    #: The district's IANA time zone (e.g. "America/Chicago"): times on staff screens use it.
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,8 @@ class KioskConfig:
 
     #: Identifies this terminal in portal requests and audit events.
     id: str = "front-desk-1"
+    #: Where the admin console writes CSV exports (owner-only files), relative to this file.
+    export_dir: str = "exports"
 
 
 @dataclass(frozen=True)
@@ -497,6 +501,13 @@ def _check_values(c: Config, label: str) -> None:
         "'accent' must be a colour like \"#1f6feb\".",
     )
     _need(bool(c.kiosk.id.strip()), f"{label}: [kiosk]", "'id' must not be empty.")
+    _need(bool(c.kiosk.export_dir.strip()), f"{label}: [kiosk]", "'export_dir' must not be empty.")
+    _need(
+        known_time_zone(c.district.time_zone),
+        f"{label}: [district]",
+        '\'time_zone\' must be an IANA time zone name such as "America/Chicago" or "UTC".',
+    )
+
     _check_federation(c.federation, label)
 
 
@@ -580,3 +591,13 @@ def _check_web(w: WebConfig, label: str) -> None:
                 rule=f'has {proxy!r}, which is not an IP address or network (e.g. "127.0.0.1" '
                 'or "10.0.0.0/8").',
             ) from None
+
+
+def known_time_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
