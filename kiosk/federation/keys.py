@@ -51,8 +51,9 @@ def _write_private(path: Path, data: bytes) -> None:
     os.replace(tmp, path)  # a crash never leaves half a key behind
 
 
-def _new_pair(common_name: str) -> tuple[bytes, bytes]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+def new_pair(common_name: str, key_bits: int = KEY_BITS) -> tuple[bytes, bytes]:
+    """A new RSA key and its self-signed certificate, both PEM."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_bits)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64] or "Front Desk")])
     now = dt.datetime.now(dt.UTC)
     cert = (
@@ -79,7 +80,7 @@ def ensure_keys(config: Config) -> bool:
     paths = key_paths(config)
     if paths.key.exists() and paths.cert.exists():
         return False
-    key_pem, cert_pem = _new_pair(f"{config.district.name} Front Desk")
+    key_pem, cert_pem = new_pair(f"{config.district.name} Front Desk")
     _write_private(paths.cert, cert_pem)
     _write_private(paths.key, key_pem)
     return True
@@ -91,7 +92,7 @@ def rotate(config: Config) -> None:
     if not (paths.key.exists() and paths.cert.exists()):
         raise ConfigError("fed_no_key")
     _write_private(paths.old_cert, paths.cert.read_bytes())
-    key_pem, cert_pem = _new_pair(f"{config.district.name} Front Desk")
+    key_pem, cert_pem = new_pair(f"{config.district.name} Front Desk")
     _write_private(paths.cert, cert_pem)
     _write_private(paths.key, key_pem)
 

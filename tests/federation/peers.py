@@ -81,38 +81,42 @@ def sign_in(http: Any, sign_in_url: str, username: str, password: str):
 def sp_keypair(folder: Path) -> tuple[Path, Path]:
     key, cert = folder / "sp.key", folder / "sp.crt"
     if not key.exists():
-        import datetime as dt
-
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-        from cryptography.x509.oid import NameOID
-
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test sp")])
-        now = dt.datetime.now(dt.UTC)
-        built = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(private.public_key())
-            .serial_number(1)
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
-            .sign(private, hashes.SHA256())
-        )
-        key.write_bytes(
-            private.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        cert.write_bytes(built.public_bytes(serialization.Encoding.PEM))
+        key_pem, cert_pem = keys.new_pair("test sp", key_bits=2048)
+        key.write_bytes(key_pem)
+        cert.write_bytes(cert_pem)
     return key, cert
 
 
-class Pysaml2Sp:
+class SpApp:
+    """The SP's two pages: /login (start a sign-in at Front Desk) and /acs (receive it)."""
+
+    prefix = ""
+
+    def login_url(self) -> str:
+        raise NotImplementedError
+
+    def consume(self, saml_response: str) -> dict:
+        raise NotImplementedError
+
+    async def login(self, request: Request) -> Response:
+        return RedirectResponse(self.login_url())
+
+    async def acs_endpoint(self, request: Request) -> Response:
+        form = await request.form()
+        result = self.consume(str(form.get("SAMLResponse", "")))
+        return JSONResponse(result, status_code=200 if result["ok"] else 403)
+
+    def mount(self) -> Mount:
+        return Mount(
+            self.prefix,
+            routes=[
+                Route("/login", self.login),
+                Route("/acs", self.acs_endpoint, methods=["POST"]),
+            ],
+        )
+
+
+class Pysaml2Sp(SpApp):
     """pysaml2 as a service provider, mounted at ``/sp1``."""
 
     prefix = "/sp1"
@@ -125,7 +129,6 @@ class Pysaml2Sp:
         self.outstanding: dict[str, str] = {}
         self.idp_metadata = ""
         self.idp_entity_id = ""
-        self.results: list[dict] = []
 
     def _config(self, with_idp: bool, acs: str | None = None):
         from saml2 import BINDING_HTTP_POST
@@ -165,7 +168,7 @@ class Pysaml2Sp:
 
         return Saml2Client(config=self._config(True))
 
-    def login_url(self, idp_entity_id: str, *, acs: str | None = None) -> str:
+    def login_url(self, idp_entity_id: str = "", *, acs: str | None = None) -> str:
         from saml2 import BINDING_HTTP_REDIRECT
 
         client = self.client()
@@ -201,26 +204,8 @@ class Pysaml2Sp:
             "issuer": response.issuer(),
         }
 
-    async def login(self, request: Request) -> Response:
-        return RedirectResponse(self.login_url(self.idp_entity_id))
 
-    async def acs_endpoint(self, request: Request) -> Response:
-        form = await request.form()
-        result = self.consume(str(form.get("SAMLResponse", "")))
-        self.results.append(result)
-        return JSONResponse(result, status_code=200 if result["ok"] else 403)
-
-    def mount(self) -> Mount:
-        return Mount(
-            self.prefix,
-            routes=[
-                Route("/login", self.login),
-                Route("/acs", self.acs_endpoint, methods=["POST"]),
-            ],
-        )
-
-
-class OneLoginSp:
+class OneLoginSp(SpApp):
     """python3-saml (OneLogin's toolkit) as a second, independent service provider."""
 
     prefix = "/sp2"
@@ -309,23 +294,6 @@ class OneLoginSp:
             "attributes": auth.get_attributes(),
         }
 
-    async def login(self, request: Request) -> Response:
-        return RedirectResponse(self.login_url())
-
-    async def acs_endpoint(self, request: Request) -> Response:
-        form = await request.form()
-        result = self.consume(str(form.get("SAMLResponse", "")))
-        return JSONResponse(result, status_code=200 if result["ok"] else 403)
-
-    def mount(self) -> Mount:
-        return Mount(
-            self.prefix,
-            routes=[
-                Route("/login", self.login),
-                Route("/acs", self.acs_endpoint, methods=["POST"]),
-            ],
-        )
-
 
 def idp_settings_for_onelogin(metadata_xml: str) -> dict[str, str]:
     from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
@@ -358,7 +326,6 @@ class AuthlibRp:
         self.client_id = ""
         self.client_secret = ""
         self.pending: dict[str, dict] = {}
-        self.results: list[dict] = []
 
     def session(self):
         from authlib.integrations.requests_client import OAuth2Session
@@ -413,7 +380,6 @@ class AuthlibRp:
         claims.validate()
         info = sess.get(discovery["userinfo_endpoint"]).json()  # with the fetched token
         result = {"ok": True, "id_token": dict(claims), "userinfo": info, "token": token}
-        self.results.append(result)
         return result
 
     async def login(self, request: Request) -> Response:
