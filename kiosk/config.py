@@ -212,19 +212,19 @@ class WebConfig:
     #: Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For/-Proto are believed.
     trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
     #: A signed-in session ends after this long without a request...
-    session_idle_minutes: int = 30
+    session_idle_minutes: int = field(default=30, metadata=_bounds(5, 24 * 60))
     #: ...and at the latest this long after sign-in, however busy.
-    session_absolute_hours: int = 12
+    session_absolute_hours: int = field(default=12, metadata=_bounds(1, 24 * 30))
     #: Henry County: a parent may ask for a key online (sent only to the email on record).
     request_key: bool = False
     #: What /request-key asks for when a student has no SSN on file: "" (nothing: no match)
     #: or "guardian_birth_date" (the guardian's birth date on record).
-    request_key_alternative: str = ""
+    request_key_alternative: str = field(default="", metadata=_choices("", "guardian_birth_date"))
     #: Largest request body accepted, in bytes (forms are small; nothing is uploaded).
-    max_request_bytes: int = 65536
+    max_request_bytes: int = field(default=65536, metadata=_bounds(1024, 1024 * 1024))
     #: Requests per minute one client address may make to the forms that check a secret or
     #: send email (sign-in, activate, forgot password/username, request key).
-    client_requests_per_minute: int = 30
+    client_requests_per_minute: int = field(default=30, metadata=_bounds(1, 10000))
 
 
 @dataclass(frozen=True)
@@ -253,16 +253,16 @@ class FederationConfig:
     cert_file: str = "federation.crt"
     old_cert_file: str = "federation-old.crt"
     #: How long a SAML assertion is valid (NotOnOrAfter), in seconds.
-    assertion_seconds: int = 300
+    assertion_seconds: int = field(default=300, metadata=_bounds(30, 600))
     #: How long an OIDC authorization code may wait to be redeemed, in seconds.
-    code_seconds: int = 60
+    code_seconds: int = field(default=60, metadata=_bounds(10, 600))
     #: Lifetime of OIDC ID tokens and access tokens (for UserInfo), in seconds.
-    token_seconds: int = 600
+    token_seconds: int = field(default=600, metadata=_bounds(60, 3600))
     #: What the guardian-id profile sends as ``authenticationId``: the roster's guardian
     #: ``sourced_id`` (PowerSchool's PSGUID when the roster comes from PowerSchool) or ``email``.
-    guardian_id_column: str = "sourced_id"
+    guardian_id_column: str = field(default="sourced_id", metadata=_choices("sourced_id", "email"))
     #: The largest SP metadata document or discovery document ``kiosk sps add/test`` reads.
-    metadata_max_bytes: int = 1_000_000
+    metadata_max_bytes: int = field(default=1_000_000, metadata=_bounds(10_000, 20_000_000))
 
 
 @dataclass(frozen=True)
@@ -477,9 +477,9 @@ def _check_values(c: Config, label: str) -> None:
     )
     _need(
         "{key}" not in url.split("#")[0],
-        f"{label}: [portal] 'activation_url'",
-        "must carry the key after '#' (e.g. https://portal.example.org/activate#key={key}): a "
-        "key in the query reaches server logs.",
+        f"{label}: [portal]",
+        "'activation_url' must carry the key after '#' (e.g. "
+        "https://portal.example.org/activate#key={key}): a key in the query reaches server logs.",
     )
     _check_web(c.web, label)
     db = c.database.url
@@ -512,85 +512,14 @@ def _check_values(c: Config, label: str) -> None:
 
 
 def _check_federation(f: FederationConfig, label: str) -> None:
+    """What field bounds cannot say about ``[federation]``: its addresses."""
     for key in ("base_url", "entity_id", "issuer"):
         value = getattr(f, key)
         _need(
             not value or value.startswith(("https://", "http://")),
-            f"{label}: [federation] '{key}'",
-            "must start with https:// (or be empty).",
+            f"{label}: [federation]",
+            f"'{key}' must start with https:// (or be empty).",
         )
-    _need(
-        30 <= f.assertion_seconds <= 600,
-        f"{label}: [federation] 'assertion_seconds'",
-        "must be from 30 to 600.",
-    )
-    _need(
-        10 <= f.code_seconds <= 600,
-        f"{label}: [federation] 'code_seconds'",
-        "must be from 10 to 600.",
-    )
-    _need(
-        60 <= f.token_seconds <= 3600,
-        f"{label}: [federation] 'token_seconds'",
-        "must be from 60 to 3600.",
-    )
-    _need(
-        f.guardian_id_column in ("sourced_id", "email"),
-        f"{label}: [federation] 'guardian_id_column'",
-        'must be "sourced_id" or "email".',
-    )
-    _need(
-        10_000 <= f.metadata_max_bytes <= 20_000_000,
-        f"{label}: [federation] 'metadata_max_bytes'",
-        "must be from 10000 to 20000000.",
-    )
-
-
-def _check_web(w: WebConfig, label: str) -> None:
-    _need(
-        not w.base_url
-        or (w.base_url.startswith(("https://", "http://")) and "#" not in w.base_url),
-        f"{label}: [web] 'base_url'",
-        "must start with https:// (or http:// for a test machine).",
-    )
-    _need(
-        5 <= w.session_idle_minutes <= 24 * 60,
-        f"{label}: [web] 'session_idle_minutes'",
-        "must be from 5 to 1440.",
-    )
-    _need(
-        1 <= w.session_absolute_hours <= 24 * 30
-        and w.session_absolute_hours * 60 >= w.session_idle_minutes,
-        f"{label}: [web] 'session_absolute_hours'",
-        "must be 1 to 720 and cover the idle time.",
-    )
-    _need(
-        w.request_key_alternative in ("", "guardian_birth_date"),
-        f"{label}: [web] 'request_key_alternative'",
-        'must be "" or "guardian_birth_date".',
-    )
-    _need(
-        1024 <= w.max_request_bytes <= 1024 * 1024,
-        f"{label}: [web] 'max_request_bytes'",
-        "must be from 1024 to 1048576.",
-    )
-    _need(
-        1 <= w.client_requests_per_minute <= 10000,
-        f"{label}: [web] 'client_requests_per_minute'",
-        "must be from 1 to 10000.",
-    )
-    import ipaddress
-
-    for proxy in w.trusted_proxies:
-        try:
-            ipaddress.ip_network(proxy, strict=False)
-        except ValueError:
-            raise ConfigError(
-                "config_rule",
-                where=f"{label}: [web] 'trusted_proxies'",
-                rule=f'has {proxy!r}, which is not an IP address or network (e.g. "127.0.0.1" '
-                'or "10.0.0.0/8").',
-            ) from None
 
 
 def known_time_zone(name: str) -> bool:
@@ -601,3 +530,31 @@ def known_time_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def _check_web(w: WebConfig, label: str) -> None:
+    """What field bounds cannot say about ``[web]``."""
+    where = f"{label}: [web]"
+    _need(
+        not w.base_url
+        or (w.base_url.startswith(("https://", "http://")) and "#" not in w.base_url),
+        where,
+        "'base_url' must start with https:// (or http:// for a test machine).",
+    )
+    _need(
+        w.session_absolute_hours * 60 >= w.session_idle_minutes,
+        where,
+        "'session_absolute_hours' must cover 'session_idle_minutes'.",
+    )
+    import ipaddress
+
+    for proxy in w.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            _need(
+                False,
+                where,
+                f"'trusted_proxies' has {proxy!r}, which is not an IP address or network "
+                '(e.g. "127.0.0.1" or "10.0.0.0/8").',
+            )

@@ -61,6 +61,7 @@ def test_activation_then_first_sign_in_steps_then_students(ctx):
         },
     )
     assert "We sent a code to maria@example.org" in sent.text
+    assert 'inputmode="numeric"' in sent.text and "&#34;" not in sent.text  # a phone's keypad
     confirmed = client.post(
         "/setup/email/confirm?next=/students%3Fwelcome%3D1",
         data={"csrf": csrf_of(sent.text), "code": latest_code(ctx)},
@@ -98,6 +99,25 @@ def test_a_used_or_wrong_key_says_what_to_do_next(ctx):
     assert 'aria-invalid="true"' in again.text and 'href="#key"' in again.text
     wrong = post_form(web_client(ctx), "/activate", key="O" * 32, step="key")
     assert "type the number 0" in error_text(wrong.text)
+
+
+def test_a_refusal_links_to_the_field_it_is_about(ctx):
+    client = web_client(ctx)
+    key = issue(ctx, "G-1001")
+    checked = post_form(client, "/activate", key=key, step="key")
+    fields = {"csrf": csrf_of(checked.text), "step": "account", "key": key}
+    taken = client.post(
+        "/activate",
+        data={**fields, "username": "alopez", "password": NEW_PASSWORD, "again": NEW_PASSWORD},
+    )
+    assert taken.status_code == 400 and 'href="#username"' in taken.text
+    assert "alopez" in error_text(taken.text)
+    short = client.post(
+        "/activate", data={**fields, "username": "mgarcia", "password": "short", "again": "short"}
+    )
+    assert 'href="#password"' in short.text and "15" in error_text(short.text)
+    both = client.post("/activate", data={**fields, "username": "x", "password": "", "again": ""})
+    assert 'href="#username"' in both.text
 
 
 def test_pictures_step_needs_exactly_eight(ctx):

@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, catalog
+from kiosk.i18n import explain as explain_code
 
 COOKIE = "fd_lang"
 
@@ -35,7 +36,5 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 def explain(error: KioskError, lang: str) -> str:
-    """What a service's refusal says to the reader: its catalog code in the reader's language."""
-    from kiosk.i18n import explain as catalog_explain
-
-    return catalog_explain(error, lang)
+    """What a service's refusal says to the reader (the one place that words errors)."""
+    return explain_code(error, lang)

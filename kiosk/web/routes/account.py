@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kiosk.errors import KioskError
+from kiosk.errors import AuthenticationFailed, KioskError
 from kiosk.services import accounts, web_sessions
 from kiosk.services.web_sessions import WebSessionState
 from kiosk.web.app import call
@@ -72,7 +72,7 @@ async def password_submit(request: Request) -> Response:
             text(form, "again", 4096),
         )
     except KioskError as error:
-        field = "current" if error.code == "auth" else "new"
+        field = "current" if isinstance(error, AuthenticationFailed) else "new"
         return refusal(request, "account_password.html", error, field, {})
     new_id = await call(request, web_sessions.renew, session_id(request), fresh)
     response = _done("password")

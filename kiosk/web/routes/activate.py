@@ -22,6 +22,14 @@ from kiosk.web.session import session_id, set_session_cookie
 from kiosk.web.templating import render
 
 
+def _field(error: KioskError) -> str:
+    """The account form's field a refusal is about (the first, when there are several)."""
+    if error.code == "username_taken":
+        return "username"
+    reasons = getattr(error, "reasons", [])
+    return "username" if reasons and reasons[0].code == "username_problem" else "password"
+
+
 async def activate_page(request: Request) -> Response:
     if "key" in request.query_params:
         try:
@@ -60,7 +68,7 @@ async def activate_submit(request: Request) -> Response:
         )
     except KioskError as error:
         step = "key" if isinstance(error, KeyProblem) else "account"
-        field = "key" if step == "key" else ("username" if "sername" in str(error) else "password")
+        field = "key" if step == "key" else _field(error)
         values = {"step": step, "key": key, "username": username}
         return refusal(request, "activate.html", error, field, values)
     new_id = await call(

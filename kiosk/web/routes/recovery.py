@@ -71,11 +71,13 @@ async def forgot_password(request: Request) -> Response:
             text(form, "again", 4096),
         )
     except KioskError as error:
+        code_step = {**values, "step": "code"}
         if error.code == "code":
-            return refusal(
-                request, "forgot_password.html", error, "code", {**values, "step": "code"}
-            )
-        challenge = await call(request, recovery.check_reset_code, identifier, code)
+            return refusal(request, "forgot_password.html", error, "code", code_step)
+        try:  # the same code again: the pictures and password form, with the reason
+            challenge = await call(request, recovery.check_reset_code, identifier, code)
+        except KioskError as spent:  # too many wrong tries used the code up
+            return refusal(request, "forgot_password.html", spent, "code", code_step)
         values.update(step="reset", shown=_named(request, challenge.pictures), chosen=liked)
         field = "pictures" if error.code == "pictures" else "new"
         return refusal(request, "forgot_password.html", error, field, values)

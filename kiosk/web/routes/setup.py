@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from kiosk.errors import KioskError, ValidationError
+from kiosk.errors import AuthenticationFailed, KioskError
 from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
 from kiosk.services import accounts, web_sessions
 from kiosk.services.web_sessions import WebSessionState
@@ -52,7 +52,7 @@ async def password_submit(request: Request) -> Response:
             text(form, "again", 4096),
         )
     except KioskError as error:
-        field = "current" if error.code == "auth" else "new"
+        field = "current" if isinstance(error, AuthenticationFailed) else "new"
         return refusal(request, "setup_password.html", error, field, {"next": next_param(request)})
     new_id = await call(request, web_sessions.renew, session_id(request), fresh)
     response = continue_to(next_param(request))
@@ -89,7 +89,7 @@ async def send_email_code(request: Request, state: WebSessionState, action: str)
             again,
         )
     except KioskError as error:
-        field = "password" if error.code == "auth" else "email"
+        field = "password" if isinstance(error, AuthenticationFailed) else "email"
         return refusal(request, "email.html", error, field, values)
     return render(request, "email_code.html", {**values, "sent_to": sent_to})
 
@@ -192,9 +192,7 @@ async def submit_pictures(
             choices=picture_choices(request, frozenset(liked)),
             with_password=with_password,
         )
-        field = "password" if error.code == "auth" else "pictures"
-        if isinstance(error, ValidationError) and error.reasons:
-            error = ValidationError(" ".join(_(r) for r in error.reasons))
+        field = "password" if isinstance(error, AuthenticationFailed) else "pictures"
         return refusal(request, "pictures.html", error, field, values)
     return None
 

@@ -6,7 +6,13 @@
   var match = /(?:^#|&)key=([0-9A-Fa-f{}\-]{32,40})/.exec(window.location.hash);
   var field = document.getElementById("key");
   if (!match || !field) { return; }
-  if (!field.value) { field.value = match[1]; }
+  // Shown as on the letter, {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, so the parent can compare.
+  var hex = match[1].replace(/[^0-9A-Fa-f]/g, "").toUpperCase();
+  var shown = hex.length === 32
+    ? "{" + [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20),
+             hex.slice(20)].join("-") + "}"
+    : match[1];
+  if (!field.value) { field.value = shown; }
   if (window.history && window.history.replaceState) {
     window.history.replaceState(null, "", window.location.pathname);
   }
