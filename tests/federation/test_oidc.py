@@ -295,3 +295,15 @@ def test_end_session_without_a_hint_asks_before_signing_out(fed, live):
         assert done.status_code == 303 and done.headers["location"] == creds["redirect_uri"]
         _rp, _v, _n, url3 = start_pyjwt(live, creds)
         assert http.get(url3).headers["location"].startswith("/sign-in")
+
+
+def test_clients_test_passes_against_the_live_discovery_document(fed, live):
+    from kiosk.federation import checks
+
+    ctx, _creds = fed
+    findings = checks.check_client(ctx, "canvas")
+    assert [f.text for f in findings if f.level == "problem"] == []
+    assert any(f.level == "ok" and "discovery document" in f.text for f in findings)
+    assert any(f.level == "warning" and "https" in f.text for f in findings)  # a test address
+    metadata = checks.read_document(f"{live.base}/saml/metadata", 1_000_000)
+    assert "IDPSSODescriptor" in metadata
