@@ -39,6 +39,7 @@ ROUTE_GROUPS: tuple[str, ...] = (
     "kiosk.web.routes.recovery",
     "kiosk.web.routes.students",
     "kiosk.web.routes.request_key",
+    "kiosk.federation.routes",
 )
 
 STATIC = Path(__file__).parent / "static"
