@@ -75,6 +75,8 @@ class StaffSignInScreen(KioskScreen):
         self.kiosk.go_welcome()
 
     def submit(self) -> None:
+        if self.query_one("#sign-in", Button).disabled:
+            return  # a check is in flight: Enter again must not start a second one
         username = self.query_one("#username", Input).value.strip()
         password_field = self.query_one("#password", SecretInput)
         password = password_field.value
