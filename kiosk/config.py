@@ -16,6 +16,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.clock import known_time_zone
 from kiosk.errors import ConfigError
 
 # The sections below are frozen: nothing may change a setting after it was checked.
@@ -478,16 +479,6 @@ def _check_values(c: Config, label: str) -> None:
         f"{label}: [district]",
         '\'time_zone\' must be an IANA time zone name such as "America/Chicago" or "UTC".',
     )
-
-
-def known_time_zone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def _check_web(w: WebConfig, label: str) -> None:
