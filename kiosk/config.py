@@ -16,6 +16,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.clock import known_time_zone
 from kiosk.errors import ConfigError
 
 # The sections below are frozen: nothing may change a setting after it was checked.
@@ -520,16 +521,6 @@ def _check_federation(f: FederationConfig, label: str) -> None:
             f"{label}: [federation]",
             f"'{key}' must start with https:// (or be empty).",
         )
-
-
-def known_time_zone(name: str) -> bool:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def _check_web(w: WebConfig, label: str) -> None:

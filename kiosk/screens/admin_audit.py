@@ -63,7 +63,7 @@ class AdminAuditScreen(AdminScreen):
             with Horizontal(classes="admin-actions"):
                 yield Button("Show", id="show", variant="primary", compact=True)
                 yield Button("Check the chain", id="verify", compact=True)
-                yield Static("", id="status", markup=False)
+            yield Static("", id="status", markup=False)
             yield AdminTable(id="events")
         yield Footer()
 

@@ -71,6 +71,8 @@ class AdminStaffScreen(AdminScreen):
                 for s in rows
             ],
         )  # fmt: skip
+        if self.status_for:  # keep the row the status line talks about highlighted
+            self.query_one(AdminTable).move_to(0, self.status_for)
 
     @on(Input.Changed, "#filter")
     def filter_rows(self, event: Input.Changed) -> None:

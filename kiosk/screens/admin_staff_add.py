@@ -63,9 +63,10 @@ class AddStaffModal(KioskModal[StaffInfo | None]):
         self.run_service(lambda: school_choices(ctx, staff), self._schools, self._failed)
 
     def _schools(self, schools: list[tuple[str, str]]) -> None:
-        self.query_one("#new-schools", SelectionList).add_options(
-            [(f"{code}  {name}", code) for code, name in schools]
-        )
+        choices = self.query_one("#new-schools", SelectionList)
+        choices.add_options([(f"{code}  {name}", code) for code, name in schools])
+        if schools:
+            choices.highlighted = 0  # so Space ticks the first school straight away
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
@@ -91,6 +92,9 @@ class AddStaffModal(KioskModal[StaffInfo | None]):
         )
         if not values[0] or not values[4]:
             self._message("Type a username and a first password.")
+            return
+        if values[2] != "district_admin" and not values[3]:
+            self._message("Tick at least one school (Space): front desk and registrars need one.")
             return
         ctx, staff = self.kiosk.ctx, self.kiosk.staff
         self.query_one("#add", Button).disabled = True

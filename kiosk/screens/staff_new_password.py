@@ -19,13 +19,13 @@ from kiosk.errors import KioskError
 from kiosk.i18n import explain
 from kiosk.screens.base import KioskScreen
 from kiosk.services.staff import STAFF_PASSWORD_POLICY, change_staff_password
-from kiosk.themes import STAFF_CSS
+from kiosk.themes import ADMIN_CSS
 from kiosk.widgets.secret import SecretInput
 
 
 class StaffNewPasswordScreen(KioskScreen):
     AUDIENCE = "parent"  # nobody is signed in yet: the short idle timeout applies
-    CSS_PATH = STAFF_CSS
+    CSS_PATH = ADMIN_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel (sign out)")]
 
     def __init__(self, actor: Actor, temporary: str) -> None:
