@@ -65,7 +65,7 @@ class AdminAuditScreen(StaffScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "verify":
-            ctx, staff = self.kiosk.ctx, self.kiosk.staff
+            ctx, staff = self.shell.ctx, self.shell.staff
             self.run_service(lambda: check_chain(ctx, staff), self._verified, self._failed)
         else:
             self.show()
@@ -73,7 +73,7 @@ class AdminAuditScreen(StaffScreen):
     def show(self) -> None:
         value = {i.id: i.value.strip() or None for i in self.query(Input)}
         filters = Filters(value["actor"], value["action"], value["target"], value["since"])
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(lambda: load_events(ctx, staff, filters), self._show, self._failed)
 
     def _show(self, rows: list[dict]) -> None:

@@ -69,7 +69,7 @@ class AdminDuplicatesScreen(StaffScreen):
         self.load()
 
     def load(self) -> None:
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(lambda: find_duplicates(ctx, staff), self._show, self._failed)
 
     def _show(self, pairs: list[DuplicatePair]) -> None:
@@ -96,7 +96,7 @@ class AdminDuplicatesScreen(StaffScreen):
         if not 0 <= event.cursor_row < len(self.pairs):
             return
         pair = self.pairs[event.cursor_row]
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(
             lambda: preview_merge(ctx, staff, pair.first_id, pair.second_id),
             self._previewed,
@@ -116,7 +116,7 @@ class AdminDuplicatesScreen(StaffScreen):
         if self.preview is None:
             return
         keep_account = {"keep-account": "keep", "drop-account": "drop"}.get(event.button.id or "")
-        p, ctx, staff = self.preview, self.kiosk.ctx, self.kiosk.staff
+        p, ctx, staff = self.preview, self.shell.ctx, self.shell.staff
         for button in self.query(Button):
             button.disabled = True
         self.run_service(

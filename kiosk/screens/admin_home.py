@@ -29,7 +29,7 @@ def allowed_tools(role: str, is_admin: bool) -> list[tuple[str, str]]:
 
 class AdminHomeScreen(StaffScreen):
     def compose(self) -> ComposeResult:
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         role = staff.role if staff else ""
         with Vertical(id="admin-home"):
             yield Static("District data", classes="title")

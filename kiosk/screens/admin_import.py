@@ -55,7 +55,7 @@ class AdminImportScreen(StaffScreen):
         result.update("Checking the files..." if dry_run else "Importing...")
         for button in self.query(Button):
             button.disabled = True
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(
             # In its own process: a district import in a thread froze the screen (GIL).
             lambda: import_roster_isolated(ctx, staff, Path(path), dry_run=dry_run),

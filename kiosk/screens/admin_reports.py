@@ -42,7 +42,7 @@ class AdminReportsScreen(StaffScreen):
         if name is Select.BLANK or name not in REPORTS:
             return
         entry = REPORTS[str(name)]
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.query_one("#report-status", Static).update("Loading...")
         self.run_service(
             lambda: entry.run(ctx, staff),

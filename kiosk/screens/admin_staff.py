@@ -50,7 +50,7 @@ class AdminStaffScreen(StaffScreen):
         self.load()
 
     def load(self) -> None:
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(lambda: list_staff(ctx, staff), self._show, self._failed)
 
     def _show(self, rows: list[StaffInfo]) -> None:
@@ -96,7 +96,7 @@ class AdminStaffScreen(StaffScreen):
             self.pending = (action, target.username)
             return
         self.pending = None
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         if action == "reset":
             self.run_service(
                 lambda: reset_staff_password(ctx, staff, target.username),

@@ -108,7 +108,7 @@ class IssueKeyScreen(StaffScreen):
 
     def action_done(self) -> None:
         self.clear_key()
-        self.kiosk.go_staff_home()
+        self.shell.go_staff_home()
 
     def action_hand_off(self) -> None:
         issued = self.issued
@@ -116,13 +116,13 @@ class IssueKeyScreen(StaffScreen):
             return
         key, name = issued.key, issued.guardian_name
         self.clear_key()
-        self.kiosk.hand_off(key, name)
+        self.shell.hand_off(key, name)
 
     def action_email(self) -> None:
         issued = self.issued
         if issued is None:
             return
-        ctx, staff = self.kiosk.ctx, self.staff
+        ctx, staff = self.shell.ctx, self.staff
         self.query_one("#message", Static).update("Sending…")
         self.run_service(lambda: email_key(ctx, staff, issued), self._emailed, self._failed)
 

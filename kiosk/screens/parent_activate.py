@@ -40,7 +40,7 @@ class ParentActivateScreen(ParentScreen):
         self.key_owner = ""
 
     def compose_page(self) -> ComposeResult:
-        config = self.kiosk.ctx.config
+        config = self.shell.ctx.config
         rules = config.usernames
         with VerticalScroll(id="activate", classes="parent-page"):
             yield Static(_("Create your parent portal account"), classes="title")
@@ -86,7 +86,7 @@ class ParentActivateScreen(ParentScreen):
 
     def _password_words(self) -> list[str]:
         username = self.query_one("#username", Input).value
-        return context_words(self.kiosk.ctx, username, self.key_owner)
+        return context_words(self.shell.ctx, username, self.key_owner)
 
     # -- the key -----------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class ParentActivateScreen(ParentScreen):
             self.say("#key-status", "")
 
     def _check_key(self, text: str) -> None:
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.run_service(lambda: check_key(ctx, text), self._key_ok, self._key_bad, group="key")
 
     def _key_ok(self, check: KeyCheck) -> None:
@@ -134,7 +134,7 @@ class ParentActivateScreen(ParentScreen):
         if not name:
             self.say("#username-status", "")
             return
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.run_service(
             lambda: username_available(ctx, name), self._username_result, group="username"
         )
@@ -156,7 +156,7 @@ class ParentActivateScreen(ParentScreen):
 
     @on(Button.Pressed, "#create")
     def create(self) -> None:
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         key = self.query_one("#key", Input).value
         username = self.query_one("#username", Input).value
         choice = self.query_one(PasswordChoice)
@@ -174,7 +174,7 @@ class ParentActivateScreen(ParentScreen):
 
     def _created(self, session: Session) -> None:
         self.clear_secrets()
-        continue_with(self.app, session)
+        continue_with(self, session)
 
     def _refused(self, error: KioskError) -> None:
         self.query_one("#create", Button).disabled = False
@@ -185,4 +185,4 @@ class ParentActivateScreen(ParentScreen):
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
         self.clear_secrets()
-        self.kiosk.go_welcome()  # type: ignore[attr-defined]
+        self.shell.go_welcome()

@@ -39,7 +39,7 @@ class ParentSignInScreen(ParentScreen):
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         username = self.query_one("#username", Input).value
         password = self.query_one("#password", Input).value
         self.query_one("#sign-in", Button).disabled = True
@@ -48,7 +48,7 @@ class ParentSignInScreen(ParentScreen):
 
     def _signed_in(self, session: Session) -> None:
         self.clear_secrets()
-        continue_with(self.app, session)
+        continue_with(self, session)
 
     def _failed(self, error: KioskError) -> None:
         self.query_one("#sign-in", Button).disabled = False
@@ -66,4 +66,4 @@ class ParentSignInScreen(ParentScreen):
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
         self.clear_secrets()
-        self.kiosk.go_welcome()  # type: ignore[attr-defined]
+        self.shell.go_welcome()

@@ -115,7 +115,7 @@ class AccountLookupScreen(StaffScreen):
 
     def run_lookup(self) -> None:
         text = self.query_one("#account-search", Input).value
-        ctx, staff = self.kiosk.ctx, self.staff
+        ctx, staff = self.shell.ctx, self.staff
         self.run_service(
             lambda: find_accounts(ctx, staff, text), self._found, self._failed, group="lookup"
         )
@@ -169,7 +169,7 @@ class AccountLookupScreen(StaffScreen):
         status = self.selected
         if status is None:
             return
-        ctx, staff, username = self.kiosk.ctx, self.staff, status.username
+        ctx, staff, username = self.shell.ctx, self.staff, status.username
 
         def changed(new: AccountStatus) -> None:
             self.accounts[new.username] = new

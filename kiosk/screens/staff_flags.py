@@ -71,7 +71,7 @@ class RelationshipFlagsModal(KioskModal[bool]):
         if not changes:
             self.dismiss(False)
             return
-        ctx, staff, gid = self.kiosk.ctx, self.kiosk.staff, self.card.guardian_id
+        ctx, staff, gid = self.shell.ctx, self.shell.staff, self.card.guardian_id
 
         def save() -> None:
             for student_id, portal, custody in changes:

@@ -75,11 +75,11 @@ class GuardianCardScreen(StaffScreen):
 
     def on_screen_resume(self) -> None:
         # (Textual also runs StaffScreen.on_screen_resume, the staff check, by itself.)
-        if self.card is not None and self.kiosk.staff is not None:
+        if self.card is not None and self.shell.staff is not None:
             self.action_refresh_card()
 
     def action_refresh_card(self) -> None:
-        ctx, staff, gid = self.kiosk.ctx, self.staff, self.guardian_id
+        ctx, staff, gid = self.shell.ctx, self.staff, self.guardian_id
         self.run_service(lambda: guardian_card(ctx, staff, gid), self._show, self._failed)
 
     def _failed(self, error: KioskError) -> None:
@@ -117,7 +117,7 @@ class GuardianCardScreen(StaffScreen):
         )
         self.query_one("#account", Button).display = has_account
         self.query_one("#linked", Button).display = True
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         self.query_one("#flags", Button).display = bool(
             card.students and staff and staff.role in ("registrar", "district_admin")
         )
@@ -142,14 +142,14 @@ class GuardianCardScreen(StaffScreen):
 
             self.app.push_screen(VerifyRequestScreen(card.guardian_id))
         elif button == "reissue":
-            ctx, staff, gid = self.kiosk.ctx, self.staff, card.guardian_id
+            ctx, staff, gid = self.shell.ctx, self.staff, card.guardian_id
             self.run_service(lambda: issue_key(ctx, staff, gid), self._issued, self._failed)
         elif button == "account" and card.account_username:
             from kiosk.screens.staff_account import AccountLookupScreen
 
             self.app.push_screen(AccountLookupScreen(card.account_username))
         elif button == "linked":
-            self.kiosk.show_linked_students(card.guardian_id, staff_view=True)
+            self.shell.show_linked_students(card.guardian_id, staff_view=True)
         elif button == "flags":
             from kiosk.screens.staff_flags import RelationshipFlagsModal
 

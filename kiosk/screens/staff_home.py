@@ -59,7 +59,7 @@ class StaffHomeScreen(StaffScreen):
         self.shown_query = ""  # the search text the shown results answer
 
     def compose(self) -> ComposeResult:
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         who = f"{display(staff.name)} ({ROLE_LABELS.get(staff.role, staff.role)})" if staff else ""
         yield Static(
             Text.assemble(("Front desk", "bold"), f"  ·  signed in as {who}"),
@@ -108,7 +108,7 @@ class StaffHomeScreen(StaffScreen):
         if not text.strip():
             self._show([], PROMPT)
             return
-        ctx, staff = self.kiosk.ctx, self.staff
+        ctx, staff = self.shell.ctx, self.staff
         self.run_service(
             lambda: search(ctx, staff, text),
             lambda hits: self._show(hits, self._summary(hits, text), text),
@@ -145,7 +145,7 @@ class StaffHomeScreen(StaffScreen):
 
             self.app.push_screen(GuardianCardScreen(hit.id))
             return
-        ctx, staff = self.kiosk.ctx, self.staff
+        ctx, staff = self.shell.ctx, self.staff
         self.run_service(
             lambda: student_guardians(ctx, staff, hit.id),
             lambda found: self._show(found, self._guardians_label(hit, found)),
@@ -183,10 +183,10 @@ class StaffHomeScreen(StaffScreen):
 
     def action_district_data(self) -> None:
         """Reports, merges and (for admins) imports, audit and staff, by role."""
-        self.kiosk.go_admin_tools()
+        self.shell.go_admin_tools()
 
     def action_sign_out(self) -> None:
-        self.kiosk.go_welcome()
+        self.shell.go_welcome()
 
     def action_exit_kiosk(self) -> None:
-        self.kiosk.request_exit()
+        self.shell.request_exit()

@@ -34,7 +34,7 @@ class StaffReauthModal(KioskModal[bool]):
         self.purpose = purpose
 
     def compose(self) -> ComposeResult:
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         with Vertical(classes="dialog"):
             yield Static(_TITLES.get(self.purpose, _TITLES["return"]), classes="title")
             yield Label(signed_in_line(staff.name if staff else ""), markup=False)
@@ -67,14 +67,14 @@ class StaffReauthModal(KioskModal[bool]):
         field = self.query_one("#password", SecretInput)
         password = field.value
         field.wipe()
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         if staff is None:
             self.dismiss(False)
             return
         if not password:
             self.query_one("#message", Static).update("Type your staff password.")
             return
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.run_service(
             lambda: verify_staff_password(ctx, staff, password), self._checked, self._failed
         )

@@ -87,7 +87,7 @@ class ResetPasswordModal(KioskModal[bool]):
             )
             return
         message.update("Resetting…")
-        ctx, staff, username = self.kiosk.ctx, self.kiosk.staff, self.username
+        ctx, staff, username = self.shell.ctx, self.shell.staff, self.username
         if staff is None:
             self.dismiss(False)
             return

@@ -57,7 +57,7 @@ class StaffSignInScreen(KioskScreen):
             self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.kiosk.go_welcome()
+        self.shell.go_welcome()
 
     def submit(self) -> None:
         username = self.query_one("#username", Input).value.strip()
@@ -70,14 +70,14 @@ class StaffSignInScreen(KioskScreen):
         password_field.wipe()
         message.update("Checking…")
         self.query_one("#sign-in", Button).disabled = True
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.run_service(
             lambda: staff_sign_in(ctx, username, password), self._signed_in, self._failed
         )
 
     def _signed_in(self, actor: Actor) -> None:
-        self.kiosk.staff = actor
-        self.kiosk.go_staff_home()
+        self.shell.staff = actor
+        self.shell.go_staff_home()
 
     def _failed(self, error: KioskError) -> None:
         self.query_one("#sign-in", Button).disabled = False

@@ -64,7 +64,7 @@ class VerifyRequestScreen(StaffScreen):
 
     def on_mount(self) -> None:
         self.query_one("#account", Button).display = False
-        ctx, staff, gid = self.kiosk.ctx, self.staff, self.guardian_id
+        ctx, staff, gid = self.shell.ctx, self.staff, self.guardian_id
         self.run_service(lambda: guardian_card(ctx, staff, gid), self._show, self._failed)
 
     def _show(self, card: GuardianCard) -> None:
@@ -150,7 +150,7 @@ class VerifyRequestScreen(StaffScreen):
             return
         message.update("Recording the request…")
         self.query_one("#submit", Button).disabled = True
-        ctx, staff, gid = self.kiosk.ctx, self.staff, self.card.guardian_id
+        ctx, staff, gid = self.shell.ctx, self.staff, self.card.guardian_id
         students = self.chosen_students()
         id_type = str(self.query_one("#id-type", Select).value)
 
