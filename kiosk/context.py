@@ -86,7 +86,4 @@ def secret_key(config: Config) -> bytes:
     try:
         return path.read_text().strip().encode()
     except FileNotFoundError:
-        raise ConfigError(
-            f"The district secret file {path} is missing. Run 'kiosk init' to create it, or "
-            "set KIOSK_SECRET."
-        ) from None
+        raise ConfigError("secret_missing", path=str(path)) from None

@@ -60,10 +60,7 @@ class OutboxMailer:
             final = self.folder / f"{msg['Date'][5:16].replace(' ', '-')}-{uuid.uuid4().hex}.eml"
             os.replace(tmp, final)
         except OSError as exc:
-            raise MailError(
-                f"Could not write the email to the outbox folder {self.folder} "
-                f"({exc.strerror}). Check [mail] outbox_dir in kiosk.toml."
-            ) from None
+            raise MailError("mail_outbox", folder=self.folder, reason=exc.strerror) from None
 
     def messages(self) -> list[EmailMessage]:
         """The messages in the outbox, oldest first (for staff, the demo and tests)."""
@@ -102,14 +99,9 @@ class SmtpMailer:
                     smtp.login(self.username, self._password)
                 smtp.send_message(msg)
         except smtplib.SMTPRecipientsRefused:
-            raise MailError(
-                "The mail server refused that address. Check the email address and try again."
-            ) from None
+            raise MailError("mail_refused") from None
         except (OSError, smtplib.SMTPException):
-            raise MailError(
-                f"Could not send email through {self.host}:{self.port}. Check [mail] in "
-                "kiosk.toml (or run 'kiosk doctor'), then try again."
-            ) from None
+            raise MailError("mail_send", host=self.host, port=self.port) from None
 
     def check(self) -> None:
         """Connect and say hello, for ``kiosk doctor``."""
@@ -119,7 +111,7 @@ class SmtpMailer:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 smtp.noop()
         except (OSError, smtplib.SMTPException):
-            raise MailError(f"Cannot reach the mail server {self.host}:{self.port}.") from None
+            raise MailError("mail_unreachable", host=self.host, port=self.port) from None
 
 
 def make_mailer(config: Config) -> Mailer:

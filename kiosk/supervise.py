@@ -8,7 +8,6 @@ import time
 
 from kiosk import app as app_module
 from kiosk.context import Context
-from kiosk.crash import FATAL_MESSAGE
 from kiosk.errors import ConfigError, KioskError
 
 #: Textual's Linux driver leaves ctrl+c/ctrl+z/ctrl+\ as signals (SIGINT, SIGTSTP, SIGQUIT)
@@ -21,10 +20,7 @@ def check_environment(environ: dict[str, str] | os._Environ[str] | None = None) 
     """Refuse to run a kiosk whose terminal would turn ctrl+c/ctrl+z into signals."""
     env = os.environ if environ is None else environ
     if SIGNALS_ENV in env:
-        raise ConfigError(
-            f"The kiosk will not start while {SIGNALS_ENV} is set: it would let ctrl+c and "
-            f"ctrl+z stop the kiosk. Unset it (unset {SIGNALS_ENV}) and start again."
-        )
+        raise ConfigError("signals_env", env=SIGNALS_ENV)
 
 
 #: A kiosk that crashes is restarted, but at most this often within ``RESTART_WINDOW_SECONDS``.
@@ -52,4 +48,4 @@ def run(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: boo
         restarts.append(now)
         after_crash = True
     if app.crashed:
-        raise KioskError(FATAL_MESSAGE)
+        raise KioskError("fatal")

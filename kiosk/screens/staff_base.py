@@ -35,7 +35,7 @@ class StaffScreen(KioskScreen):
     def staff(self):  # -> Actor
         actor = self.shell.staff
         if actor is None:
-            raise KioskError("Sign in as staff first.", code="auth")
+            raise KioskError("staff_signin_first")
         return actor
 
     def on_screen_resume(self) -> None:

@@ -228,13 +228,13 @@ def set_relationship_flags(
         if not create:
             require_guardian_access(ctx, actor, guardian)
         if not can_serve_school(actor, student.school_id):
-            raise PermissionDenied("You do not serve this student's school.")
+            raise PermissionDenied("student_school_not_served")
         link = Relationship.get_or_none(
             Relationship.guardian == guardian, Relationship.student == student
         )
         if link is None:
             if not create:
-                raise NotFound("There is no relationship between them; add one first.")
+                raise NotFound("no_relationship")
             link = Relationship.create(guardian=guardian, student=student)
         changes = {}
         for name, value in (

@@ -188,7 +188,9 @@ def _write(
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
     school_ids = _write_schools(plan, summary)
-    people = _write_people(ctx, plan, source, summary, school_ids, progress)
+    terms = search_index.TermWriter(ctx.store.db)  # only new and changed people's words
+    people = _write_people(ctx, plan, source, summary, school_ids, progress, terms)
+    terms.finish()
     _write_links(ctx, plan, people, summary)
     summary.households = rebuild_households(
         ctx,
@@ -198,7 +200,6 @@ def _write(
         people.student_ids,
         people.family_names,
     )
-    search_index.rebuild(ctx.store.db)  # names, numbers and phones may all have changed
     if progress:
         progress("writing", plan.user_rows % 1000, plan.user_rows)
 
@@ -259,6 +260,7 @@ def _write_people(
     summary: ImportSummary,
     school_ids: dict[str, int],
     progress: Callable[[str, int, int], None] | None,
+    terms: search_index.TermWriter,
 ) -> _People:
     users_delta = "users.csv" in plan.delta
     # Students and guardians: compare with what is stored, insert new, update changed. New
@@ -373,8 +375,10 @@ def _write_people(
             own_id = student_ids[sid]
             if old is None:
                 new_students.add((own_id, sid, *values))
+                terms.student(own_id, given, family, number)
                 summary.added += 1
             elif old[1:] != values:
+                terms.student(own_id, given, family, number, was=(old[2], old[3], old[1]))
                 student_updates.append((*values, old[0]))
                 if old[-1] and not active:
                     summary.deactivated += 1
@@ -414,8 +418,12 @@ def _write_people(
             old = stored_guardians.get(sid)
             if old is None:
                 new_guardians.add((own_id, sid, *values))
+                terms.guardian(own_id, given, family, values[5], values[3])
                 summary.added += 1
             elif old[1:] != values:
+                terms.guardian(
+                    own_id, given, family, values[5], values[3], was=(*old[1:3], old[6], old[4])
+                )
                 guardian_updates.append((*values, old[0]))
                 if old[-1] and not active:
                     summary.deactivated += 1
@@ -544,8 +552,8 @@ def import_roster_isolated(
     froze the screen for up to 250 ms at a time. In its own process it cannot; the app only
     waits for the answer. The child is a fresh ``python -c`` (not multiprocessing, which would
     re-import whatever script started the app); the request and the answer travel as pickles
-    over its pipes. Refusals come back as the same ``KioskError`` classes with the same text
-    and problem lists (exceptions are sent back as data).
+    over its pipes. Refusals come back as the same ``KioskError``s, pickled with their codes,
+    parameters and problem lists.
     """
     import pickle
     import subprocess
@@ -559,22 +567,11 @@ def import_roster_isolated(
         check=False,
     )
     if child.returncode != 0 or not child.stdout:
-        raise KioskError(
-            "The import could not run (its process failed). Run 'kiosk import oneroster' from "
-            "the command line to see why."
-        )
+        raise KioskError("import_failed")
     outcome = pickle.loads(child.stdout)  # noqa: S301 - our own child's answer
     if isinstance(outcome, ImportSummary):
         return outcome
-    kind, message, problems = outcome
-    if kind == "RosterRejected":
-        raise RosterRejected(problems)
-    import kiosk.errors as errors
-
-    cls = getattr(errors, kind, KioskError)
-    if not (isinstance(cls, type) and issubclass(cls, KioskError)):
-        cls = KioskError
-    raise cls(message)
+    raise outcome
 
 
 def _child() -> None:
@@ -592,6 +589,6 @@ def _child() -> None:
         finally:
             ctx.close()
     except KioskError as exc:
-        outcome = (type(exc).__name__, str(exc), list(getattr(exc, "problems", []) or []))
+        outcome = exc  # errors pickle with their code and parameters
     sys.stdout.buffer.write(pickle.dumps(outcome))
     sys.stdout.flush()

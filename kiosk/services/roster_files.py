@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
-from kiosk.errors import ValidationError
+from kiosk.errors import ValidationError, message
 from kiosk.text import _UNSAFE as _UNSAFE_ANY
 from kiosk.text import unsafe_characters
 
@@ -76,11 +76,10 @@ class RosterRejected(ValidationError):
         shown = problems[:MAX_PROBLEMS]
         more = len(problems) - len(shown)
         super().__init__(
-            f"The roster was not imported ({len(problems)} problem(s)); nothing was changed. "
-            "Fix these in the export and run the import again:\n"
-            + "\n".join(shown)
-            + (f"\n... and {more} more" if more > 0 else ""),
-            problems,
+            "roster_rejected",
+            count=len(problems),
+            problems=shown,
+            more=message("roster_more", n=more) if more > 0 else "",
         )
         self.problems = list(problems)
 
@@ -93,7 +92,7 @@ class RosterSource:
         self._zip: zipfile.ZipFile | None = None
         self._names: dict[str, str] = {}
         if not self.path.exists():
-            raise ValidationError(f"{self.path} does not exist. Give a folder or a .zip file.")
+            raise ValidationError("roster_missing_path", path=self.path)
         if self.path.is_dir():
             for child in self.path.iterdir():
                 if child.is_file():
@@ -105,9 +104,7 @@ class RosterSource:
                     base = info.filename.rsplit("/", 1)[-1].lower()
                     self._names.setdefault(base, info.filename)
         else:
-            raise ValidationError(
-                f"{self.path} is neither a folder nor a zip file of OneRoster CSV files."
-            )
+            raise ValidationError("roster_path_kind", path=self.path)
 
     def has(self, name: str) -> bool:
         return name.lower() in self._names

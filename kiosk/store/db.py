@@ -25,7 +25,7 @@ from kiosk.store import models
 log = logging.getLogger("kiosk.store")
 
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
 
@@ -58,10 +58,16 @@ def _migrate_to_3(db: pw.Database) -> None:
         migrate(migrator.add_column(table, "merged_into_id", models.Guardian.merged_into))
 
 
+def _migrate_to_4(db: pw.Database) -> None:
+    """Rate-limit counters shared by every kiosk and web process."""
+    db.create_tables([models.RateCounter], safe=True)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: _migrate_to_4,
 }
 
 
@@ -77,29 +83,16 @@ def friendly_errors() -> Iterator[None]:
         log.warning("database error: %s: %s", type(exc).__name__, exc)
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
-            raise DatabaseError(
-                "The database is busy (another kiosk is writing). Wait a moment and try again."
-            ) from None
+            raise DatabaseError("db_busy") from None
         if "no such table" in text or ("does not exist" in text and "relation" in text):
-            raise DatabaseError(
-                "The database has not been set up. Run 'kiosk init' (or 'kiosk init --demo')."
-            ) from None
+            raise DatabaseError("db_not_set_up") from None
         if "unable to open" in text or "could not connect" in text or "connection" in text:
-            raise DatabaseError(
-                "Cannot reach the database. Check [database] url in kiosk.toml and that the "
-                "server or file is available, then try again."
-            ) from None
+            raise DatabaseError("db_unreachable") from None
         if "readonly" in text or "read-only" in text:
-            raise DatabaseError(
-                "The database file is read-only. Give the kiosk user write access to it."
-            ) from None
-        raise DatabaseError(
-            "The database reported an error. Run 'kiosk doctor' to check the set-up."
-        ) from None
+            raise DatabaseError("db_readonly") from None
+        raise DatabaseError("db_error") from None
     except pw.InterfaceError:
-        raise DatabaseError(
-            "The database connection is closed or unusable. Restart the kiosk."
-        ) from None
+        raise DatabaseError("db_closed") from None
 
 
 @dataclass
@@ -138,19 +131,11 @@ class Store:
         """Refuse to work on a database that is missing, old, or from a newer release."""
         version = self.schema_version()
         if version == 0:
-            raise DatabaseError(
-                "The database has not been set up. Run 'kiosk init' (or 'kiosk init --demo')."
-            )
+            raise DatabaseError("db_not_set_up")
         if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"This database was written by a newer Front Desk (schema {version}; this one "
-                f"knows up to {SCHEMA_VERSION}). Upgrade Front Desk before using it."
-            )
+            raise DatabaseError("db_newer", version=version, known=SCHEMA_VERSION)
         if version < SCHEMA_VERSION:
-            raise DatabaseError(
-                f"The database schema is version {version}; run 'kiosk init' to upgrade it "
-                f"to {SCHEMA_VERSION}."
-            )
+            raise DatabaseError("db_older", version=version, known=SCHEMA_VERSION)
 
     def migrate(self) -> tuple[int, int]:
         """Bring the schema up to date; idempotent. Returns (from_version, to_version)."""
@@ -203,10 +188,7 @@ def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: obje
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.exists():
-                raise DatabaseError(
-                    f"The folder for the database file does not exist: {parent}. Create it or "
-                    "change [database] url in kiosk.toml."
-                )
+                raise DatabaseError("db_folder", folder=parent)
         db = pw.SqliteDatabase(
             path,
             pragmas={

@@ -13,7 +13,4 @@ def require_postgresql_driver() -> None:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        raise DatabaseError(
-            "A PostgreSQL database_url needs the PostgreSQL driver, which is not installed. "
-            f"Install it with: {POSTGRES_INSTALL}"
-        ) from None
+        raise DatabaseError("postgres_driver_missing", command=POSTGRES_INSTALL) from None

@@ -222,6 +222,19 @@ class SearchTerm(BaseModel):
     ref = pw.IntegerField()
 
 
+class RateCounter(BaseModel):
+    """Hits of one subject in one fixed window of a rate limit (see services.ratelimit)."""
+
+    scope = pw.CharField(max_length=64)
+    subject = pw.CharField(max_length=64)  # a digest, never the address or name itself
+    window_start = pw.BigIntegerField()  # Unix seconds
+    hits = pw.IntegerField(default=0)
+    expires_at = pw.BigIntegerField(index=True)
+
+    class Meta:
+        indexes = ((("scope", "subject", "window_start"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     School,
@@ -241,4 +254,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     EmailCode,
     AuditEvent,
     SearchTerm,
+    RateCounter,
 ]
