@@ -126,3 +126,40 @@ def test_nothing_in_kiosk_uses_textuals_private_api():
     assert offenders == []
     source = (PACKAGE / "app.py").read_text()
     assert "super()._handle_exception(" in source
+
+
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 80
+#: Being split on other branches at the time of writing: the services' long functions and
+#: config.py by "codes", the roster importer by "hardening". The lead empties this list once
+#: both have merged.
+BEING_SPLIT = {
+    "kiosk/config.py",
+    "kiosk/services/duplicates.py",
+    "kiosk/services/households.py",
+    "kiosk/services/letters.py",
+    "kiosk/services/roster.py",
+    "kiosk/services/roster_files.py",
+    "kiosk/services/roster_households.py",
+}
+
+
+def test_no_module_over_500_lines_and_no_function_over_80():
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = str(path.relative_to(PACKAGE.parent))
+        if where in BEING_SPLIT:
+            continue
+        source = path.read_text()
+        if len(source.splitlines()) > MAX_MODULE_LINES:
+            too_long.append(f"{where}: {len(source.splitlines())} lines")
+        for node in ast.walk(ast.parse(source, filename=str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_long.append(f"{where}: {node.name}() {length} lines")
+    assert too_long == []
+
+
+def test_the_app_module_is_navigation_and_hardening_only():
+    assert len((PACKAGE / "app.py").read_text().splitlines()) < 300
