@@ -163,3 +163,59 @@ def test_no_module_over_500_lines_and_no_function_over_80():
 
 def test_the_app_module_is_navigation_and_hardening_only():
     assert len((PACKAGE / "app.py").read_text().splitlines()) < 300
+
+
+def test_every_button_handler_is_bound_to_its_button_by_id():
+    """One dialect: ``@on(Button.Pressed, "#id")``, never one handler that dispatches (and
+    sends every button it does not know to some default)."""
+    offenders = []
+    for path in sorted((PACKAGE / "screens").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.FunctionDef) and node.name == "on_button_pressed":
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
+
+
+#: Screen modules that are shared foundations, not screens: importing them is fine.
+SHARED = {"base", "staff_base", "parent_base", "shell", "parent_flow"}
+
+
+def test_screens_share_helpers_through_widgets_or_services_not_other_screens():
+    """A screen may import another screen's class to show it, nothing else from it."""
+    import importlib
+
+    from textual.screen import Screen
+
+    offenders = []
+    for path in sorted((PACKAGE / "screens").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not (isinstance(node, ast.ImportFrom) and node.module):
+                continue
+            if not node.module.startswith("kiosk.screens.") or node.module[14:] in SHARED:
+                continue
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                value = getattr(module, alias.name)
+                if not (isinstance(value, type) and issubclass(value, Screen)):
+                    offenders.append(f"{path.name}: {alias.name} from {node.module}")
+    assert offenders == []
+
+
+async def test_a_button_the_home_screen_does_not_know_does_nothing(ctx):
+    """No handler treats an unknown button as "Exit kiosk" (the old staff home did)."""
+    from textual.widgets import Button
+
+    from kiosk.app import make_app
+    from kiosk.screens.staff_home import StaffHomeScreen
+    from tests.staff_helpers import sign_in_as, wait_for
+
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in_as(pilot)
+        home = app.screen
+        assert isinstance(home, StaffHomeScreen)
+        mystery = Button("New feature", id="mystery")
+        await home.mount(mystery)
+        mystery.press()
+        await wait_for(pilot, lambda: True)
+        assert app.screen is home and app.is_running and app.staff is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Input, Static
@@ -63,12 +64,14 @@ class AdminAuditScreen(StaffScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.show()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "verify":
-            ctx, staff = self.shell.ctx, self.shell.staff
-            self.run_service(lambda: check_chain(ctx, staff), self._verified, self._failed)
-        else:
-            self.show()
+    @on(Button.Pressed, "#verify")
+    def verify_pressed(self) -> None:
+        ctx, staff = self.shell.ctx, self.shell.staff
+        self.run_service(lambda: check_chain(ctx, staff), self._verified, self._failed)
+
+    @on(Button.Pressed, "#show")
+    def show_pressed(self) -> None:
+        self.show()
 
     def show(self) -> None:
         value = {i.id: i.value.strip() or None for i in self.query(Input)}

@@ -8,6 +8,7 @@ disabled, not deleted).
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
@@ -112,10 +113,21 @@ class AdminDuplicatesScreen(StaffScreen):
         self.query_one("#keep-account", Button).disabled = not choice
         self.query_one("#drop-account", Button).disabled = not choice
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#merge")
+    def merge_pressed(self) -> None:
+        self.merge(keep_account=None)
+
+    @on(Button.Pressed, "#keep-account")
+    def keep_account_pressed(self) -> None:
+        self.merge(keep_account="keep")
+
+    @on(Button.Pressed, "#drop-account")
+    def drop_account_pressed(self) -> None:
+        self.merge(keep_account="drop")
+
+    def merge(self, *, keep_account: str | None) -> None:
         if self.preview is None:
             return
-        keep_account = {"keep-account": "keep", "drop-account": "drop"}.get(event.button.id or "")
         p, ctx, staff = self.preview, self.shell.ctx, self.shell.staff
         for button in self.query(Button):
             button.disabled = True

@@ -7,6 +7,7 @@ again, so this menu is convenience, not the security boundary.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Static
@@ -40,20 +41,32 @@ class AdminHomeScreen(StaffScreen):
                     yield Button(label, id=f"tool-{tool_id}")
         yield Footer()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        from kiosk.screens.admin_audit import AdminAuditScreen
-        from kiosk.screens.admin_duplicates import AdminDuplicatesScreen
-        from kiosk.screens.admin_import import AdminImportScreen
+    @on(Button.Pressed, "#tool-reports")
+    def reports_pressed(self) -> None:
         from kiosk.screens.admin_reports import AdminReportsScreen
+
+        self.app.push_screen(AdminReportsScreen())
+
+    @on(Button.Pressed, "#tool-duplicates")
+    def duplicates_pressed(self) -> None:
+        from kiosk.screens.admin_duplicates import AdminDuplicatesScreen
+
+        self.app.push_screen(AdminDuplicatesScreen())
+
+    @on(Button.Pressed, "#tool-import")
+    def import_pressed(self) -> None:
+        from kiosk.screens.admin_import import AdminImportScreen
+
+        self.app.push_screen(AdminImportScreen())
+
+    @on(Button.Pressed, "#tool-audit")
+    def audit_pressed(self) -> None:
+        from kiosk.screens.admin_audit import AdminAuditScreen
+
+        self.app.push_screen(AdminAuditScreen())
+
+    @on(Button.Pressed, "#tool-staff")
+    def staff_pressed(self) -> None:
         from kiosk.screens.admin_staff import AdminStaffScreen
 
-        screens = {
-            "tool-reports": AdminReportsScreen,
-            "tool-duplicates": AdminDuplicatesScreen,
-            "tool-import": AdminImportScreen,
-            "tool-audit": AdminAuditScreen,
-            "tool-staff": AdminStaffScreen,
-        }
-        screen = screens.get(event.button.id or "")
-        if screen is not None:
-            self.app.push_screen(screen())
+        self.app.push_screen(AdminStaffScreen())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Static
@@ -45,13 +46,20 @@ class AdminImportScreen(StaffScreen):
                 yield Static("", id="import-result", markup=False)
         yield Footer()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#check")
+    def check_pressed(self) -> None:
+        self.start(dry_run=True)
+
+    @on(Button.Pressed, "#import")
+    def import_pressed(self) -> None:
+        self.start(dry_run=False)
+
+    def start(self, *, dry_run: bool) -> None:
         path = self.query_one("#roster-path", Input).value.strip()
         result = self.query_one("#import-result", Static)
         if not path:
             result.update("Type the path of the roster folder or zip file first.")
             return
-        dry_run = event.button.id == "check"
         result.update("Checking the files..." if dry_run else "Importing...")
         for button in self.query(Button):
             button.disabled = True

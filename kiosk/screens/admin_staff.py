@@ -7,6 +7,7 @@ changes or the screen is left.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
@@ -83,11 +84,22 @@ class AdminStaffScreen(StaffScreen):
         self.pending = None
         self.query_one("#staff-status", Static).update(text)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#disable")
+    def disable_pressed(self) -> None:
+        self.act("disable")
+
+    @on(Button.Pressed, "#enable")
+    def enable_pressed(self) -> None:
+        self.act("enable")
+
+    @on(Button.Pressed, "#reset")
+    def reset_pressed(self) -> None:
+        self.act("reset")
+
+    def act(self, action: str) -> None:
         target = self.selected()
         if target is None:
             return
-        action = event.button.id or ""
         if action in ("reset", "disable") and self.pending != (action, target.username):
             # Two presses for what locks someone out: the second one, on the same row, acts.
             verb = "Reset the password of" if action == "reset" else "Disable"
@@ -104,7 +116,7 @@ class AdminStaffScreen(StaffScreen):
                 self._failed,
             )
             return
-        enabled = event.button.id == "enable"
+        enabled = action == "enable"
         self.run_service(
             lambda: set_staff_enabled(ctx, staff, target.username, enabled),
             self._changed,

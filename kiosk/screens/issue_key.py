@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -93,11 +94,17 @@ class IssueKeyScreen(StaffScreen):
         side = self.app.size.width - qr.code_width - 2
         self.query_one("#key-text", Static).update(key_lines(self.issued.key, side))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        {"hand-off": self.action_hand_off, "email": self.action_email}.get(
-            event.button.id or "", self.action_done
-        )()
+    @on(Button.Pressed, "#hand-off")
+    def hand_off_pressed(self) -> None:
+        self.action_hand_off()
+
+    @on(Button.Pressed, "#email")
+    def email_pressed(self) -> None:
+        self.action_email()
+
+    @on(Button.Pressed, "#done")
+    def done_pressed(self) -> None:
+        self.action_done()
 
     def clear_key(self) -> None:
         """Take the key off every widget and forget it."""

@@ -16,7 +16,6 @@ from kiosk import keys
 from kiosk.errors import KeyProblem, KioskError
 from kiosk.i18n import _, explain
 from kiosk.screens.parent_base import ParentScreen, message
-from kiosk.screens.parent_checklist import PasswordChoice
 from kiosk.screens.parent_flow import continue_with, preload_next
 from kiosk.services.accounts import Session, sign_in
 from kiosk.services.activation import (
@@ -27,6 +26,7 @@ from kiosk.services.activation import (
     username_available,
 )
 from kiosk.text import display
+from kiosk.widgets.password_choice import PasswordChoice
 
 KEY_DIGITS = 32
 KEY_CHARACTERS = frozenset("0123456789abcdefABCDEF{}- ")

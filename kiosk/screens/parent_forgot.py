@@ -16,8 +16,6 @@ from kiosk.errors import KioskError
 from kiosk.i18n import _, explain
 from kiosk.pictures import LIKED_COUNT
 from kiosk.screens.parent_base import ParentScreen, message
-from kiosk.screens.parent_checklist import PasswordChoice
-from kiosk.screens.parent_pictures import mark_labels
 from kiosk.services.activation import context_words
 from kiosk.services.recovery import (
     ResetChallenge,
@@ -27,7 +25,8 @@ from kiosk.services.recovery import (
     request_password_reset,
 )
 from kiosk.text import display
-from kiosk.widgets.pictures import LIKED, PicturePicker
+from kiosk.widgets.password_choice import PasswordChoice
+from kiosk.widgets.pictures import LIKED, PicturePicker, mark_labels
 
 STEPS = ("choose", "ident", "code", "challenge", "new", "done", "username-step")
 

@@ -14,10 +14,10 @@ from textual.widgets import Button, Input, Label, Static
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.screens.parent_base import ParentScreen, message
-from kiosk.screens.parent_checklist import PasswordChoice
 from kiosk.screens.parent_flow import continue_with
 from kiosk.services.accounts import Session, change_password
 from kiosk.services.activation import context_words
+from kiosk.widgets.password_choice import PasswordChoice
 from kiosk.widgets.secret import SecretInput
 
 

@@ -18,14 +18,10 @@ from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURES
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_flow import continue_with
 from kiosk.services.accounts import Session, set_pictures, skip_setup
-from kiosk.widgets.pictures import DISLIKED, LIKED, PicturePicker, picture_name
+from kiosk.widgets.pictures import DISLIKED, LIKED, PicturePicker, mark_labels, picture_name
 from kiosk.widgets.secret import SecretInput
 
 REVIEW = "review"
-
-
-def mark_labels() -> dict[str, str]:
-    return {LIKED: _("Like"), DISLIKED: _("Dislike")}
 
 
 class ParentPicturesScreen(ParentScreen):

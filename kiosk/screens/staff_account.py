@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -152,15 +153,25 @@ class AccountLookupScreen(StaffScreen):
     def _failed(self, error: KioskError) -> None:
         self.query_one("#message", Static).update(Text(str(error)))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        action = {
-            "reset": self.action_reset,
-            "unlock": self.action_unlock,
-            "enable": self.action_enable,
-            "disable": self.action_disable,
-        }.get(event.button.id or "", self.action_back)
-        action()
+    @on(Button.Pressed, "#reset")
+    def reset_pressed(self) -> None:
+        self.action_reset()
+
+    @on(Button.Pressed, "#unlock")
+    def unlock_pressed(self) -> None:
+        self.action_unlock()
+
+    @on(Button.Pressed, "#enable")
+    def enable_pressed(self) -> None:
+        self.action_enable()
+
+    @on(Button.Pressed, "#disable")
+    def disable_pressed(self) -> None:
+        self.action_disable()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
 
     def action_back(self) -> None:
         self.app.pop_screen()

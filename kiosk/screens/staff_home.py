@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -161,14 +162,21 @@ class StaffHomeScreen(StaffScreen):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        actions = {
-            "lookup": self.action_lookup,
-            "district-data": self.action_district_data,
-            "sign-out": self.action_sign_out,
-        }
-        actions.get(event.button.id or "", self.action_exit_kiosk)()
+    @on(Button.Pressed, "#lookup")
+    def lookup_pressed(self) -> None:
+        self.action_lookup()
+
+    @on(Button.Pressed, "#district-data")
+    def district_data_pressed(self) -> None:
+        self.action_district_data()
+
+    @on(Button.Pressed, "#sign-out")
+    def sign_out_pressed(self) -> None:
+        self.action_sign_out()
+
+    @on(Button.Pressed, "#exit")
+    def exit_pressed(self) -> None:
+        self.action_exit_kiosk()
 
     def action_clear(self) -> None:
         field = self.query_one("#search", Input)

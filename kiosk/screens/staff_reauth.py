@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -52,12 +53,13 @@ class StaffReauthModal(KioskModal[bool]):
         event.stop()
         self.check()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.check()
-        else:
-            self.action_cancel()
+    @on(Button.Pressed, "#confirm")
+    def confirm_pressed(self) -> None:
+        self.check()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
 
     def action_cancel(self) -> None:
         self.query_one("#password", SecretInput).wipe()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -49,12 +50,13 @@ class StaffSignInScreen(KioskScreen):
         else:
             self.submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "sign-in":
-            self.submit()
-        elif event.button.id == "cancel":
-            self.action_cancel()
+    @on(Button.Pressed, "#sign-in")
+    def sign_in_pressed(self) -> None:
+        self.submit()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
 
     def action_cancel(self) -> None:
         self.shell.go_welcome()

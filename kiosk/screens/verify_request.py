@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,7 +17,6 @@ from textual.widgets import Button, Checkbox, Footer, Label, Select, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import StaffScreen
-from kiosk.screens.staff_guardian import why_not
 from kiosk.services.activation import (
     ID_TYPES,
     AlreadyHasAccount,
@@ -27,6 +27,7 @@ from kiosk.services.activation import (
 from kiosk.services.people import GuardianCard, guardian_card
 from kiosk.text import display
 from kiosk.widgets.plain import plain
+from kiosk.widgets.student_line import why_not
 
 
 class VerifyRequestScreen(StaffScreen):
@@ -126,16 +127,20 @@ class VerifyRequestScreen(StaffScreen):
             missing.append("watch the parent sign the form and tick 'signature'")
         return missing
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "submit":
-            self.action_submit()
-        elif event.button.id == "account" and self.existing_username:
+    @on(Button.Pressed, "#submit")
+    def submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#account")
+    def account_pressed(self) -> None:
+        if self.existing_username:
             from kiosk.screens.staff_account import AccountLookupScreen
 
             self.app.push_screen(AccountLookupScreen(self.existing_username))
-        else:
-            self.action_back()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
 
     def action_back(self) -> None:
         self.app.pop_screen()
