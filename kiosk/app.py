@@ -15,6 +15,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -22,6 +23,7 @@ from kiosk.auth import Actor
 from kiosk.context import Context
 from kiosk.crash import CRASH_MESSAGE, FATAL_MESSAGE, PlainCrash, raised_off_stage
 from kiosk.i18n import set_language
+from kiosk.keyflood import KeyBudget
 from kiosk.screens.admin_home import AdminHomeScreen
 from kiosk.screens.hand_off import HandOffScreen
 from kiosk.screens.linked_students import LinkedStudentsScreen
@@ -113,6 +115,7 @@ class FrontDeskApp(App[None]):
         self.ALLOW_SELECT = not kiosk_mode  # type: ignore[misc]
         #: When someone last pressed a key, clicked or scrolled (``time.monotonic``).
         self.last_activity = time.monotonic()
+        self.key_budget = KeyBudget()
         for name in THEME_NAMES:
             self.register_theme(build_theme(name, ctx.config.ui.accent))
         theme = ctx.config.ui.theme
@@ -200,6 +203,12 @@ class FrontDeskApp(App[None]):
         self.notify(CRASH_MESSAGE, severity="error", markup=False, timeout=10)
 
     # -- idle timeout ----------------------------------------------------------------------
+
+    def post_message(self, message: Message) -> bool:
+        """A flood of keystrokes is dropped here, before it is queued (``kiosk.keyflood``)."""
+        if isinstance(message, events.Key) and not self.key_budget.allow():
+            return False
+        return super().post_message(message)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _ACTIVITY):

@@ -44,10 +44,10 @@ class AdminAuditScreen(StaffScreen):
         with Vertical(id="admin-audit"):
             yield Static("Audit log", classes="title")
             with Horizontal(id="audit-filters"):
-                yield Input(placeholder="actor", id="actor")
-                yield Input(placeholder="action", id="action")
-                yield Input(placeholder="target", id="target")
-                yield Input(placeholder="since (2026-11-01)", id="since")
+                yield Input(placeholder="actor", id="actor", max_length=100)
+                yield Input(placeholder="action", id="action", max_length=100)
+                yield Input(placeholder="target", id="target", max_length=100)
+                yield Input(placeholder="since (2026-11-01)", id="since", max_length=32)
             with Horizontal():
                 yield Button("Show", id="show", variant="primary")
                 yield Button("Check the chain", id="verify")

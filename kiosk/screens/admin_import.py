@@ -38,7 +38,11 @@ class AdminImportScreen(StaffScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="admin-import"):
             yield Static("Import a OneRoster export", classes="title")
-            yield Input(placeholder="Folder or .zip of OneRoster CSV files", id="roster-path")
+            yield Input(
+                placeholder="Folder or .zip of OneRoster CSV files",
+                id="roster-path",
+                max_length=4096,
+            )
             with Horizontal():
                 yield Button("Check (changes nothing)", id="check")
                 yield Button("Import", id="import", variant="primary")
