@@ -271,11 +271,11 @@ class FrontDeskApp(App[None]):
         # Textual renders an error without ``__rich__`` as a traceback with its locals
         # (``show_locals=True``) when the app exits, and a kiosk's locals hold names, keys and
         # passwords. So Textual gets a stand-in that renders as the plain message and handles
-        # it as usual (exit code 1, the app ends); ``run`` then starts a fresh kiosk. Like
-        # harlequin, it ignores what Textual reports from a screen already gone (popped, or
-        # shut down, while still mounting: Textual issue 5325): nothing is shown to undo.
+        # it as usual (exit code 1, the app ends); ``kiosk.supervise`` starts a fresh kiosk.
+        # Like harlequin, it ignores what Textual reports while shutting down or from a screen
+        # already gone (popped while mounting; Textual issue 5325): nothing is shown to undo.
         self.log.error(f"unexpected {type(error).__name__}")
-        if raised_off_stage(error, self.screen_stack):
+        if not self.is_running or raised_off_stage(error, self.screen_stack):
             return
         self.crashed = True
         super()._handle_exception(PlainCrash())

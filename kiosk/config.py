@@ -136,7 +136,9 @@ class SecurityConfig:
 
     #: Consecutive failed sign-ins before an account is locked.
     lockout_threshold: int = field(default=10, metadata=_bounds(3, 50))
-    lockout_minutes: int = field(default=30, metadata=_bounds(1, 24 * 60))
+    #: At most ``lockout_threshold``: keeping a name locked must cost an attacker at least one
+    #: guess a minute (docs/SECURITY.md, "Sign-in throttling and lockout").
+    lockout_minutes: int = field(default=10, metadata=_bounds(1, 50))
     #: Failed attempts allowed before delays start; each further failure doubles the delay.
     delay_after: int = field(default=3, metadata=_bounds(0, 49))
     delay_base_seconds: float = field(default=1.0, metadata=_bounds(0, 300))
@@ -144,6 +146,9 @@ class SecurityConfig:
     temporary_password_hours: int = field(default=72, metadata=_bounds(1, 24 * 14))
     email_code_minutes: int = field(default=15, metadata=_bounds(1, 30))
     email_code_attempts: int = field(default=5, metadata=_bounds(1, 10))
+    #: Wrong staff passwords at "Return to front desk" / "Exit kiosk" before the staff member
+    #: is signed out (they count as failed sign-ins too).
+    recheck_attempts: int = field(default=3, metadata=_bounds(1, 10))
     #: How many sign-ins may skip the recovery email and pictures before they are required.
     setup_skips_allowed: int = field(default=2, metadata=_bounds(0, 10))
     #: A secret used to key hashes of imported SSNs. Read from this file (created by
@@ -371,6 +376,12 @@ def _check_values(c: Config, label: str) -> None:
             _check_fields(section, f"{label}: [{spec.name}]")
     u, s = c.usernames, c.security
     _need(u.min_length <= u.max_length, f"{label}: [usernames]", "need min_length <= max_length.")
+    _need(
+        s.lockout_minutes <= s.lockout_threshold,
+        f"{label}: [security]",
+        "'lockout_minutes' must not exceed 'lockout_threshold' (a lock must cost an attacker "
+        "at least one guess a minute).",
+    )
     _need(
         s.delay_after < s.lockout_threshold,
         f"{label}: [security]",

@@ -112,79 +112,8 @@ ACCOUNTS = [
 ]
 
 
-def load_demo(ctx: Context) -> bool:
-    """Fill an empty database with the demo district; returns False if it had data already."""
-    with ctx.store.read():
-        if Student.select().exists() or StaffUser.select().exists():
-            return False
-    # hashed before the write transaction: argon2 must not hold the write lock
-    hashes = {p: ctx.hasher.hash(p) for p in (PARENT_PASSWORD, *(u[1] for u in STAFF))}
-    hashes["liked"] = ctx.hasher.hash(",".join(sorted(LIKED)))
-    with ctx.store.write():
-        schools, _students, guardians = _load_people()
-        _load_accounts(ctx, guardians, hashes)
-        _load_staff(ctx, schools, hashes)
-        search_index.rebuild(ctx.store.db)
-        audit.record(
-            ctx,
-            SYSTEM,
-            "demo.load",
-            detail={"students": len(STUDENTS), "guardians": len(GUARDIANS)},
-        )
-    return True
-
-
-def _load_people() -> tuple[dict[str, School], dict[str, Student], dict[str, Guardian]]:
-    """Schools, students, guardians, their links and households."""
-    schools = {}
-    for sid, code, name in SCHOOLS:
-        schools[code] = School.get_or_none(School.code == code) or School.create(
-            sourced_id=sid, code=code, name=name
-        )
-    students = {}
-    for sid, number, given, family, born, grade, school in STUDENTS:
-        students[sid] = Student.create(
-            sourced_id=sid,
-            student_number=number,
-            given_name=given,
-            family_name=family,
-            search_name=fold(f"{given} {family}"),
-            birth_date=born,
-            grade=grade,
-            school=schools[school],
-        )
-    guardians = {}
-    for sid, given, family, email, phone, address in GUARDIANS:
-        guardians[sid] = Guardian.create(
-            sourced_id=sid,
-            given_name=given,
-            family_name=family,
-            search_name=fold(f"{given} {family}"),
-            email=email,
-            phone=phone,
-            phone_digits=digits(phone),
-            address=address,
-        )
-    for g, s, portal, custody in LINKS:
-        Relationship.create(
-            guardian=guardians[g],
-            student=students[s],
-            portal_access=portal,
-            custody_restriction=custody,
-            sourced_id=f"{g}:{s}",
-        )
-    for hid, name, address, gs, ss in HOUSEHOLDS:
-        household = Household.create(sourced_id=hid, name=name, address=address)
-        for g in gs:
-            HouseholdGuardian.create(household=household, guardian=guardians[g])
-        for s in ss:
-            HouseholdStudent.create(household=household, student=students[s])
-    return schools, students, guardians
-
-
-def _load_accounts(ctx: Context, guardians: dict[str, Guardian], hashes: dict[str, str]) -> None:
-    """The demo parents' portal accounts (one locked, one disabled) and their pictures."""
-    parent_hash, liked_hash = hashes[PARENT_PASSWORD], hashes["liked"]
+def _accounts(ctx: Context, guardians: dict, parent_hash: str, liked_hash: str) -> None:
+    """The demo parents' accounts: active, disabled and locked ones, all with pictures."""
     now = ctx.clock.now()
     for g, username, state in ACCOUNTS:
         account = PortalAccount.create(
@@ -209,16 +138,80 @@ def _load_accounts(ctx: Context, guardians: dict[str, Guardian], hashes: dict[st
         )
 
 
-def _load_staff(ctx: Context, schools: dict[str, School], hashes: dict[str, str]) -> None:
-    now = ctx.clock.now()
-    for username, password, role, codes, display in STAFF:
+def _staff(schools: dict, staff_hashes: dict[str, str], now: dt.datetime) -> None:
+    for username, _password, role, codes, display in STAFF:
         staff = StaffUser.create(
             username=username,
             username_norm=username,
             display_name=display,
             role=role,
-            password_hash=hashes[password],
+            password_hash=staff_hashes[username],
             created_at=iso(now),
         )
         for code in codes:
             StaffSchool.create(staff=staff, school=schools[code])
+
+
+def load_demo(ctx: Context) -> bool:
+    """Fill an empty database with the demo district; returns False if it had data already."""
+    with ctx.store.read():
+        if Student.select().exists() or StaffUser.select().exists():
+            return False
+    parent_hash = ctx.hasher.hash(PARENT_PASSWORD)
+    liked_hash = ctx.hasher.hash(",".join(sorted(LIKED)))
+    staff_hashes = {u: ctx.hasher.hash(p) for u, p, *_ in STAFF}
+    now = ctx.clock.now()
+    with ctx.store.write():
+        schools = {}
+        for sid, code, name in SCHOOLS:
+            schools[code] = School.get_or_none(School.code == code) or School.create(
+                sourced_id=sid, code=code, name=name
+            )
+        students = {}
+        for sid, number, given, family, born, grade, school in STUDENTS:
+            students[sid] = Student.create(
+                sourced_id=sid,
+                student_number=number,
+                given_name=given,
+                family_name=family,
+                search_name=fold(f"{given} {family}"),
+                birth_date=born,
+                grade=grade,
+                school=schools[school],
+            )
+        guardians = {}
+        for sid, given, family, email, phone, address in GUARDIANS:
+            guardians[sid] = Guardian.create(
+                sourced_id=sid,
+                given_name=given,
+                family_name=family,
+                search_name=fold(f"{given} {family}"),
+                email=email,
+                phone=phone,
+                phone_digits=digits(phone),
+                address=address,
+            )
+        for g, s, portal, custody in LINKS:
+            Relationship.create(
+                guardian=guardians[g],
+                student=students[s],
+                portal_access=portal,
+                custody_restriction=custody,
+                sourced_id=f"{g}:{s}",
+            )
+        for hid, name, address, gs, ss in HOUSEHOLDS:
+            household = Household.create(sourced_id=hid, name=name, address=address)
+            for g in gs:
+                HouseholdGuardian.create(household=household, guardian=guardians[g])
+            for s in ss:
+                HouseholdStudent.create(household=household, student=students[s])
+        _accounts(ctx, guardians, parent_hash, liked_hash)
+        _staff(schools, staff_hashes, now)
+        search_index.rebuild(ctx.store.db)
+        audit.record(
+            ctx,
+            SYSTEM,
+            "demo.load",
+            detail={"students": len(STUDENTS), "guardians": len(GUARDIANS)},
+        )
+    return True

@@ -44,6 +44,9 @@ PARENT: dict[str, str] = {
     "key_first": N_("Type a valid activation key first; then choose a username."),
     "username_taken": N_("The username '{username}' is taken. Choose another one."),
     "username_taken_short": N_("That username is taken; choose another one."),
+    "username_check_later": N_(
+        "That username will be checked when you create your account; go on for now."
+    ),
     # sign-in and session (kiosk.services.credentials, accounts)
     "signin_failed": N_(
         "That username and password did not work. Check them and try again; if it keeps "
@@ -131,7 +134,6 @@ PARENT: dict[str, str] = {
     "text_too_long": N_("{field} is longer than {n} characters; shorten it."),
     # the kiosk itself
     "unexpected": N_("Something went wrong. Please try again, or ask the front desk for help."),
-    "busy": N_("Please wait: the last request is still being checked."),
 }
 
 STAFF: dict[str, str] = {
@@ -140,9 +142,6 @@ STAFF: dict[str, str] = {
     ),
     "staff_signin_first": N_("Sign in as staff first."),
     "staff_current_password_wrong": N_("The current password is not right. Type it again."),
-    "staff_reauth_signed_out": N_(
-        "Too many wrong staff passwords: you were signed out. Sign in again at the front desk."
-    ),
     "staff_only": N_("Only signed-in staff can do that."),
     "role_forbidden": N_("Your staff role does not allow that. Ask a district admin."),
     "role_invalid": N_("Role must be one of: {roles}."),

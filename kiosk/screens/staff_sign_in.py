@@ -62,6 +62,8 @@ class StaffSignInScreen(KioskScreen):
         self.shell.go_welcome()
 
     def submit(self) -> None:
+        if self.query_one("#sign-in", Button).disabled:
+            return  # a check is in flight: Enter again must not start a second one
         username = self.query_one("#username", Input).value.strip()
         password_field = self.query_one("#password", SecretInput)
         password = password_field.value

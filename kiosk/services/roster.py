@@ -42,7 +42,7 @@ from kiosk.services.roster_files import (
 )
 from kiosk.services.roster_households import HOUSEHOLD_PREFIX, rebuild_households
 from kiosk.store import search_index
-from kiosk.store.bulk import BATCH, BulkInsert, IdMap, update_many
+from kiosk.store.bulk import BATCH, BulkInsert, IdMap, raw_rows, update_many
 from kiosk.store.models import Guardian, Relationship, School, Student
 from kiosk.text import digits, fold
 
@@ -291,15 +291,11 @@ def _write_people(
     guardian_columns = [Guardian._meta.columns[name] for name in guardian_fields]
     stored_students = {
         row[0]: row[1:]
-        for row in Student.select(Student.sourced_id, Student.id, *student_columns)
-        .tuples()
-        .iterator()
+        for row in raw_rows(Student.select(Student.sourced_id, Student.id, *student_columns))
     }
     stored_guardians = {
         row[0]: row[1:]
-        for row in Guardian.select(Guardian.sourced_id, Guardian.id, *guardian_columns)
-        .tuples()
-        .iterator()
+        for row in raw_rows(Guardian.select(Guardian.sourced_id, Guardian.id, *guardian_columns))
     }
     student_ids = IdMap({sid: old[0] for sid, old in stored_students.items()}, Student)
     guardian_ids = IdMap({sid: old[0] for sid, old in stored_guardians.items()}, Guardian)
@@ -473,15 +469,15 @@ def _write_links(ctx: Context, plan: Plan, people: _People, summary: ImportSumma
     # links (portal access, custody) are never overwritten by a re-import.
     stored_links = {
         (g, s): (i, a, rsid)
-        for i, g, s, a, rsid in Relationship.select(
-            Relationship.id,
-            Relationship.guardian,
-            Relationship.student,
-            Relationship.active,
-            Relationship.sourced_id,
+        for i, g, s, a, rsid in raw_rows(
+            Relationship.select(
+                Relationship.id,
+                Relationship.guardian,
+                Relationship.student,
+                Relationship.active,
+                Relationship.sourced_id,
+            )
         )
-        .tuples()
-        .iterator()
     }
     used_link_ids = {v[2] for v in stored_links.values() if v[2]}
     new_links = BulkInsert(

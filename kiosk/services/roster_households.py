@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from kiosk.context import Context
-from kiosk.store.bulk import BATCH, BulkInsert, IdMap, update_many
+from kiosk.store.bulk import BATCH, BulkInsert, IdMap, raw_rows, update_many
 from kiosk.store.models import Household, HouseholdGuardian, HouseholdStudent
 from kiosk.text import fold
 
@@ -92,12 +92,11 @@ def rebuild_households(
 
     stored = {
         sid: (hid, name, address)
-        for hid, sid, name, address in Household.select(
-            Household.id, Household.sourced_id, Household.name, Household.address
+        for hid, sid, name, address in raw_rows(
+            Household.select(
+                Household.id, Household.sourced_id, Household.name, Household.address
+            ).where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
         )
-        .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
-        .tuples()
-        .iterator()
     }
     obsolete = [v[0] for sid, v in stored.items() if sid not in wanted]
     for start in range(0, len(obsolete), BATCH):
@@ -126,11 +125,11 @@ def rebuild_households(
     ):
         have: dict[tuple[int, int], int] = {
             (household, member): row_id
-            for row_id, household, member in model.select(model.id, model.household, column)
-            .join(Household)
-            .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
-            .tuples()
-            .iterator()
+            for row_id, household, member in raw_rows(
+                model.select(model.id, model.household, column)
+                .join(Household)
+                .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
+            )
         }
         want = {(ids[hid], member) for hid, entry in wanted.items() for member in entry[index]}
         gone = [row_id for key, row_id in have.items() if key not in want]

@@ -25,7 +25,7 @@ from kiosk.store import models
 log = logging.getLogger("kiosk.store")
 
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
 
@@ -63,11 +63,24 @@ def _migrate_to_4(db: pw.Database) -> None:
     db.create_tables([models.RateCounter], safe=True)
 
 
+def _migrate_to_5(db: pw.Database) -> None:
+    """Sign-in failures are forgotten after a while and counted for unknown names too."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    db.create_tables([models.SignInThrottle], safe=True)
+    migrator = SchemaMigrator.from_database(db)
+    for model in (models.PortalAccount, models.StaffUser):
+        table = model._meta.table_name
+        if "last_failure_at" not in {c.name for c in db.get_columns(table)}:
+            migrate(migrator.add_column(table, "last_failure_at", model.last_failure_at))
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    5: _migrate_to_5,
 }
 
 

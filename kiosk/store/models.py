@@ -113,6 +113,8 @@ class StaffUser(BaseModel):
     enabled = pw.BooleanField(default=True)
     failed_attempts = pw.IntegerField(default=0)
     locked_until = pw.CharField(null=True)
+    #: When the last counted failure happened; failures older than the lockout time are forgotten.
+    last_failure_at = pw.CharField(null=True)
     must_change_password = pw.BooleanField(default=False)
     created_at = pw.CharField()
     last_sign_in_at = pw.CharField(null=True)
@@ -151,6 +153,7 @@ class PortalAccount(BaseModel):
     enabled = pw.BooleanField(default=True)
     locked_until = pw.CharField(null=True)
     failed_attempts = pw.IntegerField(default=0)
+    last_failure_at = pw.CharField(null=True)
     must_change_password = pw.BooleanField(default=False)
     temporary_password_expires_at = pw.CharField(null=True)
     recovery_email = pw.CharField(null=True)
@@ -235,6 +238,20 @@ class RateCounter(BaseModel):
         indexes = ((("scope", "subject", "window_start"), True),)
 
 
+class SignInThrottle(BaseModel):
+    """Failed sign-ins with a name that belongs to no account, counted like an account's own
+    (``kind`` parent or staff), so delays and locks cannot tell the two apart."""
+
+    kind = pw.CharField(max_length=16)
+    subject = pw.CharField(max_length=64)  # a digest of the name, never the name itself
+    failed_attempts = pw.IntegerField(default=0)
+    locked_until = pw.CharField(null=True)
+    last_failure_at = pw.CharField(null=True, index=True)
+
+    class Meta:
+        indexes = ((("kind", "subject"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     School,
@@ -255,4 +272,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     AuditEvent,
     SearchTerm,
     RateCounter,
+    SignInThrottle,
 ]
