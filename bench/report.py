@@ -43,6 +43,9 @@ ROW_KEYS = (
     "letters",
     "race",
     "concurrency",
+    "web_pages",
+    "web_signins",
+    "web_loop",
 )
 BACKENDS = ("SQLite", "PostgreSQL")
 

@@ -28,3 +28,15 @@ class Clock:
 
     def advance(self, **kwargs: float) -> None:
         self.offset += dt.timedelta(**kwargs)
+
+
+def local_text(value: str | dt.datetime | None, zone: str) -> str:
+    """A stored UTC time as staff read it: the district's zone, with the date ("" for none)."""
+    from zoneinfo import ZoneInfo
+
+    moment = parse(value) if isinstance(value, str) else value
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # stored times are UTC; an old naive one is too
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")

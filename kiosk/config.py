@@ -51,6 +51,8 @@ class DistrictConfig:
     #: The code or ID parents type into the mobile app (Henderson: "Henderson", Clayton: "JPRQQH").
     mobile_app_code: str = ""
     state: str = ""
+    #: The district's IANA time zone (e.g. "America/Chicago"): times on staff screens use it.
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -201,11 +203,38 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """``[web]``: the parent web (``kiosk serve``): address, proxies, sessions, limits."""
+
+    #: The public address parents use, e.g. "https://portal.example.org". https turns on
+    #: Secure cookies and HSTS; it also makes the default activation link.
+    base_url: str = ""
+    #: Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For/-Proto are believed.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    #: A signed-in session ends after this long without a request...
+    session_idle_minutes: int = field(default=30, metadata=_bounds(5, 24 * 60))
+    #: ...and at the latest this long after sign-in, however busy.
+    session_absolute_hours: int = field(default=12, metadata=_bounds(1, 24 * 30))
+    #: Henry County: a parent may ask for a key online (sent only to the email on record).
+    request_key: bool = False
+    #: What /request-key asks for when a student has no SSN on file: "" (nothing: no match)
+    #: or "guardian_birth_date" (the guardian's birth date on record).
+    request_key_alternative: str = field(default="", metadata=_choices("", "guardian_birth_date"))
+    #: Largest request body accepted, in bytes (forms are small; nothing is uploaded).
+    max_request_bytes: int = field(default=65536, metadata=_bounds(1024, 1024 * 1024))
+    #: Requests per minute one client address may make to the forms that check a secret or
+    #: send email (sign-in, activate, forgot password/username, request key).
+    client_requests_per_minute: int = field(default=30, metadata=_bounds(1, 10000))
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     """``[kiosk]``: this terminal's own settings."""
 
     #: Identifies this terminal in portal requests and audit events.
     id: str = "front-desk-1"
+    #: Where the admin console writes CSV exports (owner-only files), relative to this file.
+    export_dir: str = "exports"
 
 
 @dataclass(frozen=True)
@@ -224,6 +253,7 @@ class Config:
     mail: MailConfig = field(default_factory=MailConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     #: The file this was read from (None for built-in defaults); relative paths resolve from here.
     source: Path | None = None
@@ -235,6 +265,15 @@ class Config:
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()
         return p if p.is_absolute() else self.base_dir / p
+
+    @property
+    def activation_url(self) -> str:
+        """Where a key is redeemed: ``[portal] activation_url``, else this district's parent web
+        (``{base_url}/activate#key={key}``), else "" (the QR code carries the bare key)."""
+        if self.portal.activation_url:
+            return self.portal.activation_url
+        base = self.web.base_url.rstrip("/")
+        return f"{base}/activate#key={{key}}" if base else ""
 
     @property
     def database_url(self) -> str:
@@ -407,6 +446,13 @@ def _check_values(c: Config, label: str) -> None:
         f"{label}: [portal]",
         "'activation_url' must start with https:// (or be empty).",
     )
+    _need(
+        "{key}" not in url.split("#")[0],
+        f"{label}: [portal]",
+        "'activation_url' must carry the key after '#' (e.g. "
+        "https://portal.example.org/activate#key={key}): a key in the query reaches server logs.",
+    )
+    _check_web(c.web, label)
     db = c.database.url
     _need(bool(db), f"{label}: [database]", "'url' must not be empty.")
     _need(
@@ -426,3 +472,47 @@ def _check_values(c: Config, label: str) -> None:
         "'accent' must be a colour like \"#1f6feb\".",
     )
     _need(bool(c.kiosk.id.strip()), f"{label}: [kiosk]", "'id' must not be empty.")
+    _need(bool(c.kiosk.export_dir.strip()), f"{label}: [kiosk]", "'export_dir' must not be empty.")
+    _need(
+        known_time_zone(c.district.time_zone),
+        f"{label}: [district]",
+        '\'time_zone\' must be an IANA time zone name such as "America/Chicago" or "UTC".',
+    )
+
+
+def known_time_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _check_web(w: WebConfig, label: str) -> None:
+    """What field bounds cannot say about ``[web]``."""
+    where = f"{label}: [web]"
+    _need(
+        not w.base_url
+        or (w.base_url.startswith(("https://", "http://")) and "#" not in w.base_url),
+        where,
+        "'base_url' must start with https:// (or http:// for a test machine).",
+    )
+    _need(
+        w.session_absolute_hours * 60 >= w.session_idle_minutes,
+        where,
+        "'session_absolute_hours' must cover 'session_idle_minutes'.",
+    )
+    import ipaddress
+
+    for proxy in w.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            _need(
+                False,
+                where,
+                f"'trusted_proxies' has {proxy!r}, which is not an IP address or network "
+                '(e.g. "127.0.0.1" or "10.0.0.0/8").',
+            )

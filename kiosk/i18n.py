@@ -32,6 +32,11 @@ def _catalog(lang: str) -> gettext.NullTranslations:
     return _catalogs[lang]
 
 
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The catalog of one language, for callers that translate per request (the web)."""
+    return _catalog(lang)
+
+
 def set_language(lang: str) -> None:
     global _current
     if lang not in LANGUAGES:

@@ -38,17 +38,17 @@ def account(username: str = "alopez") -> PortalAccount:
     return PortalAccount.get(PortalAccount.username == username)
 
 
-def test_a_lock_ends_and_the_count_starts_again(ctx):
-    policy = ctx.config.security
-    lock(ctx)
-    assert throttle.is_locked(account().locked_until, ctx.clock.now())
-    ctx.clock.advance(minutes=policy.lockout_minutes + 1)
-    refused(ctx, "alopez", "one typo after the lock")  # must not lock it again
-    assert not throttle.is_locked(account().locked_until, ctx.clock.now())
+def test_a_lock_ends_and_the_count_starts_again(any_ctx):
+    policy = any_ctx.config.security
+    lock(any_ctx)
+    assert throttle.is_locked(account().locked_until, any_ctx.clock.now())
+    any_ctx.clock.advance(minutes=policy.lockout_minutes + 1)
+    refused(any_ctx, "alopez", "one typo after the lock")  # must not lock it again
+    assert not throttle.is_locked(account().locked_until, any_ctx.clock.now())
     assert account().failed_attempts == 1
-    before = len(ctx.sleep.delays)
-    assert accounts.sign_in(ctx, "alopez", PARENT_PASSWORD).username == "alopez"
-    assert ctx.sleep.delays[before:] == []  # the right password signs in at once
+    before = len(any_ctx.sleep.delays)
+    assert accounts.sign_in(any_ctx, "alopez", PARENT_PASSWORD).username == "alopez"
+    assert any_ctx.sleep.delays[before:] == []  # the right password signs in at once
     assert account().failed_attempts == 0
 
 
@@ -98,13 +98,13 @@ def test_a_lock_longer_than_its_threshold_in_minutes_is_refused(tmp_path):
     make_config(tmp_path, security={"lockout_threshold": 30, "lockout_minutes": 30})
 
 
-def test_an_unknown_name_meets_the_same_delays_and_lock_as_an_account(ctx):
-    tries = ctx.config.security.lockout_threshold + 3
+def test_an_unknown_name_meets_the_same_delays_and_lock_as_an_account(any_ctx):
+    tries = any_ctx.config.security.lockout_threshold + 3
     seen = {}
     for name in ("alopez", "nobody-by-this-name"):
-        ctx.sleep.delays.clear()
-        answers = {refused(ctx, name, "wrong") for _ in range(tries)}
-        seen[name] = (list(ctx.sleep.delays), answers)
+        any_ctx.sleep.delays.clear()
+        answers = {refused(any_ctx, name, "wrong") for _ in range(tries)}
+        seen[name] = (list(any_ctx.sleep.delays), answers)
     assert seen["alopez"] == seen["nobody-by-this-name"]
     assert any(seen["alopez"][0])  # the delays did grow
 
@@ -190,10 +190,10 @@ def test_parallel_staff_guesses_are_counted_the_same_way(any_ctx):
     assert sorted(any_ctx.sleep.delays) == sorted(d for d in expected if d)
 
 
-def test_a_staff_recheck_counts_and_signs_out_after_a_few(ctx):
-    desk = staff_actor(ctx, "desk")
-    limit = ctx.config.security.recheck_attempts
-    answers = [staff.verify_staff_password(ctx, desk, "a guess") for _ in range(limit)]
+def test_a_staff_recheck_counts_and_signs_out_after_a_few(any_ctx):
+    desk = staff_actor(any_ctx, "desk")
+    limit = any_ctx.config.security.recheck_attempts
+    answers = [staff.verify_staff_password(any_ctx, desk, "a guess") for _ in range(limit)]
     assert [a.ok for a in answers] == [False] * limit
     assert [a.signed_out for a in answers] == [False] * (limit - 1) + [True]
     assert StaffUser.get(StaffUser.username == "desk").failed_attempts == limit

@@ -42,6 +42,8 @@ class ParentHarness(App[None]):
         self.staff = staff
         self.session = session
         self.exiting = False
+        self.admin = False
+        self.kiosk_mode = True
         self.calls: list[str] = []
         self._start = start
         self._pushed = pushed

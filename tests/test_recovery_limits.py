@@ -18,10 +18,10 @@ def sent_to(ctx, address: str) -> int:
     return sum(1 for m in outbox(ctx) if m["To"] == address)
 
 
-def test_a_flood_of_requests_sends_a_few_codes_and_always_the_same_answer(ctx):
-    answers = {recovery.request_password_reset(ctx, "alopez") for _ in range(100)}
+def test_a_flood_of_requests_sends_a_few_codes_and_always_the_same_answer(any_ctx):
+    answers = {recovery.request_password_reset(any_ctx, "alopez") for _ in range(100)}
     assert len(answers) == 1
-    assert sent_to(ctx, "ana.lopez@example.org") == recovery.CODES_PER_ACCOUNT.count
+    assert sent_to(any_ctx, "ana.lopez@example.org") == recovery.CODES_PER_ACCOUNT.count
     limited = AuditEvent.select().where(
         AuditEvent.action == "recovery.code_sent", AuditEvent.outcome == "rate_limited"
     )
@@ -47,13 +47,13 @@ def test_one_kiosk_cannot_send_codes_without_end(ctx):
     assert sent_to(ctx, "ana.lopez@example.org") == 0
 
 
-def test_requests_the_owner_did_not_make_do_not_cancel_the_owners_code(ctx):
-    recovery.request_password_reset(ctx, "alopez")  # the owner
-    owners = latest_code(ctx)
+def test_requests_the_owner_did_not_make_do_not_cancel_the_owners_code(any_ctx):
+    recovery.request_password_reset(any_ctx, "alopez")  # the owner
+    owners = latest_code(any_ctx)
     for _ in range(20):  # someone else, at another moment
-        recovery.request_password_reset(ctx, "alopez")
-    assert recovery.check_reset_code(ctx, "alopez", owners).pictures
-    assert recovery.finish_password_reset(ctx, "alopez", owners, LIKED, NEW, NEW) == "alopez"
+        recovery.request_password_reset(any_ctx, "alopez")
+    assert recovery.check_reset_code(any_ctx, "alopez", owners).pictures
+    assert recovery.finish_password_reset(any_ctx, "alopez", owners, LIKED, NEW, NEW) == "alopez"
 
 
 def test_after_a_reset_no_other_code_works(ctx):

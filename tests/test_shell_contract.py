@@ -130,9 +130,10 @@ def test_nothing_in_kiosk_uses_textuals_private_api():
 
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
-#: Being split on another branch at the time of writing: the roster importer, by "hardening".
-#: The lead empties this list once it has merged.
+#: Being split on other branches at the time of writing: config.py by "codes" (bounds as field
+#: metadata), the roster importer by "hardening". The lead empties this list once both merged.
 BEING_SPLIT = {
+    "kiosk/config.py",
     "kiosk/services/roster.py",
     "kiosk/services/roster_files.py",
     "kiosk/services/roster_households.py",

@@ -11,6 +11,7 @@ import click
 
 from kiosk.cli import accounts, audit, district, reports, staff, start
 from kiosk.cli.common import State
+from kiosk.web.cli import serve
 
 
 @click.group(invoke_without_command=True)
@@ -49,3 +50,4 @@ for command in (
     reports.report,
 ):
     main.add_command(command)
+main.add_command(serve)

@@ -19,8 +19,6 @@ from kiosk.screens.shell import Shell
 
 T = TypeVar("T")
 
-UNEXPECTED = "Something went wrong. Please try again, or ask the front desk for help."
-
 
 class ServiceMixin:
     """Mixed into screens and modals: ``self.run_service(...)``."""

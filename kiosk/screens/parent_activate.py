@@ -163,6 +163,8 @@ class ParentActivateScreen(ParentScreen):
 
     @on(Button.Pressed, "#create")
     def create(self) -> None:
+        if self.query_one("#create", Button).disabled:
+            return  # the account is being created: Enter again must not start a second try
         ctx = self.shell.ctx
         key = self.query_one("#key", Input).value
         username = self.query_one("#username", Input).value

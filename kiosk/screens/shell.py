@@ -25,6 +25,10 @@ class Shell(Protocol):
     session: Session | None
     #: True once a staff member confirmed "Exit kiosk" (staff screens must not reset then).
     exiting: bool
+    #: The admin console (``kiosk admin``): staff sign-in is the start, the tools are home.
+    admin: bool
+    #: A kiosk: no key quits; False in the admin console run outside kiosk mode.
+    kiosk_mode: bool
 
     def go_welcome(self) -> None:
         """Forget staff and parent, drop every screen, show a new Welcome."""

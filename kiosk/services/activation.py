@@ -225,7 +225,7 @@ def issue_key(
         guardian.sourced_id,
         _full_name(guardian),
         keys.format_key(key),
-        keys.activation_link(ctx.config.portal.activation_url, key),
+        keys.activation_link(ctx.config.activation_url, key),
         expires,
         guardian.email,
     )
@@ -272,7 +272,7 @@ def email_key(ctx: Context, actor: Actor, issued: IssuedKey) -> str:
         f"Hello {issued.guardian_name},\n\n"
         f"Here is your {district} parent portal activation key:\n\n    {issued.key}\n\n"
         f"It can be used once and expires on {issued.expires_at:%B %d, %Y}.\n"
-        + (f"Activate online: {issued.link}\n" if ctx.config.portal.activation_url else "")
+        + (f"Activate online: {issued.link}\n" if ctx.config.activation_url else "")
         + f"\n{steps}\n\n{_support_line(ctx)}\n"
     )
     ctx.mailer.send(issued.email, f"{district}: your parent portal activation key", body)

@@ -101,7 +101,9 @@ def _wait(ctx: Context, delay: float) -> None:
         ctx.sleep(delay)
 
 
-def attempt(ctx: Context, kind: str, username: str, password: str) -> Attempt:
+def attempt(
+    ctx: Context, kind: str, username: str, password: str, *, signing_in: bool = True
+) -> Attempt:
     """Check ``username`` and ``password`` of a ``parent`` or ``staff`` account, with the throttle.
 
     Exactly one argon2 verify and two short writes whatever the case; the caller audits and
@@ -111,13 +113,13 @@ def attempt(ctx: Context, kind: str, username: str, password: str) -> Attempt:
     model = MODELS[kind]
     account_id, delay = _reserve(ctx, kind, norm, ctx.clock.now())
     _wait(ctx, delay)
-    with ctx.store.read():
-        account = model.get_or_none(model.id == account_id) if account_id else None
+    with ctx.store.read():  # the same queries whether or not the name is an account's
+        account = model.get_or_none(model.id == (account_id or 0))
     ok = ctx.hasher.verify(account.password_hash if account else None, password or "")
-    if account is None:
-        return Attempt(None, "failed")
     with ctx.store.write():
-        account = model.get_by_id(account.id)
+        account = model.get_or_none(model.id == (account_id or 0))
+        if account is None:
+            return Attempt(None, "failed")
         if delay < 0:
             return Attempt(None, "while_locked")
         if not account.enabled:
@@ -126,7 +128,8 @@ def attempt(ctx: Context, kind: str, username: str, password: str) -> Attempt:
             locked = throttle.is_locked(account.locked_until, ctx.clock.now())
             return Attempt(None, "locked" if locked else "failed")
         clear_failures(account)
-        account.last_sign_in_at = ctx.clock.now_iso()
+        if signing_in:
+            account.last_sign_in_at = ctx.clock.now_iso()
         if ctx.hasher.needs_rehash(account.password_hash):
             account.password_hash = ctx.hasher.hash(password)
         account.save()
@@ -143,7 +146,7 @@ def recheck(ctx: Context, account: Account, password: str) -> bool:
     """The password of a signed-in person again (settings, leaving the parent side): counted
     like a sign-in, so a walk-up guesser meets the same delays and lock."""
     kind = "staff" if isinstance(account, StaffUser) else "parent"
-    result = attempt(ctx, kind, account.username, password)
+    result = attempt(ctx, kind, account.username, password, signing_in=False)
     return result.account is not None and result.account.id == account.id
 
 

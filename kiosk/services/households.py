@@ -7,7 +7,7 @@ duplicate record of the same parent. Each is diagnosed here so staff can fix it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk import audit
 from kiosk.auth import Actor
@@ -110,28 +110,52 @@ def diagnose(ctx: Context, actor: Actor, guardian_id: str) -> list[MissingStuden
     with ctx.store.read():
         guardian = guardian_by_id(guardian_id)
         require_guardian_access(ctx, actor, guardian)
-        households = HouseholdGuardian.select(HouseholdGuardian.household).where(
-            HouseholdGuardian.guardian == guardian
+        return _diagnose(guardian)
+
+
+def diagnose_for_parent(ctx: Context, guardian_id: str) -> list[MissingStudent]:
+    """The same diagnosis for the signed-in parent themself: reasons without staff detail.
+
+    The other record's ID stays with staff, and a student behind a custody restriction is not
+    named (the parent is only told to see the registrar).
+    """
+    with ctx.store.read():
+        found = _diagnose(guardian_by_id(guardian_id))
+    return [
+        replace(
+            m,
+            name="" if m.reason == "custody" else m.name,
+            explanation="",
+            fix="",
+            duplicate_guardian_id="",
         )
-        students = (
-            Student.select(Student, School)
-            .join(School)
-            .switch(Student)
-            .join(HouseholdStudent)
-            .where(HouseholdStudent.household.in_(households))
-            .distinct()
-            .order_by(Student.family_name, Student.given_name)
-        )
-        links = {
-            link.student_id: link
-            for link in Relationship.select().where(Relationship.guardian == guardian)
-        }
-        found: list[MissingStudent] = []
-        for student in students:
-            link = links.get(student.id)
-            if link is None or not _visible(link):
-                found.append(_why_missing(guardian, student, link))
-        return found
+        for m in found
+    ]
+
+
+def _diagnose(guardian: Guardian) -> list[MissingStudent]:
+    households = HouseholdGuardian.select(HouseholdGuardian.household).where(
+        HouseholdGuardian.guardian == guardian
+    )
+    students = (
+        Student.select(Student, School)
+        .join(School)
+        .switch(Student)
+        .join(HouseholdStudent)
+        .where(HouseholdStudent.household.in_(households))
+        .distinct()
+        .order_by(Student.family_name, Student.given_name)
+    )
+    links = {
+        link.student_id: link
+        for link in Relationship.select().where(Relationship.guardian == guardian)
+    }
+    found: list[MissingStudent] = []
+    for student in students:
+        link = links.get(student.id)
+        if link is None or not _visible(link):
+            found.append(_why_missing(guardian, student, link))
+    return found
 
 
 def _why_missing(guardian: Guardian, student: Student, link: Relationship | None) -> MissingStudent:

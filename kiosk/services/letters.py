@@ -147,7 +147,7 @@ def issue_letter_keys(
         raise ValidationError("bad_choice", option="only", choices=", ".join(ONLY_CHOICES))
     now = ctx.clock.now()
     expires = now + dt.timedelta(days=ctx.config.keys.lifetime_days)
-    template = ctx.config.portal.activation_url
+    template = ctx.config.activation_url
     letters: list[Letter] = []
     with ctx.store.write():
         chosen = _eligible(ctx, actor, school, grade, only)

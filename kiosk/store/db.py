@@ -25,9 +25,11 @@ from kiosk.store import models
 log = logging.getLogger("kiosk.store")
 
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
-_VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
+#: Tables added by later versions are made by their own migration, not by version 1.
+_LATER_MODELS = {models.SearchTerm, models.WebSession}
+_VERSION_1_MODELS = [m for m in models.ALL_MODELS if m not in _LATER_MODELS]
 
 
 def _migrate_to_1(db: pw.Database) -> None:
@@ -75,12 +77,18 @@ def _migrate_to_5(db: pw.Database) -> None:
             migrate(migrator.add_column(table, "last_failure_at", model.last_failure_at))
 
 
+def _migrate_to_7(db: pw.Database) -> None:
+    """Server-side web sessions (``kiosk serve``), shared by every web process."""
+    db.create_tables([models.WebSession], safe=True)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
     5: _migrate_to_5,
+    7: _migrate_to_7,
 }
 
 
@@ -157,7 +165,9 @@ class Store:
             self.check_schema()
         with self.write():
             for version in range(before + 1, SCHEMA_VERSION + 1):
-                MIGRATIONS[version](self.db)
+                # Versions are numbered per feature; one not in this build has nothing to do.
+                if version in MIGRATIONS:
+                    MIGRATIONS[version](self.db)
                 models.SchemaVersion.create(
                     version=version, applied_at=dt.datetime.now(dt.UTC).isoformat()
                 )

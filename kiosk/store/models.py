@@ -252,6 +252,21 @@ class SignInThrottle(BaseModel):
         indexes = ((("kind", "subject"), True),)
 
 
+class WebSession(BaseModel):
+    """A parent signed in on the web (schema version 7). Only a hash of the cookie's id is kept;
+    ``epoch`` is the account's session epoch at sign-in, so a reset or disable ends it."""
+
+    id_hash = pw.CharField(unique=True)
+    account = pw.ForeignKeyField(PortalAccount, backref="web_sessions", on_delete="CASCADE")
+    epoch = pw.IntegerField()
+    created_at = pw.CharField()
+    last_seen_at = pw.CharField(index=True)
+    #: When the password was last checked in this session (re-authentication refreshes it).
+    auth_time = pw.CharField()
+    #: The parent put off the recovery email and pictures for this session.
+    setup_deferred = pw.BooleanField(default=False)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     School,
@@ -273,4 +288,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     SearchTerm,
     RateCounter,
     SignInThrottle,
+    WebSession,
 ]
