@@ -16,7 +16,7 @@ from kiosk.config import Config
 def run_app(st: State, *, demo: bool, admin: bool = False) -> None:
     @friendly
     def _run() -> None:
-        from kiosk.app import run
+        from kiosk.supervise import run
 
         ctx = st.context()  # a missing or outdated database is refused here, in one line
         if admin:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -95,7 +96,7 @@ class IssueKeyScreen(StaffScreen):
         issued = self.issued
         if issued is None:
             return
-        ctx, key = self.kiosk.ctx, issued.key
+        ctx, key = self.shell.ctx, issued.key
         self.run_service(lambda: account_from_key(ctx, key), self._redeemed, group="redeemed")
 
     def _redeemed(self, account: NewAccount | None) -> None:
@@ -113,7 +114,7 @@ class IssueKeyScreen(StaffScreen):
         )
 
     def action_students(self) -> None:
-        self.kiosk.show_linked_students(self.guardian_id, staff_view=True)
+        self.shell.show_linked_students(self.guardian_id, staff_view=True)
 
     def on_resize(self, event: Resize) -> None:
         if self.issued is None:
@@ -125,13 +126,21 @@ class IssueKeyScreen(StaffScreen):
         side = self.app.size.width - qr.code_width - 2
         self.query_one("#key-text", Static).update(key_lines(self.issued.key, side))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        {
-            "hand-off": self.action_hand_off,
-            "email": self.action_email,
-            "students": self.action_students,
-        }.get(event.button.id or "", self.action_done)()
+    @on(Button.Pressed, "#hand-off")
+    def hand_off_pressed(self) -> None:
+        self.action_hand_off()
+
+    @on(Button.Pressed, "#email")
+    def email_pressed(self) -> None:
+        self.action_email()
+
+    @on(Button.Pressed, "#done")
+    def done_pressed(self) -> None:
+        self.action_done()
+
+    @on(Button.Pressed, "#students")
+    def students_pressed(self) -> None:
+        self.action_students()
 
     def clear_key(self) -> None:
         """Take the key off every widget and forget it."""
@@ -142,7 +151,7 @@ class IssueKeyScreen(StaffScreen):
 
     def action_done(self) -> None:
         self.clear_key()
-        self.kiosk.go_staff_home()
+        self.shell.go_staff_home()
 
     def action_hand_off(self) -> None:
         issued = self.issued
@@ -150,13 +159,13 @@ class IssueKeyScreen(StaffScreen):
             return
         key, name = issued.key, issued.guardian_name
         self.clear_key()
-        self.kiosk.hand_off(key, name)
+        self.shell.hand_off(key, name)
 
     def action_email(self) -> None:
         issued = self.issued
         if issued is None:
             return
-        ctx, staff = self.kiosk.ctx, self.staff
+        ctx, staff = self.shell.ctx, self.staff
         self.query_one("#message", Static).update("Sending…")
         self.run_service(lambda: email_key(ctx, staff, issued), self._emailed, self._failed)
 
