@@ -40,3 +40,14 @@ def local_text(value: str | dt.datetime | None, zone: str) -> str:
     if moment.tzinfo is None:  # stored times are UTC; an old naive one is too
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def known_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (e.g. "America/Chicago")."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -18,7 +18,7 @@ from textual.widgets import Button, Static
 from kiosk.errors import KioskError
 from kiosk.i18n import explain
 from kiosk.screens.staff_base import KioskModal
-from kiosk.services.staff import verify_staff_password
+from kiosk.services.staff import Recheck, verify_staff_password
 from kiosk.themes import ADMIN_CSS
 from kiosk.widgets.secret import SecretInput
 
@@ -55,25 +55,24 @@ class ConfirmWithPasswordModal(KioskModal[bool]):
         field = self.query_one("#password", SecretInput)
         password = field.value
         field.wipe()
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         if staff is None:
             self.dismiss(False)
             return
         if not password:
             self.query_one("#message", Static).update("Type your staff password to confirm.")
             return
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.query_one("#message", Static).update("Checking...")
         self.run_service(
             lambda: verify_staff_password(ctx, staff, password), self._checked, self._failed
         )
 
-    def _checked(self, result: object) -> None:
-        # A bool, or a result with ``ok`` and ``signed_out`` from the credentials module.
-        if bool(getattr(result, "ok", result)):
+    def _checked(self, result: Recheck) -> None:
+        if result.ok:
             self.dismiss(True)
-        elif getattr(result, "signed_out", False):
-            self.kiosk.go_welcome()  # too many wrong passwords: nobody stays signed in
+        elif result.signed_out:
+            self.shell.go_welcome()  # too many wrong passwords: nobody stays signed in
         else:
             self.query_one("#message", Static).update(WRONG)
             self.query_one("#password", SecretInput).focus()

@@ -9,6 +9,7 @@ while the import does. A refusal lists every ``file:line: problem``; nothing was
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 
 from textual import on
@@ -28,23 +29,20 @@ from kiosk.widgets.admin_table import AdminTable
 HEADER = ["would deactivate", "ID", "name"]
 
 
-def counts_text(summary: ImportSummary) -> str:
+def contents_text(summary: ImportSummary) -> str:
     return (
         f"{summary.schools} schools, {summary.students} students, {summary.guardians} "
-        f"guardians, {summary.links} links, {summary.households} households. Added "
-        f"{summary.added}, updated {summary.updated}, deactivated {summary.deactivated}."
+        f"guardians, {summary.links} links, {summary.households} households"
     )
 
 
 def preview_text(preview: ImportPreview) -> str:
     s = preview.summary
     text = (
-        f"Check passed; nothing was changed. Importing would leave {counts_text(s)}"
-        .replace("deactivated", "and DEACTIVATE")
-    )  # fmt: skip
-    if s.deactivated:
-        text += " The records to be deactivated are listed below."
-    return text
+        f"Check passed; nothing was changed. The export has {contents_text(s)}. Importing it "
+        f"would add {s.added}, update {s.updated} and DEACTIVATE {s.deactivated} records"
+    )
+    return text + (" (listed below)." if s.deactivated else ".")
 
 
 def confirm_text(preview: ImportPreview) -> str:
@@ -54,8 +52,13 @@ def confirm_text(preview: ImportPreview) -> str:
         f"add {s.added}, update {s.updated}, deactivate {s.deactivated}.",
     ]
     if s.deactivated:
-        names = [f"  {d.kind} {d.sourced_id} {d.name}" for d in preview.deactivated[:8]]
-        lines += ["Deactivated (students and guardians lose portal access):", *names]
+        kinds = Counter(d.kind for d in preview.deactivated)
+        names = [f"  {d.kind} {d.sourced_id} {d.name}" for d in preview.deactivated[:6]]
+        lines += [
+            "Deactivated: " + ", ".join(f"{n} {kind}(s)" for kind, n in kinds.items())
+            + " (they lose portal access):",
+            *names,
+        ]  # fmt: skip
         if s.deactivated > len(names):
             lines.append(f"  ... and {s.deactivated - len(names)} more (listed on the screen).")
     return "\n".join(lines)
@@ -76,7 +79,11 @@ class AdminImportScreen(AdminScreen):
             yield Static("District admins only", classes="admin-who")
         with Vertical(id="admin-import", classes="admin-body"):
             with Horizontal(classes="admin-filters"):
-                yield Input(placeholder="Folder or .zip of OneRoster CSV files", id="roster-path")
+                yield Input(
+                    placeholder="Folder or .zip of OneRoster CSV files",
+                    id="roster-path",
+                    max_length=4096,
+                )
             with Horizontal(classes="admin-actions"):
                 yield Button("Check (changes nothing)", id="check", compact=True)
                 yield Button("Import...", id="import", variant="primary", compact=True)
@@ -113,7 +120,7 @@ class AdminImportScreen(AdminScreen):
         if not path:
             self.status("Type the path of the roster folder or zip file first.")
             return
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self._busy("Checking the files and what they would change...")
         self.run_service(
             lambda: preview_import(ctx, staff, Path(path)),
@@ -137,7 +144,7 @@ class AdminImportScreen(AdminScreen):
         self.app.push_screen(modal, lambda ok: self._run_import(preview) if ok else None)
 
     def _run_import(self, preview: ImportPreview) -> None:
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self._busy("Importing...")
         self.run_service(
             # In its own process: a district import in a thread froze the screen (GIL).
@@ -150,7 +157,10 @@ class AdminImportScreen(AdminScreen):
     def _imported(self, summary: ImportSummary) -> None:
         self._idle()
         self.preview = None
-        self.status(f"Imported. {counts_text(summary)}")
+        self.status(
+            f"Imported. {contents_text(summary)}. Added {summary.added}, updated "
+            f"{summary.updated}, deactivated {summary.deactivated}."
+        )
 
     def _busy(self, text: str) -> None:
         for button in self.query(Button):

@@ -59,13 +59,14 @@ class AddStaffModal(KioskModal[StaffInfo | None]):
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         self.query_one("#new-username", Input).focus()
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(lambda: school_choices(ctx, staff), self._schools, self._failed)
 
     def _schools(self, schools: list[tuple[str, str]]) -> None:
-        self.query_one("#new-schools", SelectionList).add_options(
-            [(f"{code}  {name}", code) for code, name in schools]
-        )
+        choices = self.query_one("#new-schools", SelectionList)
+        choices.add_options([(f"{code}  {name}", code) for code, name in schools])
+        if schools:
+            choices.highlighted = 0  # so Space ticks the first school straight away
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
@@ -92,7 +93,10 @@ class AddStaffModal(KioskModal[StaffInfo | None]):
         if not values[0] or not values[4]:
             self._message("Type a username and a first password.")
             return
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        if values[2] != "district_admin" and not values[3]:
+            self._message("Tick at least one school (Space): front desk and registrars need one.")
+            return
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.query_one("#add", Button).disabled = True
         self._message("Adding...")
         self.run_service(lambda: add_staff_member(ctx, staff, *values), self.dismiss, self._failed)

@@ -19,13 +19,13 @@ from kiosk.errors import KioskError
 from kiosk.i18n import explain
 from kiosk.screens.base import KioskScreen
 from kiosk.services.staff import STAFF_PASSWORD_POLICY, change_staff_password
-from kiosk.themes import STAFF_CSS
+from kiosk.themes import ADMIN_CSS
 from kiosk.widgets.secret import SecretInput
 
 
 class StaffNewPasswordScreen(KioskScreen):
     AUDIENCE = "parent"  # nobody is signed in yet: the short idle timeout applies
-    CSS_PATH = STAFF_CSS
+    CSS_PATH = ADMIN_CSS
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel (sign out)")]
 
     def __init__(self, actor: Actor, temporary: str) -> None:
@@ -71,7 +71,7 @@ class StaffNewPasswordScreen(KioskScreen):
             message.update("The two passwords differ. Type the new one again below.")
             self.query_one("#again", SecretInput).focus()
             return
-        ctx, actor, current = self.kiosk.ctx, self.actor, self.temporary
+        ctx, actor, current = self.shell.ctx, self.actor, self.temporary
         message.update("Saving...")
         self.query_one("#save", Button).disabled = True
         self.run_service(
@@ -80,8 +80,8 @@ class StaffNewPasswordScreen(KioskScreen):
 
     def _saved(self, _: None) -> None:
         self.temporary = ""
-        self.kiosk.staff = self.actor
-        self.kiosk.go_staff_home()
+        self.shell.staff = self.actor
+        self.shell.go_staff_home()
 
     def _failed(self, error: KioskError) -> None:
         self.query_one("#save", Button).disabled = False
@@ -93,4 +93,4 @@ class StaffNewPasswordScreen(KioskScreen):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.temporary = ""
-        self.kiosk.go_welcome()
+        self.shell.go_welcome()

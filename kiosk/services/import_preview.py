@@ -49,8 +49,9 @@ class _RollBack(Exception):
 
 
 def _active() -> dict[str, set[int]]:
+    # Listed in this order: who loses portal access (guardians) before their children's links.
     models: dict[str, type[pw.Model]] = {
-        "school": School, "student": Student, "guardian": Guardian, "link": Relationship
+        "school": School, "guardian": Guardian, "student": Student, "link": Relationship
     }  # fmt: skip
     return {
         kind: {i for (i,) in model.select(model.id).where(model.active).tuples()}

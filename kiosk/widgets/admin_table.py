@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from kiosk.text import display, fold
+
+#: A column never grows wider than this; longer values end in "…" (a CSV export has them whole).
+MAX_COLUMN_WIDTH = 40
 
 
 class AdminTable(DataTable):
@@ -68,11 +72,21 @@ class AdminTable(DataTable):
             arrow = ""
             if self.sorted_by and self.sorted_by[0] == index:
                 arrow = " ▼" if self.sorted_by[1] else " ▲"
-            self.add_column(Text(name + arrow))
+            # Widths worked out here, not measured later: the same on every run and machine.
+            longest = max((cell_len(r[index]) for r in rows), default=0)
+            width = min(max(cell_len(name) + 2, longest), MAX_COLUMN_WIDTH)
+            self.add_column(Text(name + arrow), width=width)
         for row in rows:
             self.add_row(*(Text(cell, no_wrap=True, overflow="ellipsis") for cell in row))
         if rows:
             self.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
+
+    def move_to(self, column: int, value: str) -> None:
+        """Highlight the first shown row whose ``column`` holds ``value`` (if any)."""
+        for index, row in enumerate(self.shown_rows):
+            if row[column] == value:
+                self.move_cursor(row=index)
+                return
 
     def _matches(self, row: list[str]) -> bool:
         return not self.filter_text or any(self.filter_text in fold(cell) for cell in row)
