@@ -46,6 +46,8 @@ ROW_KEYS = (
     "web_pages",
     "web_signins",
     "web_loop",
+    "federation_sso",
+    "federation_assertions",
 )
 BACKENDS = ("SQLite", "PostgreSQL")
 

@@ -239,6 +239,34 @@ class KioskConfig:
 
 
 @dataclass(frozen=True)
+class FederationConfig:
+    """``[federation]``: Front Desk as the parents' SAML and OpenID Connect identity provider."""
+
+    #: The public https address parents reach; empty means ``[web] base_url``.
+    base_url: str = ""
+    #: SAML entity ID; empty means ``{base_url}/saml/metadata``.
+    entity_id: str = ""
+    #: OpenID Connect issuer; empty means ``base_url``.
+    issuer: str = ""
+    #: The signing key and certificate (owner-only files made by ``kiosk init``), and the
+    #: previous certificate, still published after ``kiosk federation rotate``.
+    key_file: str = "federation.key"
+    cert_file: str = "federation.crt"
+    old_cert_file: str = "federation-old.crt"
+    #: How long a SAML assertion is valid (NotOnOrAfter), in seconds.
+    assertion_seconds: int = field(default=300, metadata=_bounds(30, 600))
+    #: How long an OIDC authorization code may wait to be redeemed, in seconds.
+    code_seconds: int = field(default=60, metadata=_bounds(10, 600))
+    #: Lifetime of OIDC ID tokens and access tokens (for UserInfo), in seconds.
+    token_seconds: int = field(default=600, metadata=_bounds(60, 3600))
+    #: What the guardian-id profile sends as ``authenticationId``: the roster's guardian
+    #: ``sourced_id`` (PowerSchool's PSGUID when the roster comes from PowerSchool) or ``email``.
+    guardian_id_column: str = field(default="sourced_id", metadata=_choices("sourced_id", "email"))
+    #: The largest SP metadata document or discovery document ``kiosk sps add/test`` reads.
+    metadata_max_bytes: int = field(default=1_000_000, metadata=_bounds(10_000, 20_000_000))
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole ``kiosk.toml``, one typed section per table; built by ``load_config``."""
 
@@ -256,6 +284,7 @@ class Config:
     ui: UiConfig = field(default_factory=UiConfig)
     web: WebConfig = field(default_factory=WebConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    federation: FederationConfig = field(default_factory=FederationConfig)
     #: The file this was read from (None for built-in defaults); relative paths resolve from here.
     source: Path | None = None
 
@@ -479,6 +508,19 @@ def _check_values(c: Config, label: str) -> None:
         f"{label}: [district]",
         '\'time_zone\' must be an IANA time zone name such as "America/Chicago" or "UTC".',
     )
+
+    _check_federation(c.federation, label)
+
+
+def _check_federation(f: FederationConfig, label: str) -> None:
+    """What field bounds cannot say about ``[federation]``: its addresses."""
+    for key in ("base_url", "entity_id", "issuer"):
+        value = getattr(f, key)
+        _need(
+            not value or value.startswith(("https://", "http://")),
+            f"{label}: [federation]",
+            f"'{key}' must start with https:// (or be empty).",
+        )
 
 
 def _check_web(w: WebConfig, label: str) -> None:

@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import html
+import re
+import time
 from collections.abc import Callable
 
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.worker import WorkerCancelled
 
 from kiosk.app import FrontDeskApp
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], *, tries: int = 200) -> None:
-    """Let workers and timers run until ``condition()`` holds (fails after ~10 s).
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], *, seconds: float = 60) -> None:
+    """Let workers, messages and timers run until ``condition()`` holds.
 
-    Plain sleeps, not ``pilot.pause()``: the Pilot's wait for the current screen can miss a
-    screen that was pushed a moment ago, or an app that is exiting."""
-    for _ in range(tries):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition never became true")
+    Each round waits for the app's workers and then for its message queues to drain; the
+    deadline is only there to end a test that would otherwise hang (generous: a loaded machine
+    is slow, never wrong)."""
+    app = pilot.app
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition never became true")
+        await workers_done(app)
+        await _drain(pilot)
+    await _drain(pilot)  # what the condition saw is laid out and painted too
+
+
+async def workers_done(app) -> None:
+    """Wait for every worker; one cancelled by a newer one (``exclusive``) is done too."""
+    with contextlib.suppress(WorkerCancelled):
+        await app.workers.wait_for_complete()
+
+
+async def _drain(pilot: Pilot) -> None:
+    app = pilot.app
+    if app.is_running and app.screen_stack and app.screen.is_mounted:
+        await pilot.pause()
+    else:  # exiting, or a screen still mounting: let the event loop run it
+        await asyncio.sleep(0)
 
 
 def on_screen(app: FrontDeskApp, screen_type: type) -> bool:
@@ -64,8 +87,19 @@ def all_widgets(app: FrontDeskApp) -> list[Widget]:
 
 
 def screen_text(app: FrontDeskApp) -> str:
-    """Everything drawn on the current screen, as plain text."""
-    from textual.strip import Strip
+    """Everything drawn on the current screen, as plain text, read from the screenshot Textual
+    exports (its SVG places each run of text at its row and column)."""
+    width, height = app.size
+    grid = [[" "] * width for _ in range(height)]
+    for x, y, text in _SVG_TEXT.findall(app.export_screenshot()):
+        row = round((float(y) - _FIRST_ROW_Y) / _ROW_HEIGHT)
+        col = round(float(x) / _CHAR_WIDTH)
+        for offset, char in enumerate(html.unescape(text).replace("\n", "").replace("\xa0", " ")):
+            if 0 <= row < height and 0 <= col + offset < width:
+                grid[row][col + offset] = char
+    return "\n".join("".join(line).rstrip() for line in grid)
 
-    lines: list[Strip] = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
-    return "\n".join(strip.text for strip in lines)
+
+#: Rich's SVG export: 12.2 px per column, 24.4 px per row, the first row's text at y=20.
+_CHAR_WIDTH, _ROW_HEIGHT, _FIRST_ROW_Y = 12.2, 24.4, 20.0
+_SVG_TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>')

@@ -3,24 +3,26 @@ staff-only return and exit, themes."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
+from textual.notifications import Notify
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from kiosk.app import CRASH_MESSAGE, SIGNALS_ENV, check_environment, make_app
+from kiosk.app import FrontDeskApp, make_app
+from kiosk.crash import CRASH_MESSAGE, FATAL_MESSAGE, PlainCrash
 from kiosk.errors import ConfigError
 from kiosk.screens.issue_key import IssueKeyScreen
 from kiosk.screens.staff_base import StaffScreen
 from kiosk.screens.staff_home import StaffHomeScreen
 from kiosk.screens.staff_reauth import StaffReauthModal
-from kiosk.screens.staff_sign_in import StaffSignInScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.services.activation import issue_key
+from kiosk.supervise import SIGNALS_ENV, check_environment
 from kiosk.widgets.secret import SecretInput
 from tests.conftest import make_config
 from tests.staff_helpers import (
@@ -91,7 +93,15 @@ async def welcome_shown(pilot) -> None:
     """Wait until a freshly pushed Welcome has mounted its widgets."""
     app = pilot.app
     await wait_for(pilot, lambda: on_screen(app, WelcomeScreen) and app.screen.is_mounted)
-    await asyncio.sleep(0.05)
+    await pilot.pause()
+
+
+class Notices(list):
+    """A ``run_test(message_hook=...)`` that keeps the text of every notification posted."""
+
+    def __call__(self, message) -> None:
+        if isinstance(message, Notify):
+            self.append(message.notification.message)
 
 
 def secrets_left(app, *needles: str) -> list[str]:
@@ -144,8 +154,8 @@ async def test_staff_idle_timeout_returns_to_a_fresh_welcome_with_nothing_left(c
         old_screens = app.screen_stack[1:]  # all but the blank base
         limit = ctx.config.timeouts.staff_idle_seconds
         assert app.idle_limit() == limit
-        assert not app.check_idle_timeout(now=app._last_activity + limit - 1)
-        assert app.check_idle_timeout(now=app._last_activity + limit + 1)
+        assert not app.check_idle_timeout(now=app.last_activity + limit - 1)
+        assert app.check_idle_timeout(now=app.last_activity + limit + 1)
         await welcome_shown(pilot)
         assert app.staff is None and app.session is None
         assert not any(s in app.screen_stack for s in old_screens)
@@ -172,9 +182,9 @@ async def test_typing_pushes_the_timeout_back(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in_as(pilot)
-        before = app._last_activity
+        before = app.last_activity
         await pilot.press("a")
-        assert app._last_activity > before
+        assert app.last_activity > before
 
 
 async def test_timeout_after_typing_a_password_leaves_no_password(ctx):
@@ -185,7 +195,7 @@ async def test_timeout_after_typing_a_password_leaves_no_password(ctx):
         await pilot.press(*"desk", "enter", *"secret-being-typed")
         field = app.screen.query_one("#password", SecretInput)
         assert field.value == "secret-being-typed"
-        assert app.check_idle_timeout(now=app._last_activity + 10_000)
+        assert app.check_idle_timeout(now=app.last_activity + 10_000)
         await welcome_shown(pilot)
         assert secrets_left(app, "secret-being-typed", "desk") == []
 
@@ -218,35 +228,79 @@ class BrokenScreen(StaffScreen):
         raise RuntimeError("boom")
 
 
-async def test_an_unexpected_error_shows_a_plain_message_and_goes_to_welcome(ctx):
-    app = make_app(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in_as(pilot)
-        app.push_screen(BrokenScreen())
-        await settled(pilot)
-        await click(pilot, "#break")
-        await wait_for(pilot, lambda: on_screen(app, WelcomeScreen))
-        assert app.is_running
-        assert app.staff is None
-        assert any(n.message == CRASH_MESSAGE for n in app._notifications)
-        text = screen_text(app)
-        assert "Traceback" not in text and "top-secret-local" not in text
-        assert "Maria" not in text
-        # and the kiosk still works afterwards
-        app.go_staff_sign_in()
-        await settled(pilot)
-        assert isinstance(app.screen, StaffSignInScreen)
-    assert app._exit_renderables == []
+def fail_in_app(app) -> None:
+    def broken() -> None:
+        local_secret = "top-secret-local"  # noqa: F841 - must never be drawn
+        raise RuntimeError("boom")
+
+    app.call_later(broken)
 
 
-async def test_an_error_in_the_app_itself_exits_with_a_plain_message(ctx):
+@pytest.mark.parametrize("where", ["screen", "app"])
+async def test_an_unexpected_error_ends_the_app_with_only_the_plain_message(ctx, capfd, where):
+    """A bug in a screen's handler or in the app itself: Textual ends the app as usual (exit
+    code 1), and all it prints is the plain message, never a traceback or a local value."""
     app = make_app(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app._fatal_error()
-        shown = " ".join(str(r) for r in app._exit_renderables)
+    with pytest.raises(PlainCrash):  # what Textual re-raises to a test framework
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in_as(pilot)
+            if where == "screen":
+                app.push_screen(BrokenScreen())
+                await settled(pilot)
+                await click(pilot, "#break")
+            else:
+                fail_in_app(app)
+            await wait_for(pilot, lambda: not app.is_running)
     assert app.crashed and app.return_code == 1
-    assert "unexpected problem" in shown and "Traceback" not in shown
+    printed = capfd.readouterr()
+    shown = printed.out + printed.err
+    assert FATAL_MESSAGE in shown
+    for leak in ("Traceback", "top-secret-local", "boom", "Maria", "RuntimeError"):
+        assert leak not in shown
+
+
+class CrashingKiosk(FrontDeskApp):
+    """The real app, run headless by ``kiosk.supervise.run``; the first one fails once Welcome is
+    up, the one after it records its notifications and closes itself."""
+
+    made: ClassVar[list[CrashingKiosk]] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.noticed: list[str] = []
+        self.shown: list[str] = []
+        CrashingKiosk.made.append(self)
+
+    def notify(self, message, **kwargs) -> None:
+        self.noticed.append(message)
+        super().notify(message, **kwargs)
+
+    def run(self, **kwargs) -> None:
+        super().run(headless=True, size=SIZE)
+
+    def on_ready(self) -> None:
+        if len(CrashingKiosk.made) == 1:
+            self.screen.call_later(self.screen.query_one, "#no-such-widget")
+        else:
+            self.call_after_refresh(self.look_and_close)
+
+    def look_and_close(self) -> None:
+        self.shown.append(type(self.screen).__name__)
+        self.exit()
+
+
+def test_the_kiosk_restarts_itself_at_a_welcome_that_says_what_happened(ctx, monkeypatch):
+    import kiosk.app as app_module
+    from kiosk.supervise import run
+
+    monkeypatch.delenv(SIGNALS_ENV, raising=False)
+    monkeypatch.setattr(app_module, "make_app", lambda *a, **k: CrashingKiosk(*a, **k))
+    CrashingKiosk.made.clear()
+    run(ctx)  # returns: the second kiosk closed normally
+    first, second = CrashingKiosk.made
+    assert first.crashed and first.return_code == 1
+    assert not second.crashed and second.shown == ["WelcomeScreen"]
+    assert CRASH_MESSAGE in second.noticed and CRASH_MESSAGE not in first.noticed
 
 
 async def reauth(pilot, password: str) -> StaffReauthModal:
@@ -279,7 +333,7 @@ async def test_exit_kiosk_needs_the_staff_password(ctx):
         await sign_in_as(pilot)
         await pilot.press("f10")
         modal = await reauth(pilot, "wrong")
-        await wait_for(pilot, lambda: "not the password" in screen_text(app))
+        await wait_for(pilot, lambda: "not the password" in screen_text(app), seconds=5)
         assert app.is_running
         await pilot.press("escape")
         await pilot.pause()
@@ -293,10 +347,11 @@ async def test_exit_kiosk_needs_the_staff_password(ctx):
 
 async def test_exit_without_staff_is_refused(ctx):
     app = make_app(ctx)
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await welcome_shown(pilot)
         app.request_exit()
-        await asyncio.sleep(0.1)
+        await wait_for(pilot, lambda: "Sign in as staff to exit the kiosk." in notices)
         assert app.is_running and isinstance(app.screen, WelcomeScreen)
 
 
@@ -344,7 +399,8 @@ async def test_themes_come_from_the_config(tmp_path, demo_template, ui, theme, a
 
 async def test_a_failing_result_handler_also_starts_over_plainly(ctx):
     app = make_app(ctx)
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await sign_in_as(pilot)
 
         def broken(result):
@@ -353,10 +409,7 @@ async def test_a_failing_result_handler_also_starts_over_plainly(ctx):
         app.screen.run_service(lambda: 42, broken)
         await wait_for(
             pilot,
-            lambda: (
-                on_screen(app, WelcomeScreen)
-                and any(n.message == CRASH_MESSAGE for n in app._notifications)
-            ),
+            lambda: on_screen(app, WelcomeScreen) and CRASH_MESSAGE in notices,
         )
         assert app.staff is None and app.is_running
         assert "guardian-name-in-locals" not in screen_text(app)
@@ -382,24 +435,30 @@ async def test_linked_students_opens_the_parent_side_screen(ctx):
 class DyingScreen(StaffScreen):
     """Fails while mounting, after it was already taken off the stack."""
 
+    mounted: ClassVar[list[bool]] = []
+
     def on_mount(self) -> None:
+        DyingScreen.mounted.append(True)
         self.query_one("#not-there")
 
 
 async def test_a_screen_failing_after_it_left_the_stack_is_ignored(ctx):
     app = make_app(ctx)
+    DyingScreen.mounted.clear()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in_as(pilot)
         home = app.screen
         app.push_screen(DyingScreen())
         app.pop_screen()  # gone before it could mount
-        await asyncio.sleep(0.3)
+        await wait_for(pilot, lambda: bool(DyingScreen.mounted))
+        await pilot.pause()
         assert app.screen is home and app.staff is not None
-        assert not any(n.message == CRASH_MESSAGE for n in app._notifications)
+        assert app.is_running and not app.crashed
 
 
 def test_run_restarts_a_crashed_kiosk_but_not_forever(ctx, monkeypatch):
     import kiosk.app as app_module
+    from kiosk import supervise
     from kiosk.errors import KioskError
 
     runs: list[int] = []
@@ -416,11 +475,11 @@ def test_run_restarts_a_crashed_kiosk_but_not_forever(ctx, monkeypatch):
     monkeypatch.delenv(SIGNALS_ENV, raising=False)
     outcomes = iter([True, True, False])
     monkeypatch.setattr(app_module, "make_app", lambda *a, **k: FakeApp(next(outcomes)))
-    app_module.run(ctx)
+    supervise.run(ctx)
     assert len(runs) == 3  # crashed twice, then ran normally
 
     runs.clear()
     monkeypatch.setattr(app_module, "make_app", lambda *a, **k: FakeApp(True))
     with pytest.raises(KioskError, match="unexpected problem"):
-        app_module.run(ctx)
-    assert len(runs) == app_module.MAX_RESTARTS + 1
+        supervise.run(ctx)
+    assert len(runs) == supervise.MAX_RESTARTS + 1

@@ -33,7 +33,7 @@ async def largest_gap_while_creating(app, pilot, key: str, username: str) -> flo
         done.append,
         done.append,
     )
-    await wait_for(pilot, lambda: bool(done), tries=400)
+    await wait_for(pilot, lambda: bool(done))
     await pilot.pause(0.03)
     timer.stop()
     assert getattr(done[0], "username", None) == username, done[0]

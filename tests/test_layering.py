@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kiosk"
-UI = {"app.py", "cli.py", "__main__.py"}
+UI = {"app.py", "crash.py", "supervise.py", "__main__.py"}
 
 
 def _core_modules() -> list[Path]:

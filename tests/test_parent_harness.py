@@ -20,6 +20,8 @@ from kiosk.themes import APP_CSS
 
 
 class ParentHarness(App[None]):
+    """Implements ``kiosk.screens.shell.Shell`` with the least code."""
+
     CSS_PATH = APP_CSS
 
     def __init__(
@@ -31,27 +33,26 @@ class ParentHarness(App[None]):
         session=None,
         pushed: bool = False,
     ) -> None:
-        """The stack has the app's shape: a first Welcome at its base, replaced by ``start``
-        as the app's parent flow replaces screens (``switch_screen``), or with ``start`` on top
-        of it (``pushed``) for the screens the app pushes: linked students, settings and the
-        settings' own screens."""
+        """The stack has the app's shape: a first Welcome over Textual's default screen,
+        replaced by ``start`` as the app's parent flow replaces screens (``switch_screen``),
+        or with ``start`` on top of it (``pushed``) for the screens the app pushes: linked
+        students, settings and the settings' own screens."""
         super().__init__()
         self.ctx = ctx
         self.staff = staff
         self.session = session
+        self.exiting = False
+        self.admin = False
+        self.kiosk_mode = True
         self.calls: list[str] = []
         self._start = start
         self._pushed = pushed
         set_language("en")
 
-    def get_default_screen(self) -> Screen:
+    def on_mount(self) -> None:
         from kiosk.screens.welcome import WelcomeScreen
 
-        screen = WelcomeScreen()
-        screen._push_result_callback(screen, None)  # replaceable, as the app makes it
-        return screen
-
-    def on_mount(self) -> None:
+        self.push_screen(WelcomeScreen())
         if self._start is not None:
             screen = self._start()
             self.push_screen(screen) if self._pushed else self.switch_screen(screen)
@@ -63,25 +64,38 @@ class ParentHarness(App[None]):
         self.session = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.switch_screen(WelcomeScreen())
+        self.push_screen(WelcomeScreen())
 
     def go_staff_sign_in(self) -> None:
         self.calls.append("go_staff_sign_in")
 
+    def go_staff_home(self) -> None:
+        self.calls.append("go_staff_home")
+
+    def go_admin_tools(self) -> None:
+        self.calls.append("go_admin_tools")
+
     def request_staff_return(self) -> None:
         self.calls.append("request_staff_return")
 
-    def show_linked_students(self, guardian_id: str, staff_view: bool = False) -> None:
+    def request_exit(self) -> None:
+        self.calls.append("request_exit")
+
+    def show_linked_students(self, guardian_id: str, *, staff_view: bool) -> None:
         from kiosk.screens.linked_students import LinkedStudentsScreen
 
         self.calls.append(f"show_linked_students:{guardian_id}:{staff_view}")
         self.push_screen(LinkedStudentsScreen(guardian_id=guardian_id, staff_view=staff_view))
 
-    def hand_off(self, key: str, guardian_name: str) -> None:
+    def hand_off(self, key: str | None, guardian_name: str) -> None:
         from kiosk.screens.hand_off import HandOffScreen
 
         self.calls.append("hand_off")
         self.push_screen(HandOffScreen(key=key, guardian_name=guardian_name))
+
+    def start_over(self) -> None:
+        self.calls.append("start_over")
+        self.go_welcome()
 
 
 def texts(app: App) -> str:
@@ -91,8 +105,10 @@ def texts(app: App) -> str:
 
 async def settle(pilot, app: App) -> None:
     """Let workers finish and their results reach the screen."""
+    from tests.staff_helpers import workers_done
+
     await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await pilot.pause()
     await pilot.pause()
 

@@ -11,6 +11,7 @@ import click
 
 from kiosk.cli import accounts, audit, district, reports, staff, start
 from kiosk.cli.common import State
+from kiosk.federation import cli as federation_cli
 from kiosk.web.cli import serve
 
 
@@ -51,3 +52,6 @@ for command in (
 ):
     main.add_command(command)
 main.add_command(serve)
+main.add_command(federation_cli.sps)
+main.add_command(federation_cli.clients)
+main.add_command(federation_cli.federation)

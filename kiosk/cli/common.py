@@ -74,10 +74,6 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-#: The commands that start the app (None: ``kiosk`` alone); see ``kiosk.launch``.
-APP_COMMANDS = (None, "admin", "demo")
-
-
 def state() -> State:
     return click.get_current_context().find_object(State)
 

@@ -16,7 +16,7 @@ from kiosk.config import Config
 def run_app(st: State, *, demo: bool, admin: bool = False) -> None:
     @friendly
     def _run() -> None:
-        from kiosk.app import run
+        from kiosk.supervise import run
 
         ctx = st.context()  # a missing or outdated database is refused here, in one line
         if admin:
@@ -59,6 +59,10 @@ def init(demo: bool) -> None:
     from kiosk.services.schools import sync_config_schools
 
     create_secret_key(st.config)
+    from kiosk.federation.keys import ensure_keys
+
+    if ensure_keys(st.config):
+        click.echo("Created the federation signing key and certificate (owner-only files).")
 
     added = sync_config_schools(ctx)
     if added:

@@ -56,10 +56,10 @@ class AdminAuditScreen(AdminScreen):
             yield Static("District admins only", classes="admin-who")
         with Vertical(id="admin-audit", classes="admin-body"):
             with Horizontal(id="audit-filters", classes="admin-filters"):
-                yield Input(placeholder="actor", id="actor")
-                yield Input(placeholder="action", id="action")
-                yield Input(placeholder="target", id="target")
-                yield Input(placeholder="since 2026-11-01", id="since")
+                yield Input(placeholder="actor", id="actor", max_length=100)
+                yield Input(placeholder="action", id="action", max_length=100)
+                yield Input(placeholder="target", id="target", max_length=100)
+                yield Input(placeholder="since 2026-11-01", id="since", max_length=32)
             with Horizontal(classes="admin-actions"):
                 yield Button("Show", id="show", variant="primary", compact=True)
                 yield Button("Check the chain", id="verify", compact=True)
@@ -76,13 +76,13 @@ class AdminAuditScreen(AdminScreen):
     def show(self) -> None:
         value = {i.id: i.value.strip() or None for i in self.query(Input)}
         filters = Filters(value["actor"], value["action"], value["target"], value["since"])
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.status("Loading...")
         self.run_service(lambda: load_events(ctx, staff, filters), self._show, self.failed)
 
     @on(Button.Pressed, "#verify")
     def check(self) -> None:
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.status("Checking the chain...")
         self.run_service(lambda: check_chain(ctx, staff), self._verified, self.failed)
 

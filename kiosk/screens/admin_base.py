@@ -30,7 +30,7 @@ class AdminScreen(StaffScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit_console":
-            return not self.kiosk.kiosk_mode  # a kiosk never quits from a key
+            return not self.shell.kiosk_mode  # a kiosk never quits from a key
         if action == "export_csv":
             return bool(self.EXPORT_NAME)
         return True
@@ -54,7 +54,7 @@ class AdminScreen(StaffScreen):
         if not table.header:
             self.status("Nothing to save yet.")
             return
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         header, rows, name = list(table.header), list(table.shown_rows), self.export_name()
         self.status("Saving...")
         self.run_service(

@@ -55,14 +55,14 @@ class ConfirmWithPasswordModal(KioskModal[bool]):
         field = self.query_one("#password", SecretInput)
         password = field.value
         field.wipe()
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         if staff is None:
             self.dismiss(False)
             return
         if not password:
             self.query_one("#message", Static).update("Type your staff password to confirm.")
             return
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.query_one("#message", Static).update("Checking...")
         self.run_service(
             lambda: verify_staff_password(ctx, staff, password), self._checked, self._failed
@@ -72,7 +72,7 @@ class ConfirmWithPasswordModal(KioskModal[bool]):
         if result.ok:
             self.dismiss(True)
         elif result.signed_out:
-            self.kiosk.go_welcome()  # too many wrong passwords: nobody stays signed in
+            self.shell.go_welcome()  # too many wrong passwords: nobody stays signed in
         else:
             self.query_one("#message", Static).update(WRONG)
             self.query_one("#password", SecretInput).focus()

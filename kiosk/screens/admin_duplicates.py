@@ -84,7 +84,7 @@ class AdminDuplicatesScreen(AdminScreen):
         self.load()
 
     def load(self) -> None:
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.status((self.last_merge + "\n" if self.last_merge else "") + "Looking...")
         self.run_service(lambda: find_duplicates(ctx, staff), self._show, self.failed)
 
@@ -124,7 +124,7 @@ class AdminDuplicatesScreen(AdminScreen):
         pair = self.highlighted()
         if pair is None:
             return
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(
             lambda: preview_merge(ctx, staff, pair.first_id, pair.second_id),
             self._previewed,
@@ -151,7 +151,7 @@ class AdminDuplicatesScreen(AdminScreen):
         self.app.push_screen(modal, lambda ok: self._merge(p, keep_account) if ok else None)
 
     def _merge(self, p: MergePreview, keep_account: str | None) -> None:
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self._buttons(shown=False)
         self.status("Merging...")
         self.run_service(

@@ -70,11 +70,11 @@ class AdminHomeScreen(AdminScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         self.tools = allowed_tools(staff.role, staff.is_admin) if staff else []
 
     def compose(self) -> ComposeResult:
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         who = f"{staff.name} ({ROLE_LABELS.get(staff.role, staff.role)})" if staff else ""
         with Horizontal(classes="admin-header"):
             yield Static("Front Desk · District data", classes="admin-title")
@@ -97,11 +97,11 @@ class AdminHomeScreen(AdminScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("back", "sign_out"):
-            return (action == "sign_out") == self.kiosk.admin
+            return (action == "sign_out") == self.shell.admin
         return super().check_action(action, parameters)
 
     def action_sign_out(self) -> None:
-        self.kiosk.go_welcome()  # in the console: a new staff sign-in
+        self.shell.go_welcome()  # in the console: a new staff sign-in
 
     @on(OptionList.OptionHighlighted, "#tools")
     def describe(self, event: OptionList.OptionHighlighted) -> None:

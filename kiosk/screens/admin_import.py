@@ -79,7 +79,11 @@ class AdminImportScreen(AdminScreen):
             yield Static("District admins only", classes="admin-who")
         with Vertical(id="admin-import", classes="admin-body"):
             with Horizontal(classes="admin-filters"):
-                yield Input(placeholder="Folder or .zip of OneRoster CSV files", id="roster-path")
+                yield Input(
+                    placeholder="Folder or .zip of OneRoster CSV files",
+                    id="roster-path",
+                    max_length=4096,
+                )
             with Horizontal(classes="admin-actions"):
                 yield Button("Check (changes nothing)", id="check", compact=True)
                 yield Button("Import...", id="import", variant="primary", compact=True)
@@ -116,7 +120,7 @@ class AdminImportScreen(AdminScreen):
         if not path:
             self.status("Type the path of the roster folder or zip file first.")
             return
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self._busy("Checking the files and what they would change...")
         self.run_service(
             lambda: preview_import_isolated(ctx, staff, Path(path)),
@@ -140,7 +144,7 @@ class AdminImportScreen(AdminScreen):
         self.app.push_screen(modal, lambda ok: self._run_import(preview) if ok else None)
 
     def _run_import(self, preview: ImportPreview) -> None:
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self._busy("Importing...")
         self.run_service(
             # In its own process: a district import in a thread froze the screen (GIL).

@@ -43,7 +43,9 @@ class AdminReportsScreen(AdminScreen):
                     prompt="Choose a report",
                     id="report",
                 )
-                yield Input(placeholder="Filter rows", id="filter", classes="filter")
+                yield Input(
+                    placeholder="Filter rows", id="filter", classes="filter", max_length=100
+                )
             yield Static("Choose a report above.", id="status", markup=False)
             yield AdminTable(id="report-rows")
         yield Footer()
@@ -70,7 +72,7 @@ class AdminReportsScreen(AdminScreen):
         if name is Select.BLANK or name not in REPORTS:
             return
         entry = REPORTS[str(name)]
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         zone = ctx.config.district.time_zone
         self.status("Loading...")
         self.run_service(

@@ -44,7 +44,9 @@ class AdminStaffScreen(AdminScreen):
             yield Static("District admins only", classes="admin-who")
         with Vertical(id="admin-staff", classes="admin-body"):
             with Horizontal(classes="admin-filters"):
-                yield Input(placeholder="Filter staff", id="filter", classes="filter")
+                yield Input(
+                    placeholder="Filter staff", id="filter", classes="filter", max_length=100
+                )
             yield AdminTable(id="staff-rows")
             with Horizontal(classes="admin-actions"):
                 yield Button("Add staff", id="add", variant="primary", compact=True)
@@ -59,7 +61,7 @@ class AdminStaffScreen(AdminScreen):
         self.load()
 
     def load(self) -> None:
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(lambda: list_staff(ctx, staff), self._show, self.failed)
 
     def _show(self, rows: list[StaffInfo]) -> None:
@@ -122,7 +124,7 @@ class AdminStaffScreen(AdminScreen):
             self.pending = (action, username)
             return
         self.pending = None
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         if action == "reset":
             self.run_service(
                 lambda: reset_staff_password(ctx, staff, username), self._reset, self.failed

@@ -59,7 +59,7 @@ class AddStaffModal(KioskModal[StaffInfo | None]):
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         self.query_one("#new-username", Input).focus()
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.run_service(lambda: school_choices(ctx, staff), self._schools, self._failed)
 
     def _schools(self, schools: list[tuple[str, str]]) -> None:
@@ -96,7 +96,7 @@ class AddStaffModal(KioskModal[StaffInfo | None]):
         if values[2] != "district_admin" and not values[3]:
             self._message("Tick at least one school (Space): front desk and registrars need one.")
             return
-        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        ctx, staff = self.shell.ctx, self.shell.staff
         self.query_one("#add", Button).disabled = True
         self._message("Adding...")
         self.run_service(lambda: add_staff_member(ctx, staff, *values), self.dismiss, self._failed)

@@ -8,16 +8,14 @@ Unexpected exceptions become a plain notice, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from kiosk.errors import KioskError
 from kiosk.i18n import explain
-
-if TYPE_CHECKING:
-    from kiosk.app import FrontDeskApp
+from kiosk.screens.shell import Shell
 
 T = TypeVar("T")
 
@@ -26,8 +24,9 @@ class ServiceMixin:
     """Mixed into screens and modals: ``self.run_service(...)``."""
 
     @property
-    def kiosk(self) -> FrontDeskApp:
-        return self.app  # type: ignore[attr-defined,return-value]
+    def shell(self) -> Shell:
+        """The app that shows this screen, through the navigation contract only."""
+        return cast(Shell, self.app)  # type: ignore[attr-defined]
 
     def run_service(
         self,
@@ -65,12 +64,7 @@ class ServiceMixin:
         )
 
     def _crashed(self) -> None:
-        recover = getattr(self.app, "_recover", None)
-        if recover is not None:
-            recover()
-        else:
-            unexpected = explain(KioskError("unexpected"))  # in the parent's language
-            self.app.notify(unexpected, severity="error", markup=False)  # type: ignore[attr-defined]
+        self.shell.start_over()
 
     def _deliver_error(self, error: KioskError, on_error: Callable[[KioskError], Any] | None):
         if on_error is not None:

@@ -41,7 +41,7 @@ class HandOffScreen(ParentScreen):
                 classes="lead",
             )
             with Horizontal(id="languages"):
-                for code in self.kiosk.ctx.config.ui.languages:
+                for code in self.shell.ctx.config.ui.languages:
                     if code in LANGUAGES:
                         button = Button(LANGUAGES[code], id=f"lang-{code}", classes="language")
                         button.set_class(code == language(), "-current")
@@ -69,4 +69,4 @@ class HandOffScreen(ParentScreen):
 
     @on(Button.Pressed, "#staff")
     def staff(self) -> None:
-        self.kiosk.request_staff_return()  # type: ignore[attr-defined]
+        self.shell.request_staff_return()

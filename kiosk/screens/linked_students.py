@@ -58,7 +58,7 @@ class LinkedStudentsScreen(ParentScreen):
         self.missing: list[MissingStudent] = []
 
     def compose_page(self) -> ComposeResult:
-        config = self.kiosk.ctx.config
+        config = self.shell.ctx.config
         with VerticalScroll(id="linked", classes="parent-page"):
             yield Static(_("Students on this account"), classes="title")
             yield Vertical(id="students")
@@ -96,7 +96,7 @@ class LinkedStudentsScreen(ParentScreen):
                 yield Button(_("Done"), id="done", variant="primary")
 
     def _support_text(self) -> str:
-        support = self.kiosk.ctx.config.support
+        support = self.shell.ctx.config.support
         lines = []
         if support.email:
             lines.append(_("Email: {email}").format(email=display(support.email)))
@@ -111,7 +111,7 @@ class LinkedStudentsScreen(ParentScreen):
         self.load()
 
     def load(self) -> None:
-        ctx, guardian_id, staff = self.kiosk.ctx, self.guardian_id, self.kiosk.staff
+        ctx, guardian_id, staff = self.shell.ctx, self.guardian_id, self.shell.staff
         staff_view = self.staff_view
 
         def work() -> StudentsView:
@@ -173,7 +173,7 @@ class LinkedStudentsScreen(ParentScreen):
                 await row.mount(Static("A registrar can fix this.", classes="hint"))
 
     def _may_fix(self) -> bool:
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         if staff is None:
             return False
         try:
@@ -185,7 +185,7 @@ class LinkedStudentsScreen(ParentScreen):
     @on(Button.Pressed, ".fix")
     def fix(self, event: Button.Pressed) -> None:
         item = self.missing[int((event.button.id or "fix-0").removeprefix("fix-"))]
-        ctx, staff, guardian_id = self.kiosk.ctx, self.kiosk.staff, self.guardian_id
+        ctx, staff, guardian_id = self.shell.ctx, self.shell.staff, self.guardian_id
         if item.reason == "portal_off":
             flags = {"portal_access": True}
         else:  # no relationship, or one not marked as guardian: create=True covers both

@@ -16,7 +16,6 @@ from kiosk import keys
 from kiosk.errors import KeyProblem, KioskError, Message
 from kiosk.i18n import _, explain
 from kiosk.screens.parent_base import ParentScreen, message
-from kiosk.screens.parent_checklist import PasswordChoice
 from kiosk.screens.parent_flow import continue_with, preload_next
 from kiosk.services.accounts import Session, sign_in
 from kiosk.services.activation import (
@@ -28,6 +27,7 @@ from kiosk.services.activation import (
     username_rules,
 )
 from kiosk.text import display
+from kiosk.widgets.password_choice import PasswordChoice
 
 KEY_DIGITS = 32
 KEY_CHARACTERS = frozenset("0123456789abcdefABCDEF{}- ")
@@ -40,7 +40,7 @@ class ParentActivateScreen(ParentScreen):
         self.key_owner = ""
 
     def compose_page(self) -> ComposeResult:
-        config = self.kiosk.ctx.config
+        config = self.shell.ctx.config
         rules = config.usernames
         with VerticalScroll(id="activate", classes="parent-page"):
             yield Static(_("Create your parent portal account"), classes="title")
@@ -86,7 +86,7 @@ class ParentActivateScreen(ParentScreen):
 
     def _password_words(self) -> list[str]:
         username = self.query_one("#username", Input).value
-        return context_words(self.kiosk.ctx, username, self.key_owner)
+        return context_words(self.shell.ctx, username, self.key_owner)
 
     # -- the key -----------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class ParentActivateScreen(ParentScreen):
             self.say("#key-status", "")
 
     def _check_key(self, text: str) -> None:
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.run_service(lambda: check_key(ctx, text), self._key_ok, self._key_bad, group="key")
 
     def _key_ok(self, check: KeyCheck) -> None:
@@ -133,7 +133,7 @@ class ParentActivateScreen(ParentScreen):
         """While typing, only the district's rules: whether a name is taken is looked up when
         the parent leaves the field, and only once a live key was accepted."""
         name = event.value
-        problems = username_rules(self.kiosk.ctx, name) if name else []
+        problems = username_rules(self.shell.ctx, name) if name else []
         self.say("#username-status", "\n".join(explain(p) for p in problems), error=True)
 
     @on(Input.Blurred, "#username")
@@ -141,7 +141,7 @@ class ParentActivateScreen(ParentScreen):
         name, key = event.value, self.query_one("#key", Input).value
         if not name or not self.key_owner:
             return
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.run_service(
             lambda: username_available(ctx, key, name), self._username_result, group="username"
         )
@@ -165,7 +165,7 @@ class ParentActivateScreen(ParentScreen):
     def create(self) -> None:
         if self.query_one("#create", Button).disabled:
             return  # the account is being created: Enter again must not start a second try
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         key = self.query_one("#key", Input).value
         username = self.query_one("#username", Input).value
         choice = self.query_one(PasswordChoice)
@@ -183,7 +183,7 @@ class ParentActivateScreen(ParentScreen):
 
     def _created(self, session: Session) -> None:
         self.clear_secrets()
-        continue_with(self.app, session)
+        continue_with(self, session)
 
     def _refused(self, error: KioskError) -> None:
         self.query_one("#create", Button).disabled = False
@@ -194,4 +194,4 @@ class ParentActivateScreen(ParentScreen):
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
         self.clear_secrets()
-        self.kiosk.go_welcome()  # type: ignore[attr-defined]
+        self.shell.go_welcome()

@@ -32,7 +32,7 @@ class ParentEmailScreen(ParentScreen):
         self.address = ""
 
     def compose_page(self) -> ComposeResult:
-        session: Session = self.kiosk.session  # type: ignore[assignment]
+        session: Session = self.shell.session  # type: ignore[assignment]
         with VerticalScroll(id="email", classes="parent-page"):
             yield Static(
                 _("Set your recovery email") if self.setup else _("Change your recovery email"),
@@ -82,7 +82,7 @@ class ParentEmailScreen(ParentScreen):
 
     @on(Button.Pressed, "#send")
     def send(self) -> None:
-        ctx, session = self.kiosk.ctx, self.kiosk.session
+        ctx, session = self.shell.ctx, self.shell.session
         email = self.query_one("#email-address", Input).value
         again = self.query_one("#email-again", Input).value
         password = self.query_one("#email-password", Input).value
@@ -120,7 +120,7 @@ class ParentEmailScreen(ParentScreen):
 
     @on(Button.Pressed, "#confirm")
     def confirm(self) -> None:
-        ctx, session = self.kiosk.ctx, self.kiosk.session
+        ctx, session = self.shell.ctx, self.shell.session
         code = self.query_one("#code", Input).value
         self.run_service(
             lambda: confirm_recovery_email(ctx, session, code), self._confirmed, self._failed
@@ -130,17 +130,17 @@ class ParentEmailScreen(ParentScreen):
         self.query_one("#code", Input).value = ""
         self.app.notify(_("Your recovery email is saved."), markup=False)
         if self.setup:
-            continue_with(self.app, session)
+            continue_with(self, session)
         else:
-            self.kiosk.session = session
+            self.shell.session = session
             self.app.pop_screen()
 
     @on(Button.Pressed, "#skip")
     def skip(self) -> None:
-        ctx, session = self.kiosk.ctx, self.kiosk.session
+        ctx, session = self.shell.ctx, self.shell.session
         self.clear_secrets()
         self.run_service(
-            lambda: skip_setup(ctx, session), lambda s: continue_with(self.app, s), self._failed
+            lambda: skip_setup(ctx, session), lambda s: continue_with(self, s), self._failed
         )
 
     @on(Button.Pressed, "#back")

@@ -8,10 +8,12 @@ anything else; then the recovery email, then the pictures. Skipping is the servi
 from __future__ import annotations
 
 import importlib
-
-from textual.app import App
+from typing import TYPE_CHECKING
 
 from kiosk.services.accounts import CHANGE_PASSWORD, PICTURES, RECOVERY_EMAIL, Session
+
+if TYPE_CHECKING:
+    from kiosk.screens.base import KioskScreen
 
 
 def _next(session: Session) -> tuple[str, str, dict[str, bool]]:
@@ -40,7 +42,7 @@ def preload_next(session: Session) -> None:
     importlib.import_module(f"kiosk.screens.{_next(session)[0]}")
 
 
-def continue_with(app: App, session: Session) -> None:
-    """Record the fresh session on the app and replace the current screen with the next one."""
-    app.session = session  # type: ignore[attr-defined]
-    app.switch_screen(next_screen(session))
+def continue_with(screen: KioskScreen, session: Session) -> None:
+    """Record the fresh session on the shell and replace ``screen`` with the next one."""
+    screen.shell.session = session
+    screen.app.switch_screen(next_screen(session))

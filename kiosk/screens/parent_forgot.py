@@ -16,8 +16,6 @@ from kiosk.errors import KioskError
 from kiosk.i18n import _, explain
 from kiosk.pictures import LIKED_COUNT
 from kiosk.screens.parent_base import ParentScreen, message
-from kiosk.screens.parent_checklist import PasswordChoice
-from kiosk.screens.parent_pictures import mark_labels
 from kiosk.services.activation import context_words
 from kiosk.services.recovery import (
     ResetChallenge,
@@ -27,7 +25,8 @@ from kiosk.services.recovery import (
     request_password_reset,
 )
 from kiosk.text import display
-from kiosk.widgets.pictures import LIKED, PicturePicker
+from kiosk.widgets.password_choice import PasswordChoice
+from kiosk.widgets.pictures import LIKED, PicturePicker, mark_labels
 
 STEPS = ("choose", "ident", "code", "challenge", "new", "done", "username-step")
 
@@ -66,7 +65,7 @@ class ParentForgotScreen(ParentScreen):
                     yield message(id="challenge-counter", classes="counter")
                     yield Button(_("Continue"), id="challenge-done", variant="primary")
             with VerticalScroll(id="new", classes="step"):
-                yield PasswordChoice(self.kiosk.ctx.config.passwords, self._password_words)
+                yield PasswordChoice(self.shell.ctx.config.passwords, self._password_words)
                 with Horizontal(classes="actions"):
                     yield Button(_("Save new password"), id="save", variant="primary")
             with Vertical(id="done", classes="step"):
@@ -92,7 +91,7 @@ class ParentForgotScreen(ParentScreen):
         self.say("#forgot-error", "")
 
     def _password_words(self) -> list[str]:
-        return context_words(self.kiosk.ctx, self.identifier)
+        return context_words(self.shell.ctx, self.identifier)
 
     def _failed(self, error: KioskError) -> None:
         self.say_error("#forgot-error", error)
@@ -107,7 +106,7 @@ class ParentForgotScreen(ParentScreen):
     @on(Input.Submitted, "#identifier")
     @on(Button.Pressed, "#send-code")
     def send_code(self) -> None:
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         identifier = self.query_one("#identifier", Input).value.strip()
         if not identifier:
             self.say("#forgot-error", _("Type your username or recovery email."), error=True)
@@ -128,7 +127,7 @@ class ParentForgotScreen(ParentScreen):
     @on(Input.Submitted, "#reset-code")
     @on(Button.Pressed, "#check-code")
     def check_code(self) -> None:
-        ctx, identifier = self.kiosk.ctx, self.identifier
+        ctx, identifier = self.shell.ctx, self.identifier
         code = self.query_one("#reset-code", Input).value
         self.run_service(
             lambda: check_reset_code(ctx, identifier, code),
@@ -193,7 +192,7 @@ class ParentForgotScreen(ParentScreen):
     @on(Input.Submitted, "#new-password-again")
     @on(Button.Pressed, "#save")
     def save(self) -> None:
-        ctx, identifier, code = self.kiosk.ctx, self.identifier, self.code
+        ctx, identifier, code = self.shell.ctx, self.identifier, self.code
         liked = self.query_one(PicturePicker).chosen(LIKED) if self.pictures else []
         choice = self.query_one(PasswordChoice)
         new, again = choice.password, choice.again
@@ -240,7 +239,7 @@ class ParentForgotScreen(ParentScreen):
     @on(Input.Submitted, "#username-email")
     @on(Button.Pressed, "#send-username")
     def send_username(self) -> None:
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         email = self.query_one("#username-email", Input).value.strip()
         if "@" not in email:
             self.say(
@@ -258,4 +257,4 @@ class ParentForgotScreen(ParentScreen):
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
         self.clear_secrets()
-        self.kiosk.go_welcome()  # type: ignore[attr-defined]
+        self.shell.go_welcome()

@@ -14,10 +14,10 @@ from kiosk.text import display
 
 class ParentHomeScreen(ParentScreen):
     def compose_page(self) -> ComposeResult:
-        session = self.kiosk.session
+        session = self.shell.session
         with Vertical(id="home", classes="parent-page"):
             yield Static(
-                display(self.kiosk.ctx.config.district.name), classes="title", markup=False
+                display(self.shell.ctx.config.district.name), classes="title", markup=False
             )
             yield Static(
                 _("You are signed in as {username}.").format(username=display(session.username)),
@@ -35,7 +35,7 @@ class ParentHomeScreen(ParentScreen):
 
     @on(Button.Pressed, "#students")
     def students(self) -> None:
-        self.kiosk.show_linked_students(self.kiosk.session.guardian_id, staff_view=False)  # type: ignore[attr-defined]
+        self.shell.show_linked_students(self.shell.session.guardian_id, staff_view=False)
 
     @on(Button.Pressed, "#settings")
     def settings(self) -> None:
@@ -45,5 +45,5 @@ class ParentHomeScreen(ParentScreen):
 
     @on(Button.Pressed, "#sign-out")
     def sign_out(self) -> None:
-        self.kiosk.session = None
-        self.kiosk.go_welcome()  # type: ignore[attr-defined]
+        self.shell.session = None
+        self.shell.go_welcome()

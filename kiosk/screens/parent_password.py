@@ -14,10 +14,10 @@ from textual.widgets import Button, Input, Label, Static
 from kiosk.errors import KioskError
 from kiosk.i18n import _
 from kiosk.screens.parent_base import ParentScreen, message
-from kiosk.screens.parent_checklist import PasswordChoice
 from kiosk.screens.parent_flow import continue_with
 from kiosk.services.accounts import Session, change_password
 from kiosk.services.activation import context_words
+from kiosk.widgets.password_choice import PasswordChoice
 from kiosk.widgets.secret import SecretInput
 
 
@@ -40,7 +40,7 @@ class ParentPasswordScreen(ParentScreen):
                 )
             yield Label(current, classes="field-label")
             yield SecretInput(id="current-password", placeholder=current)
-            yield PasswordChoice(self.kiosk.ctx.config.passwords, self._password_words)
+            yield PasswordChoice(self.shell.ctx.config.passwords, self._password_words)
         with Vertical(classes="footer"):
             yield message(id="password-error")
             with Horizontal(classes="actions"):
@@ -51,7 +51,7 @@ class ParentPasswordScreen(ParentScreen):
         self.query_one("#current-password", Input).focus()
 
     def _password_words(self) -> list[str]:
-        return context_words(self.kiosk.ctx, self.kiosk.session.username)
+        return context_words(self.shell.ctx, self.shell.session.username)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -62,7 +62,7 @@ class ParentPasswordScreen(ParentScreen):
 
     @on(Button.Pressed, "#save")
     def save(self) -> None:
-        ctx, session = self.kiosk.ctx, self.kiosk.session
+        ctx, session = self.shell.ctx, self.shell.session
         current = self.query_one("#current-password", Input).value
         choice = self.query_one(PasswordChoice)
         new, again = choice.password, choice.again
@@ -75,9 +75,9 @@ class ParentPasswordScreen(ParentScreen):
         self.clear_secrets()
         self.app.notify(_("Your new password is saved."), markup=False)
         if self.required:
-            continue_with(self.app, session)
+            continue_with(self, session)
         else:
-            self.kiosk.session = session
+            self.shell.session = session
             self.app.pop_screen()
 
     def _failed(self, error: KioskError) -> None:
@@ -87,7 +87,7 @@ class ParentPasswordScreen(ParentScreen):
     def cancel(self) -> None:
         self.clear_secrets()
         if self.required:
-            self.kiosk.session = None
-            self.kiosk.go_welcome()  # type: ignore[attr-defined]
+            self.shell.session = None
+            self.shell.go_welcome()
         else:
             self.app.pop_screen()

@@ -18,14 +18,10 @@ from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURES
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_flow import continue_with
 from kiosk.services.accounts import Session, set_pictures, skip_setup
-from kiosk.widgets.pictures import DISLIKED, LIKED, PicturePicker, picture_name
+from kiosk.widgets.pictures import DISLIKED, LIKED, PicturePicker, mark_labels, picture_name
 from kiosk.widgets.secret import SecretInput
 
 REVIEW = "review"
-
-
-def mark_labels() -> dict[str, str]:
-    return {LIKED: _("Like"), DISLIKED: _("Dislike")}
 
 
 class ParentPicturesScreen(ParentScreen):
@@ -37,7 +33,7 @@ class ParentPicturesScreen(ParentScreen):
         self.stage = LIKED
 
     def compose_page(self) -> ComposeResult:
-        session: Session | None = self.kiosk.session  # type: ignore[assignment]
+        session: Session | None = self.shell.session  # type: ignore[assignment]
         with Vertical(id="pictures", classes="parent-page"):
             yield Static(_("Choose your security pictures"), classes="title")
             yield message(id="instructions", classes="lead")
@@ -162,7 +158,7 @@ class ParentPicturesScreen(ParentScreen):
     @on(Input.Submitted, "#pictures-password")
     @on(Button.Pressed, "#save")
     def save(self) -> None:
-        ctx, session = self.kiosk.ctx, self.kiosk.session
+        ctx, session = self.shell.ctx, self.shell.session
         liked, disliked = self.picker.chosen(LIKED), self.picker.chosen(DISLIKED)
         field = self.query("#pictures-password")
         password = field.first(Input).value if field else None
@@ -176,9 +172,9 @@ class ParentPicturesScreen(ParentScreen):
         self.clear_secrets()
         self.app.notify(_("Your security pictures are saved."), markup=False)
         if self.setup:
-            continue_with(self.app, session)
+            continue_with(self, session)
         else:
-            self.kiosk.session = session
+            self.shell.session = session
             self.app.pop_screen()
 
     def _failed(self, error: KioskError) -> None:
@@ -186,7 +182,7 @@ class ParentPicturesScreen(ParentScreen):
 
     @on(Button.Pressed, "#skip")
     def skip(self) -> None:
-        ctx, session = self.kiosk.ctx, self.kiosk.session
+        ctx, session = self.shell.ctx, self.shell.session
         self.run_service(
-            lambda: skip_setup(ctx, session), lambda s: continue_with(self.app, s), self._failed
+            lambda: skip_setup(ctx, session), lambda s: continue_with(self, s), self._failed
         )

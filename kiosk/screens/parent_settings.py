@@ -44,7 +44,7 @@ class ParentSettingsScreen(ParentScreen):
         self.load()
 
     def load(self) -> None:
-        ctx, session = self.kiosk.ctx, self.kiosk.session
+        ctx, session = self.shell.ctx, self.shell.session
         self.run_service(lambda: profile(ctx, session), self._show, self._failed)
 
     def _show(self, info: Profile) -> None:

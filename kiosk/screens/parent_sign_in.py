@@ -41,7 +41,7 @@ class ParentSignInScreen(ParentScreen):
     def sign_in(self) -> None:
         if self.query_one("#sign-in", Button).disabled:
             return  # a check is in flight: Enter again must not start a second one
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         username = self.query_one("#username", Input).value
         password = self.query_one("#password", Input).value
         self.query_one("#sign-in", Button).disabled = True
@@ -50,7 +50,7 @@ class ParentSignInScreen(ParentScreen):
 
     def _signed_in(self, session: Session) -> None:
         self.clear_secrets()
-        continue_with(self.app, session)
+        continue_with(self, session)
 
     def _failed(self, error: KioskError) -> None:
         self.query_one("#sign-in", Button).disabled = False
@@ -68,4 +68,4 @@ class ParentSignInScreen(ParentScreen):
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
         self.clear_secrets()
-        self.kiosk.go_welcome()  # type: ignore[attr-defined]
+        self.shell.go_welcome()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -115,7 +116,7 @@ class AccountLookupScreen(StaffScreen):
 
     def run_lookup(self) -> None:
         text = self.query_one("#account-search", Input).value
-        ctx, staff = self.kiosk.ctx, self.staff
+        ctx, staff = self.shell.ctx, self.staff
         self.run_service(
             lambda: find_accounts(ctx, staff, text), self._found, self._failed, group="lookup"
         )
@@ -152,15 +153,25 @@ class AccountLookupScreen(StaffScreen):
     def _failed(self, error: KioskError) -> None:
         self.query_one("#message", Static).update(Text(str(error)))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        action = {
-            "reset": self.action_reset,
-            "unlock": self.action_unlock,
-            "enable": self.action_enable,
-            "disable": self.action_disable,
-        }.get(event.button.id or "", self.action_back)
-        action()
+    @on(Button.Pressed, "#reset")
+    def reset_pressed(self) -> None:
+        self.action_reset()
+
+    @on(Button.Pressed, "#unlock")
+    def unlock_pressed(self) -> None:
+        self.action_unlock()
+
+    @on(Button.Pressed, "#enable")
+    def enable_pressed(self) -> None:
+        self.action_enable()
+
+    @on(Button.Pressed, "#disable")
+    def disable_pressed(self) -> None:
+        self.action_disable()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -169,7 +180,7 @@ class AccountLookupScreen(StaffScreen):
         status = self.selected
         if status is None:
             return
-        ctx, staff, username = self.kiosk.ctx, self.staff, status.username
+        ctx, staff, username = self.shell.ctx, self.staff, status.username
 
         def changed(new: AccountStatus) -> None:
             self.accounts[new.username] = new

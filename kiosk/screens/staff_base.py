@@ -33,14 +33,14 @@ class StaffScreen(KioskScreen):
 
     @property
     def staff(self):  # -> Actor
-        actor = self.kiosk.staff
+        actor = self.shell.staff
         if actor is None:
             raise KioskError("staff_signin_first")
         return actor
 
     def on_screen_resume(self) -> None:
-        if self.kiosk.staff is None and not getattr(self.kiosk, "exiting", False):
-            self.kiosk.go_welcome()
+        if self.shell.staff is None and not self.shell.exiting:
+            self.shell.go_welcome()
 
 
 class KioskModal(ServiceMixin, ModalScreen[T]):

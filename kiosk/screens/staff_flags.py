@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -62,16 +63,17 @@ class RelationshipFlagsModal(KioskModal[bool]):
                 )
         return found
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "close":
-            self.action_close()
-            return
+    @on(Button.Pressed, "#close")
+    def close_pressed(self) -> None:
+        self.action_close()
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
         changes = self.changes()
         if not changes:
             self.dismiss(False)
             return
-        ctx, staff, gid = self.kiosk.ctx, self.kiosk.staff, self.card.guardian_id
+        ctx, staff, gid = self.shell.ctx, self.shell.staff, self.card.guardian_id
 
         def save() -> None:
             for student_id, portal, custody in changes:

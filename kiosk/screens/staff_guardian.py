@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -14,31 +15,9 @@ from textual.widgets import Button, Footer, Static
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.activation import IssuedKey, issue_key
-from kiosk.services.people import GuardianCard, StudentLink, guardian_card
+from kiosk.services.people import GuardianCard, guardian_card
 from kiosk.text import display
-
-
-def why_not(link: StudentLink) -> str:
-    """Why a student cannot be part of a portal request, in words staff can act on."""
-    if link.eligible:
-        return ""
-    if not link.is_guardian:
-        return "not recorded as a guardian (registrar)"
-    if link.custody_restriction:
-        return "custody restriction (registrar)"
-    if not link.portal_access:
-        return "portal access off (registrar)"
-    return "inactive, or not in a school you serve"
-
-
-def student_line(link: StudentLink) -> Text:
-    line = Text(no_wrap=True, overflow="ellipsis")
-    line.append("  ✓ " if link.eligible else "  ✗ ", style="bold" if link.eligible else "")
-    line.append(display(link.name), style="bold")
-    line.append(f"  {display(link.school)}, grade {display(link.grade)}")
-    if not link.eligible:
-        line.append(f"  {why_not(link)}", style="italic")
-    return line
+from kiosk.widgets.student_line import student_line
 
 
 class GuardianCardScreen(StaffScreen):
@@ -75,11 +54,11 @@ class GuardianCardScreen(StaffScreen):
 
     def on_screen_resume(self) -> None:
         # (Textual also runs StaffScreen.on_screen_resume, the staff check, by itself.)
-        if self.card is not None and self.kiosk.staff is not None:
+        if self.card is not None and self.shell.staff is not None:
             self.action_refresh_card()
 
     def action_refresh_card(self) -> None:
-        ctx, staff, gid = self.kiosk.ctx, self.staff, self.guardian_id
+        ctx, staff, gid = self.shell.ctx, self.staff, self.guardian_id
         self.run_service(lambda: guardian_card(ctx, staff, gid), self._show, self._failed)
 
     def _failed(self, error: KioskError) -> None:
@@ -117,7 +96,7 @@ class GuardianCardScreen(StaffScreen):
         )
         self.query_one("#account", Button).display = has_account
         self.query_one("#linked", Button).display = True
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         self.query_one("#flags", Button).display = bool(
             card.students and staff and staff.role in ("registrar", "district_admin")
         )
@@ -131,33 +110,45 @@ class GuardianCardScreen(StaffScreen):
                 "No student can be part of a portal request yet (see ✗ above)."
             )
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        card = self.card
-        button = event.button.id
-        if button == "back" or card is None:
-            self.action_back()
-        elif button == "verify":
-            from kiosk.screens.verify_request import VerifyRequestScreen
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
 
-            self.app.push_screen(VerifyRequestScreen(card.guardian_id))
-        elif button == "reissue":
-            ctx, staff, gid = self.kiosk.ctx, self.staff, card.guardian_id
+    @on(Button.Pressed, "#verify")
+    def verify_pressed(self) -> None:
+        from kiosk.screens.verify_request import VerifyRequestScreen
+
+        if self.card is not None:
+            self.app.push_screen(VerifyRequestScreen(self.card.guardian_id))
+
+    @on(Button.Pressed, "#reissue")
+    def reissue_pressed(self) -> None:
+        if self.card is not None:
+            ctx, staff, gid = self.shell.ctx, self.staff, self.card.guardian_id
             self.run_service(lambda: issue_key(ctx, staff, gid), self._issued, self._failed)
-        elif button == "account" and card.account_username:
-            from kiosk.screens.staff_account import AccountLookupScreen
 
-            self.app.push_screen(AccountLookupScreen(card.account_username))
-        elif button == "linked":
-            self.kiosk.show_linked_students(card.guardian_id, staff_view=True)
-        elif button == "flags":
-            from kiosk.screens.staff_flags import RelationshipFlagsModal
+    @on(Button.Pressed, "#account")
+    def account_pressed(self) -> None:
+        from kiosk.screens.staff_account import AccountLookupScreen
 
-            def after(changed: bool | None) -> None:
-                if changed:
-                    self.action_refresh_card()
+        if self.card is not None and self.card.account_username:
+            self.app.push_screen(AccountLookupScreen(self.card.account_username))
 
-            self.app.push_screen(RelationshipFlagsModal(card), after)
+    @on(Button.Pressed, "#linked")
+    def linked_pressed(self) -> None:
+        if self.card is not None:
+            self.shell.show_linked_students(self.card.guardian_id, staff_view=True)
+
+    @on(Button.Pressed, "#flags")
+    def flags_pressed(self) -> None:
+        from kiosk.screens.staff_flags import RelationshipFlagsModal
+
+        def after(changed: bool | None) -> None:
+            if changed:
+                self.action_refresh_card()
+
+        if self.card is not None:
+            self.app.push_screen(RelationshipFlagsModal(self.card), after)
 
     def _issued(self, issued: IssuedKey) -> None:
         from kiosk.screens.issue_key import IssueKeyScreen

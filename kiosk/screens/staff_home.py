@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -59,7 +60,7 @@ class StaffHomeScreen(StaffScreen):
         self.shown_query = ""  # the search text the shown results answer
 
     def compose(self) -> ComposeResult:
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         who = f"{display(staff.name)} ({ROLE_LABELS.get(staff.role, staff.role)})" if staff else ""
         yield Static(
             Text.assemble(("Front desk", "bold"), f"  ·  signed in as {who}"),
@@ -108,7 +109,7 @@ class StaffHomeScreen(StaffScreen):
         if not text.strip():
             self._show([], PROMPT)
             return
-        ctx, staff = self.kiosk.ctx, self.staff
+        ctx, staff = self.shell.ctx, self.staff
         self.run_service(
             lambda: search(ctx, staff, text),
             lambda hits: self._show(hits, self._summary(hits, text), text),
@@ -145,7 +146,7 @@ class StaffHomeScreen(StaffScreen):
 
             self.app.push_screen(GuardianCardScreen(hit.id))
             return
-        ctx, staff = self.kiosk.ctx, self.staff
+        ctx, staff = self.shell.ctx, self.staff
         self.run_service(
             lambda: student_guardians(ctx, staff, hit.id),
             lambda found: self._show(found, self._guardians_label(hit, found)),
@@ -161,14 +162,21 @@ class StaffHomeScreen(StaffScreen):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        actions = {
-            "lookup": self.action_lookup,
-            "district-data": self.action_district_data,
-            "sign-out": self.action_sign_out,
-        }
-        actions.get(event.button.id or "", self.action_exit_kiosk)()
+    @on(Button.Pressed, "#lookup")
+    def lookup_pressed(self) -> None:
+        self.action_lookup()
+
+    @on(Button.Pressed, "#district-data")
+    def district_data_pressed(self) -> None:
+        self.action_district_data()
+
+    @on(Button.Pressed, "#sign-out")
+    def sign_out_pressed(self) -> None:
+        self.action_sign_out()
+
+    @on(Button.Pressed, "#exit")
+    def exit_pressed(self) -> None:
+        self.action_exit_kiosk()
 
     def action_clear(self) -> None:
         field = self.query_one("#search", Input)
@@ -183,10 +191,10 @@ class StaffHomeScreen(StaffScreen):
 
     def action_district_data(self) -> None:
         """Reports, merges and (for admins) imports, audit and staff, by role."""
-        self.kiosk.go_admin_tools()
+        self.shell.go_admin_tools()
 
     def action_sign_out(self) -> None:
-        self.kiosk.go_welcome()
+        self.shell.go_welcome()
 
     def action_exit_kiosk(self) -> None:
-        self.kiosk.request_exit()
+        self.shell.request_exit()

@@ -71,7 +71,7 @@ class StaffNewPasswordScreen(KioskScreen):
             message.update("The two passwords differ. Type the new one again below.")
             self.query_one("#again", SecretInput).focus()
             return
-        ctx, actor, current = self.kiosk.ctx, self.actor, self.temporary
+        ctx, actor, current = self.shell.ctx, self.actor, self.temporary
         message.update("Saving...")
         self.query_one("#save", Button).disabled = True
         self.run_service(
@@ -80,8 +80,8 @@ class StaffNewPasswordScreen(KioskScreen):
 
     def _saved(self, _: None) -> None:
         self.temporary = ""
-        self.kiosk.staff = self.actor
-        self.kiosk.go_staff_home()
+        self.shell.staff = self.actor
+        self.shell.go_staff_home()
 
     def _failed(self, error: KioskError) -> None:
         self.query_one("#save", Button).disabled = False
@@ -93,4 +93,4 @@ class StaffNewPasswordScreen(KioskScreen):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.temporary = ""
-        self.kiosk.go_welcome()
+        self.shell.go_welcome()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -36,7 +37,7 @@ class StaffReauthModal(KioskModal[bool]):
         self.checking = False
 
     def compose(self) -> ComposeResult:
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         with Vertical(classes="dialog"):
             yield Static(_TITLES.get(self.purpose, _TITLES["return"]), classes="title")
             yield Label(signed_in_line(staff.name if staff else ""), markup=False)
@@ -54,12 +55,13 @@ class StaffReauthModal(KioskModal[bool]):
         event.stop()
         self.check()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "confirm":
-            self.check()
-        else:
-            self.action_cancel()
+    @on(Button.Pressed, "#confirm")
+    def confirm_pressed(self) -> None:
+        self.check()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
 
     def action_cancel(self) -> None:
         self.query_one("#password", SecretInput).wipe()
@@ -71,14 +73,14 @@ class StaffReauthModal(KioskModal[bool]):
         field = self.query_one("#password", SecretInput)
         password = field.value
         field.wipe()
-        staff = self.kiosk.staff
+        staff = self.shell.staff
         if staff is None:
             self.dismiss(False)
             return
         if not password:
             self.query_one("#message", Static).update("Type your staff password.")
             return
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
         self.checking = True
         self.run_service(
             lambda: verify_staff_password(ctx, staff, password), self._checked, self._failed
@@ -89,7 +91,7 @@ class StaffReauthModal(KioskModal[bool]):
         if result.ok:
             self.dismiss(True)
         elif result.signed_out:  # too many wrong passwords: nobody stays signed in as staff
-            self.kiosk.go_welcome()
+            self.shell.go_welcome()
         else:
             self.query_one("#message", Static).update(WRONG)
             self.query_one("#password", SecretInput).focus()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -67,12 +68,14 @@ class ResetPasswordModal(KioskModal[bool]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.query_one("#questions").display = self.proof() == "guardianship_questions"
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "reset" and not self.reset_done:
+    @on(Button.Pressed, "#reset")
+    def reset_pressed(self) -> None:
+        if not self.reset_done:
             self.action_reset()
-        else:
-            self.action_close()
+
+    @on(Button.Pressed, "#close")
+    def close_pressed(self) -> None:
+        self.action_close()
 
     def action_reset(self) -> None:
         proof = self.proof()
@@ -87,7 +90,7 @@ class ResetPasswordModal(KioskModal[bool]):
             )
             return
         message.update("Resetting…")
-        ctx, staff, username = self.kiosk.ctx, self.kiosk.staff, self.username
+        ctx, staff, username = self.shell.ctx, self.shell.staff, self.username
         if staff is None:
             self.dismiss(False)
             return

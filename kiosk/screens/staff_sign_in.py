@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -33,9 +34,9 @@ class StaffSignInScreen(KioskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The admin console starts here: there is no Welcome to go back to, but it may quit.
         if action == "cancel":
-            return not self.kiosk.admin
+            return not self.shell.admin
         if action == "quit_console":
-            return not self.kiosk.kiosk_mode
+            return not self.shell.kiosk_mode
         return True
 
     async def action_quit_console(self) -> None:
@@ -51,7 +52,7 @@ class StaffSignInScreen(KioskScreen):
             yield Static("", id="message", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Sign in", id="sign-in", variant="primary")
-                if not self.kiosk.admin:
+                if not self.shell.admin:
                     yield Button("Back", id="cancel")
         yield Footer()
 
@@ -64,15 +65,16 @@ class StaffSignInScreen(KioskScreen):
         else:
             self.submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "sign-in":
-            self.submit()
-        elif event.button.id == "cancel":
-            self.action_cancel()
+    @on(Button.Pressed, "#sign-in")
+    def sign_in_pressed(self) -> None:
+        self.submit()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.kiosk.go_welcome()
+        self.shell.go_welcome()
 
     def submit(self) -> None:
         if self.query_one("#sign-in", Button).disabled:
@@ -87,7 +89,7 @@ class StaffSignInScreen(KioskScreen):
         password_field.wipe()
         message.update("Checking…")
         self.query_one("#sign-in", Button).disabled = True
-        ctx = self.kiosk.ctx
+        ctx = self.shell.ctx
 
         def sign_in() -> tuple[Actor, bool]:
             actor = staff_sign_in(ctx, username, password)
@@ -101,8 +103,8 @@ class StaffSignInScreen(KioskScreen):
             self.query_one("#sign-in", Button).disabled = False
             self.app.push_screen(StaffNewPasswordScreen(actor, password))
             return
-        self.kiosk.staff = actor
-        self.kiosk.go_staff_home()
+        self.shell.staff = actor
+        self.shell.go_staff_home()
 
     def _failed(self, error: KioskError) -> None:
         self.query_one("#sign-in", Button).disabled = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,7 +17,6 @@ from textual.widgets import Button, Checkbox, Footer, Label, Select, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import StaffScreen
-from kiosk.screens.staff_guardian import why_not
 from kiosk.services.activation import (
     ID_TYPES,
     AlreadyHasAccount,
@@ -27,6 +27,7 @@ from kiosk.services.activation import (
 from kiosk.services.people import GuardianCard, guardian_card
 from kiosk.text import display
 from kiosk.widgets.plain import plain
+from kiosk.widgets.student_line import why_not
 
 
 class VerifyRequestScreen(StaffScreen):
@@ -64,7 +65,7 @@ class VerifyRequestScreen(StaffScreen):
 
     def on_mount(self) -> None:
         self.query_one("#account", Button).display = False
-        ctx, staff, gid = self.kiosk.ctx, self.staff, self.guardian_id
+        ctx, staff, gid = self.shell.ctx, self.staff, self.guardian_id
         self.run_service(lambda: guardian_card(ctx, staff, gid), self._show, self._failed)
 
     def _show(self, card: GuardianCard) -> None:
@@ -126,16 +127,20 @@ class VerifyRequestScreen(StaffScreen):
             missing.append("watch the parent sign the form and tick 'signature'")
         return missing
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "submit":
-            self.action_submit()
-        elif event.button.id == "account" and self.existing_username:
+    @on(Button.Pressed, "#submit")
+    def submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#account")
+    def account_pressed(self) -> None:
+        if self.existing_username:
             from kiosk.screens.staff_account import AccountLookupScreen
 
             self.app.push_screen(AccountLookupScreen(self.existing_username))
-        else:
-            self.action_back()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.action_back()
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -150,7 +155,7 @@ class VerifyRequestScreen(StaffScreen):
             return
         message.update("Recording the request…")
         self.query_one("#submit", Button).disabled = True
-        ctx, staff, gid = self.kiosk.ctx, self.staff, self.card.guardian_id
+        ctx, staff, gid = self.shell.ctx, self.staff, self.card.guardian_id
         students = self.chosen_students()
         id_type = str(self.query_one("#id-type", Select).value)
 

@@ -22,7 +22,7 @@ class WelcomeScreen(ParentScreen):
     AUTO_FOCUS = "#activate"
 
     def compose_page(self) -> ComposeResult:
-        config = self.kiosk.ctx.config
+        config = self.shell.ctx.config
         with Vertical(id="welcome", classes="parent-page"):
             yield Static(
                 display(config.district.name), id="district", classes="title", markup=False
@@ -72,4 +72,4 @@ class WelcomeScreen(ParentScreen):
 
     @on(Button.Pressed, "#staff")
     def staff(self) -> None:
-        self.kiosk.go_staff_sign_in()  # type: ignore[attr-defined]
+        self.shell.go_staff_sign_in()

@@ -464,3 +464,14 @@ def live_key(guardian: Guardian, now: dt.datetime) -> ActivationKey | None:
         )
         .first()
     )
+
+
+def account_from_key(ctx: Context, key_text: str) -> NewAccount | None:
+    """The account made with this key (on the parent's own phone, say), or None while the key
+    is unused. The desk's key screen asks, so staff can go on to the linked students."""
+    digest = keys.hash_key(key_text)
+    with ctx.store.read():
+        row = ActivationKey.get_or_none(ActivationKey.key_hash == digest)
+        if row is None or row.account_id is None:
+            return None
+        return NewAccount(row.account_id, row.account.username, row.guardian.sourced_id)

@@ -43,8 +43,24 @@ from kiosk.services.roster_files import (
 )
 from kiosk.services.roster_households import HOUSEHOLD_PREFIX, rebuild_households
 from kiosk.store import search_index
-from kiosk.store.bulk import BATCH, BulkInsert, IdMap, raw_rows, update_many
-from kiosk.store.models import Guardian, Relationship, School, Student
+from kiosk.store.bulk import (
+    BATCH,
+    BulkInsert,
+    IdMap,
+    raw_rows,
+    refresh_statistics,
+    update_many,
+)
+from kiosk.store.models import (
+    Guardian,
+    Household,
+    HouseholdGuardian,
+    HouseholdStudent,
+    Relationship,
+    School,
+    SearchTerm,
+    Student,
+)
 from kiosk.text import digits, fold
 
 __all__ = [
@@ -201,6 +217,8 @@ def _write(
         people.student_ids,
         people.family_names,
     )
+    refresh_statistics(ctx.store.db, [Student, Guardian, Relationship, Household,
+                                      HouseholdGuardian, HouseholdStudent, SearchTerm])  # fmt: skip
     if progress:
         progress("writing", plan.user_rows % 1000, plan.user_rows)
 

@@ -77,6 +77,20 @@ def raw_rows(query: pw.Query, chunk: int = 10000) -> Iterator[tuple]:
         yield from rows
 
 
+def refresh_statistics(db: pw.Database, models: list[type[pw.Model]]) -> None:
+    """ANALYZE the tables a bulk load wrote, on PostgreSQL.
+
+    Its planner works from table statistics, which stay those of the empty tables until
+    autovacuum gets round to them: right after a first import it guessed 6 matches for a
+    prefix that had 20,000 and chose plans that read them all (200 ms a search instead of
+    17 ms). Inside the import's transaction ANALYZE sees the rows just written; it samples a
+    fixed number of rows, so it costs about the same at any size. SQLite needs nothing here.
+    """
+    if is_postgres(db):
+        for model in models:
+            db.execute_sql(f"ANALYZE {quote_name(model._meta.table_name)}")
+
+
 def update_many(db: pw.Database, model: type[pw.Model], columns: list[str], rows_: list) -> None:
     """UPDATE ... WHERE id = ? for many rows with one prepared statement (last value is id)."""
     if not rows_:

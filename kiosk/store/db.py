@@ -25,10 +25,10 @@ from kiosk.store import models
 log = logging.getLogger("kiosk.store")
 
 #: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 #: Tables added by later versions are made by their own migration, not by version 1.
-_LATER_MODELS = {models.SearchTerm, models.WebSession}
+_LATER_MODELS = {models.SearchTerm, models.WebSession, *models.FEDERATION_MODELS}
 _VERSION_1_MODELS = [m for m in models.ALL_MODELS if m not in _LATER_MODELS]
 
 
@@ -82,6 +82,11 @@ def _migrate_to_7(db: pw.Database) -> None:
     db.create_tables([models.WebSession], safe=True)
 
 
+def _migrate_to_8(db: pw.Database) -> None:
+    """Federation: SAML service providers, OIDC clients, authorization codes, access tokens."""
+    db.create_tables(models.FEDERATION_MODELS, safe=True)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
@@ -89,6 +94,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     7: _migrate_to_7,
+    8: _migrate_to_8,
 }
 
 

@@ -267,6 +267,63 @@ class WebSession(BaseModel):
     setup_deferred = pw.BooleanField(default=False)
 
 
+class ServiceProvider(BaseModel):
+    """A SAML service provider registered to receive parents' identities (schema version 8)."""
+
+    name = pw.CharField(unique=True)
+    entity_id = pw.CharField(unique=True)
+    metadata_xml = pw.TextField()
+    profile = pw.CharField()  # username | guardian-id | email
+    allow_unsolicited = pw.BooleanField(default=False)
+    created_at = pw.CharField()
+
+
+class OidcClient(BaseModel):
+    """An OpenID Connect relying party; a confidential client's secret is kept only as a hash."""
+
+    name = pw.CharField(unique=True)
+    client_id = pw.CharField(unique=True)
+    secret_hash = pw.CharField(null=True)
+    public = pw.BooleanField(default=False)
+    redirect_uris = pw.TextField()  # one exact URI a line
+    #: "pairwise" (a different ``sub`` for each client, the default) or "public".
+    subject_type = pw.CharField(default="pairwise")
+    pairwise_salt = pw.CharField()
+    created_at = pw.CharField()
+
+
+class AuthorizationCode(BaseModel):
+    """A single-use, short-lived OpenID Connect authorization code (stored hashed)."""
+
+    code_hash = pw.CharField(unique=True)
+    client = pw.ForeignKeyField(OidcClient, backref="codes", on_delete="CASCADE")
+    account = pw.ForeignKeyField(PortalAccount, on_delete="CASCADE")
+    session_epoch = pw.IntegerField()
+    redirect_uri = pw.TextField()
+    scope = pw.TextField(default="")
+    nonce = pw.CharField(null=True)
+    code_challenge = pw.CharField(null=True)
+    code_challenge_method = pw.CharField(null=True)
+    auth_time = pw.IntegerField()
+    created_at = pw.CharField()
+    expires_at = pw.CharField()
+    used_at = pw.CharField(null=True)
+
+
+class AccessToken(BaseModel):
+    """A bearer token for UserInfo (stored hashed); it dies with the parent's session epoch."""
+
+    token_hash = pw.CharField(unique=True)
+    client = pw.ForeignKeyField(OidcClient, backref="tokens", on_delete="CASCADE")
+    account = pw.ForeignKeyField(PortalAccount, on_delete="CASCADE")
+    session_epoch = pw.IntegerField()
+    scope = pw.TextField(default="")
+    created_at = pw.CharField()
+    expires_at = pw.CharField()
+
+
+FEDERATION_MODELS = [ServiceProvider, OidcClient, AuthorizationCode, AccessToken]
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     School,
@@ -289,4 +346,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     RateCounter,
     SignInThrottle,
     WebSession,
+    *FEDERATION_MODELS,
 ]

@@ -26,7 +26,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kiosk.context import Context, secret_key
 from kiosk.web.forms import CsrfRefused
-from kiosk.web.security import BodyLimit, SecurityHeaders
+from kiosk.web.security import BodyLimit, SecurityHeaders, add_headers
 from kiosk.web.session import SessionLoader, cookie_name
 from kiosk.web.templating import render
 
@@ -39,6 +39,7 @@ ROUTE_GROUPS: tuple[str, ...] = (
     "kiosk.web.routes.recovery",
     "kiosk.web.routes.students",
     "kiosk.web.routes.request_key",
+    "kiosk.federation.routes",
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -85,6 +86,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"status": status}, status_code=status)
 
 
+async def _crashed(request: Request, exc: Exception) -> Response:
+    """A plain page for an unexpected error (logged by the server, never shown), with the
+    same headers as every other page: Starlette answers it outside the middleware."""
+    response = render(request, "error.html", {"status": 500}, status_code=500)
+    add_headers(response.headers, https=request.app.state.web.secure)
+    return response
+
+
 def create_app(ctx: Context) -> Starlette:
     routes: list[BaseRoute] = []
     for name in ROUTE_GROUPS:
@@ -99,7 +108,11 @@ def create_app(ctx: Context) -> Starlette:
             Middleware(BodyLimit, limit=web.max_request_bytes),
             Middleware(SessionLoader),
         ],
-        exception_handlers={CsrfRefused: _refused, HTTPException: _http_error},
+        exception_handlers={
+            CsrfRefused: _refused,
+            HTTPException: _http_error,
+            Exception: _crashed,
+        },
     )
     app.state.ctx = ctx
     app.state.web = settings_for(ctx)

@@ -17,6 +17,19 @@ CSP = (
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def add_headers(headers: MutableHeaders, *, https: bool) -> None:
+    """The security headers, on a response the middleware does not see (a crash's page)."""
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers.setdefault("Cache-Control", "no-store")
+    if https:
+        headers["Strict-Transport-Security"] = HSTS
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
@@ -29,16 +42,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CSP)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "no-referrer"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                headers.setdefault("Cache-Control", "no-store")
-                if self.https:
-                    headers["Strict-Transport-Security"] = HSTS
+                add_headers(MutableHeaders(scope=message), https=self.https)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

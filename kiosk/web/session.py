@@ -36,12 +36,16 @@ def cookie_name(secure: bool) -> str:
     return "__Host-fd_session" if secure else "fd_session"
 
 
+SESSIONLESS = ("/static/", "/healthz")
+
+
 class SessionLoader:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        # Static files and the health check never need to know who is asking.
+        if scope["type"] == "http" and not scope["path"].startswith(SESSIONLESS):
             request = Request(scope)
             settings = request.app.state.web
             session_id = request.cookies.get(settings.cookie)

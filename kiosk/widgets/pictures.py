@@ -17,12 +17,17 @@ from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 
-from kiosk.i18n import language
+from kiosk.i18n import _, language
 from kiosk.pictures import BY_ID
 from kiosk.widgets.picture_art import drawing
 
 LIKED = "liked"
 DISLIKED = "disliked"
+
+
+def mark_labels() -> dict[str, str]:
+    """The words for a liked and a disliked picture, in the current language."""
+    return {LIKED: _("Like"), DISLIKED: _("Dislike")}
 
 
 def picture_name(picture_id: str) -> str:

@@ -29,12 +29,12 @@ class QRCode(Widget):
 
     def __init__(self, data: str = "", *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
-        self._data = data
+        self._shown_data = data
         self._lines: list[str] = half_block_lines(data) if data else []
 
     @property
     def data(self) -> str:
-        return self._data
+        return self._shown_data
 
     @property
     def lines(self) -> list[str]:
@@ -51,7 +51,7 @@ class QRCode(Widget):
         return Size(len(lines[0]), len(lines))
 
     def show(self, data: str) -> None:
-        self._data = data
+        self._shown_data = data
         self._lines = half_block_lines(data) if data else []
         self.refresh(layout=True)
 

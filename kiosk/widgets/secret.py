@@ -6,6 +6,10 @@ from typing import Any
 
 from textual.widgets import Input
 
+#: The longest secret a field takes unless told otherwise: the largest password length the
+#: configuration allows ([passwords] max_length is at most 1024).
+SECRET_MAX_LENGTH = 1024
+
 
 class SecretInput(Input):
     """A password field. Copy and cut do nothing, so a secret never reaches the clipboard
@@ -13,6 +17,7 @@ class SecretInput(Input):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("password", True)
+        kwargs.setdefault("max_length", SECRET_MAX_LENGTH)
         super().__init__(*args, **kwargs)
 
     def action_copy(self) -> None:

@@ -1,0 +1,44 @@
+"""What a person sees when the kiosk's own code fails: plain messages, never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.dom import NoScreen
+from textual.screen import Screen
+from textual.widget import Widget
+
+CRASH_MESSAGE = (
+    "Something went wrong and the kiosk started over. Nothing you typed was kept. "
+    "If it happens again, please tell the front desk."
+)
+FATAL_MESSAGE = "Front Desk stopped because of an unexpected problem. Run 'kiosk doctor'."
+
+
+class PlainCrash(Exception):
+    """Handed to Textual in place of an unexpected error: it renders as the plain message."""
+
+    def __init__(self) -> None:
+        super().__init__(FATAL_MESSAGE)
+
+    def __rich__(self) -> Text:
+        return Text(FATAL_MESSAGE)
+
+
+def raised_off_stage(error: BaseException, stack: list[Screen[Any]]) -> bool:
+    """Was ``error`` raised by the code of a widget whose screen is no longer in ``stack``?
+    (The innermost widget method in the traceback is the one that failed.)"""
+    failed: Widget | None = None
+    trace = error.__traceback__
+    while trace is not None:
+        owner = trace.tb_frame.f_locals.get("self")
+        if isinstance(owner, Widget):
+            failed = owner
+        trace = trace.tb_next
+    if failed is None:
+        return False
+    try:
+        return failed.screen not in stack
+    except NoScreen:
+        return True
