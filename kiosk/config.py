@@ -140,6 +140,9 @@ class SecurityConfig:
     #: A secret used to key hashes of imported SSNs. Read from this file (created by
     #: ``kiosk init``) or from the ``KIOSK_SECRET`` environment variable.
     secret_file: str = "kiosk.secret"
+    #: The signed audit checkpoint (count and head of the chain), kept outside the database and
+    #: written by ``kiosk audit verify`` and ``kiosk audit checkpoint``.
+    audit_checkpoint_file: str = "kiosk.audit-checkpoint"
 
 
 @dataclass(frozen=True, eq=False)

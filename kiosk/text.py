@@ -55,6 +55,12 @@ def check_text(value: str, field: str, *, max_length: int = 200, required: bool 
     return cleaned
 
 
+def escape_unsafe(value: str) -> str:
+    """``value`` with each unsafe character written as ``\\uXXXX`` (text kept for the record,
+    e.g. the audit log, that must stay readable and harmless in a terminal)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+
+
 def display(value: object) -> str:
     """Text safe to hand to a widget as plain (non-markup) content."""
     if value is None:

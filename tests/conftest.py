@@ -24,6 +24,7 @@ from kiosk.mail import OutboxMailer
 from kiosk.store.db import open_store
 
 PG_URL = os.environ.get("KIOSK_TEST_DATABASE_URL", "")
+TEST_SECRET = "0123456789abcdef" * 4
 FAST_ARGON2 = dict(time_cost=1, memory_cost=1024, parallelism=1)
 
 
@@ -60,6 +61,10 @@ def make_config(tmp_path: Path, **sections: dict) -> Config:
             data[name] = values
     path = tmp_path / "kiosk.toml"
     path.write_text("# written by the test\n")
+    # One district secret for every test, so the demo template's keyed audit chain verifies.
+    secret = tmp_path / "kiosk.secret"
+    if not secret.exists():
+        secret.write_text(TEST_SECRET)
     return config_from_dict(data, path)
 
 

@@ -20,12 +20,12 @@ from urllib.parse import unquote, urlparse
 import peewee as pw
 
 from kiosk.errors import DatabaseError
-from kiosk.store import models
+from kiosk.store import append_only, models
 
 log = logging.getLogger("kiosk.store")
 
-#: The schema version this code writes. Each entry of ``MIGRATIONS`` moves from N-1 to N.
-SCHEMA_VERSION = 3
+#: The schema version this code writes (the highest of ``MIGRATIONS``).
+SCHEMA_VERSION = 6
 
 _VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
 
@@ -58,10 +58,27 @@ def _migrate_to_3(db: pw.Database) -> None:
         migrate(migrator.add_column(table, "merged_into_id", models.Guardian.merged_into))
 
 
+def _migrate_to_6(db: pw.Database) -> None:
+    """The audit chain is keyed; PostgreSQL refuses to change or delete audit events.
+
+    Older events keep their plain hashes: the first event written after this (see
+    ``kiosk.audit``) anchors them under the key, so nothing is re-keyed (re-keying would also
+    bless any edit made before the upgrade).
+    """
+    table = models.AuditEvent._meta.table_name
+    if "keyed" not in {c.name for c in db.get_columns(table)}:
+        from playhouse.migrate import SchemaMigrator, migrate
+
+        migrator = SchemaMigrator.from_database(db)
+        migrate(migrator.add_column(table, "keyed", models.AuditEvent.keyed))
+    append_only.protect(db, table)
+
+
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    6: _migrate_to_6,
 }
 
 
@@ -76,6 +93,11 @@ def friendly_errors() -> Iterator[None]:
         # The driver's message names the problem, never the bound values: keep it for IT.
         log.warning("database error: %s: %s", type(exc).__name__, exc)
         text = str(exc).lower()
+        if "disk is full" in text or "no space left" in text or "disk full" in text:
+            raise DatabaseError(
+                "The disk is full: nothing was saved. Free some space on the disk that holds "
+                "the database (or ask IT to), then try again."
+            ) from None
         if "locked" in text or "busy" in text:
             raise DatabaseError(
                 "The database is busy (another kiosk is writing). Wait a moment and try again."
@@ -96,6 +118,12 @@ def friendly_errors() -> Iterator[None]:
         raise DatabaseError(
             "The database reported an error. Run 'kiosk doctor' to check the set-up."
         ) from None
+    except pw.DatabaseError as exc:
+        if append_only.REFUSAL in str(exc):
+            raise DatabaseError(
+                "The audit log is append-only: its events cannot be changed or deleted."
+            ) from None
+        raise
     except pw.InterfaceError:
         raise DatabaseError(
             "The database connection is closed or unusable. Restart the kiosk."
@@ -128,11 +156,17 @@ class Store:
     # -- schema ------------------------------------------------------------------------------
 
     def schema_version(self) -> int:
+        return max(self.applied_versions(), default=0)
+
+    def applied_versions(self) -> set[int]:
+        """Every schema version applied (versions are owned by features and may land in any
+        order, so a gap below the highest is possible and is filled by ``migrate``)."""
         with friendly_errors():
             if not self.db.table_exists(models.SchemaVersion._meta.table_name):
-                return 0
-            row = models.SchemaVersion.select(pw.fn.MAX(models.SchemaVersion.version)).scalar()
-            return int(row or 0)
+                return set()
+            return {
+                v for (v,) in models.SchemaVersion.select(models.SchemaVersion.version).tuples()
+            }
 
     def check_schema(self) -> None:
         """Refuse to work on a database that is missing, old, or from a newer release."""
@@ -146,7 +180,7 @@ class Store:
                 f"This database was written by a newer Front Desk (schema {version}; this one "
                 f"knows up to {SCHEMA_VERSION}). Upgrade Front Desk before using it."
             )
-        if version < SCHEMA_VERSION:
+        if version < SCHEMA_VERSION or set(MIGRATIONS) - self.applied_versions():
             raise DatabaseError(
                 f"The database schema is version {version}; run 'kiosk init' to upgrade it "
                 f"to {SCHEMA_VERSION}."
@@ -154,11 +188,12 @@ class Store:
 
     def migrate(self) -> tuple[int, int]:
         """Bring the schema up to date; idempotent. Returns (from_version, to_version)."""
-        before = self.schema_version()
+        applied = self.applied_versions()
+        before = max(applied, default=0)
         if before > SCHEMA_VERSION:
             self.check_schema()
         with self.write():
-            for version in range(before + 1, SCHEMA_VERSION + 1):
+            for version in sorted(set(MIGRATIONS) - applied):
                 MIGRATIONS[version](self.db)
                 models.SchemaVersion.create(
                     version=version, applied_at=dt.datetime.now(dt.UTC).isoformat()

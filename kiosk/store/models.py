@@ -201,7 +201,7 @@ class EmailCode(BaseModel):
 
 
 class AuditEvent(BaseModel):
-    """Append-only and hash-chained: each row's hash covers its content and the previous hash."""
+    """Append-only and chained: each row's keyed hash covers its content and the previous hash."""
 
     at = pw.CharField()
     kiosk_id = pw.CharField()
@@ -212,6 +212,8 @@ class AuditEvent(BaseModel):
     detail = pw.TextField(default="")
     prev_hash = pw.CharField()
     hash = pw.CharField(unique=True)
+    #: HMAC with the district's key (schema 6); False for the plain SHA-256 of older events.
+    keyed = pw.BooleanField(default=False)
 
 
 class SearchTerm(BaseModel):
