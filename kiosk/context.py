@@ -127,18 +127,27 @@ class Context:
     sleep: Callable[[float], None] = time.sleep
     _pending: list[Future[None]] = field(default_factory=list, repr=False)
 
-    def send_quietly(self, to: str, subject: str, body: str) -> None:
+    def send_quietly(
+        self, to: str, subject: str, body: str, *, then: Callable[[bool], None] | None = None
+    ) -> None:
         """Send in the background, so the answer takes the same time whether or not an email
-        goes out (forgot password/username must not reveal that an account exists)."""
-        self._pending.append(mail_pool().submit(self._send_or_note, to, subject, body))
+        goes out (forgot password/username must not reveal that an account exists).
+        ``then(sent)`` runs afterwards in the sending thread (to audit the outcome)."""
+        self._pending.append(mail_pool().submit(self._send_or_note, to, subject, body, then))
 
-    def _send_or_note(self, to: str, subject: str, body: str) -> None:
+    def _send_or_note(
+        self, to: str, subject: str, body: str, then: Callable[[bool], None] | None
+    ) -> None:
         from kiosk.errors import KioskError
 
         try:
             self.mailer.send(to, subject, body)
+            sent = True
         except KioskError:
             logging.getLogger("kiosk.mail").warning("a background email could not be sent")
+            sent = False
+        if then is not None:
+            then(sent)
 
     def flush_mail(self, timeout: float = 30.0) -> None:
         """Wait for background emails (tests, and before the app exits)."""

@@ -13,7 +13,7 @@ from kiosk import audit
 from kiosk.context import Context
 from kiosk.errors import ValidationError
 from kiosk.passwords import normalize_username
-from kiosk.services import throttle
+from kiosk.services import outgoing, throttle
 from kiosk.services.accounts import (
     _code_email,
     _new_password_problems,
@@ -21,6 +21,7 @@ from kiosk.services.accounts import (
     check_email_code,
     issue_email_code,
 )
+from kiosk.services.outgoing import Audited
 from kiosk.store.models import PortalAccount, SecurityPreferences
 from kiosk.text import fold
 
@@ -65,14 +66,13 @@ def request_password_reset(ctx: Context, identifier: str) -> str:
                     issue_email_code(ctx, account, "reset_password", account.recovery_email),
                 )
             )
-            audit.record(
-                ctx, "parent:anonymous", "recovery.code_sent", target=account.guardian.sourced_id
-            )
         if not accounts:
             ctx.hasher.hash("equal time")  # the same argon2 work as a real code
             audit.record(ctx, "parent:anonymous", "recovery.code_sent", outcome="no_match")
-    for email, code in sent:
-        _code_email(ctx, email, code, "Type it at the kiosk to reset your password.", quietly=True)
+    for (email, code), account in zip(sent, accounts, strict=True):
+        what = Audited("parent:anonymous", "recovery.code_sent", account.guardian.sourced_id)
+        _code_email(ctx, email, code, "Type it at the kiosk to reset your password.", what,
+                    quietly=True)  # fmt: skip
     return SENT.format(minutes=ctx.config.security.email_code_minutes)
 
 
@@ -175,15 +175,16 @@ def forgot_username(ctx: Context, email: str) -> str:
     if accounts:
         district = ctx.config.district.name
         names = "\n".join(f"    {a.username}" for a in accounts)
-        ctx.send_quietly(
+        outgoing.send_quietly(
+            ctx,
             accounts[0].recovery_email,
             f"{district}: your portal username",
             f"The parent portal usernames for this email address are:\n\n{names}\n\n"
             "If you did not ask for this, you can ignore this email.\n\n"
             f"{district}\n",
+            Audited("parent:anonymous", "recovery.username"),
         )
-    with ctx.store.write():
-        audit.record(
-            ctx, "parent:anonymous", "recovery.username", outcome="sent" if accounts else "no_match"
-        )
+    else:
+        with ctx.store.write():
+            audit.record(ctx, "parent:anonymous", "recovery.username", outcome="no_match")
     return USERNAME_SENT

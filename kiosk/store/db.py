@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -214,6 +215,16 @@ def _sqlite_path(url: str) -> str:
     return url
 
 
+def _create_owner_only(path: str) -> None:
+    """A new database file is created 0600 (SQLite gives its -wal and -shm the same mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # SQLite's own open reports what is wrong, in the words of friendly_errors
+
+
 def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: object) -> Store:
     """Open (without creating tables) the database at ``url`` and bind the models to it."""
     if url.startswith(("postgresql://", "postgres://")):
@@ -242,6 +253,7 @@ def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: obje
                     f"The folder for the database file does not exist: {parent}. Create it or "
                     "change [database] url in kiosk.toml."
                 )
+            _create_owner_only(path)
         db = pw.SqliteDatabase(
             path,
             pragmas={
