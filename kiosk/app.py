@@ -180,11 +180,12 @@ class FrontDeskApp(App[None]):
             try:
                 store.open()
             except KioskError as error:
-                self.call_from_thread(self._database_failed, error)
+                self.call_from_thread(self.stop_for_database, error)
 
         self.run_worker(work, thread=True, exclusive=True, group="database", exit_on_error=False)
 
-    def _database_failed(self, error: KioskError) -> None:
+    def stop_for_database(self, error: KioskError) -> None:
+        """The database cannot be used (or was replaced under us): exit with its message."""
         self.database_error = error
         self.exit(return_code=1)
 

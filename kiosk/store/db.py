@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 
 import peewee as pw
 
-from kiosk.errors import DatabaseError
+from kiosk.errors import DatabaseError, DatabaseLost
 from kiosk.store import append_only, models
 
 log = logging.getLogger("kiosk.store")
@@ -83,6 +83,16 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
 }
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised while handling (a few levels)."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(found) < 5:
+        found.append(current)
+        current = current.__context__
+    return found
+
+
 @contextlib.contextmanager
 def friendly_errors() -> Iterator[None]:
     """Turn driver errors into messages that say what to do, without SQL or parameters."""
@@ -93,7 +103,9 @@ def friendly_errors() -> Iterator[None]:
     except (pw.OperationalError, sqlite3.OperationalError) as exc:
         # The driver's message names the problem, never the bound values: keep it for IT.
         log.warning("database error: %s: %s", type(exc).__name__, exc)
-        text = str(exc).lower()
+        # SQLite rolls back by itself on a full disk; the driver's own rollback then fails
+        # with "no transaction is active", hiding the cause, which is in the context.
+        text = " ".join(str(e).lower() for e in _chain(exc))
         if "disk is full" in text or "no space left" in text or "disk full" in text:
             raise DatabaseError(
                 "The disk is full: nothing was saved. Free some space on the disk that holds "
@@ -137,20 +149,45 @@ class Store:
 
     db: pw.Database
     url: str
+    #: (device, inode) of the SQLite file when it was opened; None for PostgreSQL/in-memory.
+    identity: tuple[int, int] | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return isinstance(self.db, pw.SqliteDatabase)
 
+    def check_file(self) -> None:
+        """Refuse to go on if the SQLite file was deleted or replaced since it was opened.
+
+        SQLite keeps writing to the open, unlinked file: every change (audit included) would
+        vanish while the kiosk reports success.
+        """
+        if self.identity is None:
+            return
+        try:
+            now = os.stat(self.db.database)
+            same = (now.st_dev, now.st_ino) == self.identity
+        except OSError:
+            same = False
+        if not same:
+            raise DatabaseLost(
+                f"The database file {self.db.database} was deleted or replaced while the kiosk "
+                "was running, so nothing more can be saved. Stop the kiosk, restore the "
+                "database from its backup (or run 'kiosk init'), then start it again."
+            )
+
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
+        self.check_file()
         with friendly_errors():
             ctx = self.db.atomic("IMMEDIATE") if self.is_sqlite else self.db.atomic()
             with ctx:
                 yield
+        self.check_file()  # committed into a file that is gone: say so, do not report success
 
     @contextlib.contextmanager
     def read(self) -> Iterator[None]:
+        self.check_file()
         with friendly_errors(), self.db.atomic():
             yield
 
@@ -269,4 +306,7 @@ def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: obje
     store = Store(db=db, url=url)
     with friendly_errors():
         db.connect(reuse_if_open=True)
+    if isinstance(db, pw.SqliteDatabase) and db.database != ":memory:":
+        opened = os.stat(db.database)
+        store.identity = (opened.st_dev, opened.st_ino)
     return store
