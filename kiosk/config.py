@@ -181,6 +181,15 @@ class DatabaseConfig:
 
 
 @dataclass(frozen=True, eq=False)
+class RosterConfig:
+    """``[roster]``: bounds on a OneRoster import (the other bounds are in docs/SECURITY.md)."""
+
+    #: All files of an export together, uncompressed, in MB (a 100,000-student district's
+    #: export is about 250 MB).
+    max_total_mb: int = 4096
+
+
+@dataclass(frozen=True, eq=False)
 class UiConfig:
     """``[ui]``: the look (theme, accent colour) and the languages offered on Welcome."""
 
@@ -212,6 +221,7 @@ class Config:
     timeouts: TimeoutsConfig = field(default_factory=TimeoutsConfig)
     mail: MailConfig = field(default_factory=MailConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     #: The file this was read from (None for built-in defaults); relative paths resolve from here.
@@ -365,6 +375,10 @@ def _check_values(c: Config, label: str) -> None:
     )
     _need(
         1 <= c.keys.lifetime_days <= 366, f"{label}: [keys] 'lifetime_days' must be from 1 to 366."
+    )
+    _need(
+        1 <= c.roster.max_total_mb <= 1024 * 1024,
+        f"{label}: [roster] 'max_total_mb' must be from 1 to 1048576.",
     )
     s = c.security
     _need(

@@ -20,6 +20,11 @@ _UNSAFE = re.compile(
 )
 
 
+def has_unsafe(value: str) -> bool:
+    """Whether ``value`` holds any character ``check_text`` refuses (one regex pass)."""
+    return _UNSAFE.search(value) is not None
+
+
 def unsafe_characters(value: str) -> list[str]:
     """The distinct unsafe characters in ``value``, as ``U+XXXX`` names, in order of first use."""
     seen: list[str] = []

@@ -14,7 +14,8 @@ from textual.widgets import Button, Footer, Input, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import StaffScreen
-from kiosk.services.roster import ImportSummary, describe, import_roster_isolated
+from kiosk.services.roster import ImportSummary, describe
+from kiosk.services.roster_process import import_roster_isolated
 
 
 def summary_text(summary: ImportSummary) -> str:
