@@ -64,7 +64,9 @@ def make_config(tmp_path: Path, **sections: dict) -> Config:
     # One district secret for every test, so the demo template's keyed audit chain verifies.
     secret = tmp_path / "kiosk.secret"
     if not secret.exists():
-        secret.write_text(TEST_SECRET)
+        fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(TEST_SECRET)
     return config_from_dict(data, path)
 
 

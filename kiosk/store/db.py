@@ -73,6 +73,19 @@ def _migrate_to_6(db: pw.Database) -> None:
         migrator = SchemaMigrator.from_database(db)
         migrate(migrator.add_column(table, "keyed", models.AuditEvent.keyed))
     append_only.protect(db, table)
+    _strip_unsafe_addresses(db)
+
+
+def _strip_unsafe_addresses(db: pw.Database) -> None:
+    """Addresses were the one imported column not checked for control characters before
+    schema 6; now every text column refuses them, so stored ones are removed (the screens
+    already stripped them before display)."""
+    from kiosk.text import display, has_unsafe
+
+    for model in (models.Guardian, models.Household):
+        rows = model.select(model.id, model.address).where(model.address != "").tuples()
+        for row_id, address in [r for r in rows if has_unsafe(r[1])]:
+            model.update(address=display(address)).where(model.id == row_id).execute()
 
 
 MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {

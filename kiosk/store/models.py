@@ -9,7 +9,48 @@ from __future__ import annotations
 
 import peewee as pw
 
+from kiosk.errors import ValidationError
+from kiosk.text import has_unsafe, unsafe_characters
+
 database_proxy = pw.DatabaseProxy()
+
+
+class _Guarded:
+    """Refuses control and direction characters where any text meets the database.
+
+    Services check what people type and imports check every column with better words (field
+    names, ``file:line``); this is the one rule underneath them all, so a column nobody
+    remembered to check cannot store an ESC sequence or a bidi override either.
+    ``kiosk.store.bulk`` applies the same rule to its prepared statements.
+    """
+
+    name: str
+
+    def db_value(self, value: object) -> object:
+        if isinstance(value, str) and has_unsafe(value):
+            raise unsafe_value(self.name, value)
+        return super().db_value(value)  # type: ignore[misc]
+
+
+def unsafe_value(column: str, value: str) -> ValidationError:
+    bad = ", ".join(unsafe_characters(value))
+    label = column.replace("_", " ")
+    return ValidationError(
+        f"The {label} contains control or direction characters ({bad}); retype it using "
+        "ordinary letters, digits and punctuation.",
+        [f"{column}: control characters"],
+    )
+
+
+class Text(_Guarded, pw.CharField):
+    """A short text column (VARCHAR) that refuses control and direction characters."""
+
+
+class LongText(_Guarded, pw.TextField):
+    """A long text column (TEXT) that refuses control and direction characters."""
+
+
+GUARDED_TEXT = (Text, LongText)
 
 
 class BaseModel(pw.Model):
@@ -20,44 +61,44 @@ class BaseModel(pw.Model):
 
 class SchemaVersion(BaseModel):
     version = pw.IntegerField()
-    applied_at = pw.CharField()
+    applied_at = Text()
 
 
 class School(BaseModel):
-    sourced_id = pw.CharField(unique=True)
-    code = pw.CharField(unique=True)
-    name = pw.CharField()
+    sourced_id = Text(unique=True)
+    code = Text(unique=True)
+    name = Text()
     active = pw.BooleanField(default=True)
 
 
 class Student(BaseModel):
-    sourced_id = pw.CharField(unique=True)
-    student_number = pw.CharField(index=True)
-    given_name = pw.CharField()
-    family_name = pw.CharField()
+    sourced_id = Text(unique=True)
+    student_number = Text(index=True)
+    given_name = Text()
+    family_name = Text()
     #: Folded "given family" for search (see ``kiosk.text.fold``).
-    search_name = pw.CharField(index=True)
-    birth_date = pw.CharField(null=True)
-    grade = pw.CharField(default="")
+    search_name = Text(index=True)
+    birth_date = Text(null=True)
+    grade = Text(default="")
     school = pw.ForeignKeyField(School, backref="students", on_delete="RESTRICT")
-    ssn_hash = pw.CharField(null=True)
-    ssn_last4 = pw.CharField(null=True)
+    ssn_hash = Text(null=True)
+    ssn_last4 = Text(null=True)
     active = pw.BooleanField(default=True)
 
 
 class Guardian(BaseModel):
     """A person with a parent or guardian relationship to one or more students."""
 
-    sourced_id = pw.CharField(unique=True)
-    given_name = pw.CharField()
-    family_name = pw.CharField()
-    search_name = pw.CharField(index=True)
-    email = pw.CharField(default="")
-    phone = pw.CharField(default="")
+    sourced_id = Text(unique=True)
+    given_name = Text()
+    family_name = Text()
+    search_name = Text(index=True)
+    email = Text(default="")
+    phone = Text(default="")
     #: Digits only, for search and duplicate detection.
-    phone_digits = pw.CharField(default="", index=True)
-    address = pw.CharField(default="")
-    birth_date = pw.CharField(null=True)
+    phone_digits = Text(default="", index=True)
+    address = Text(default="")
+    birth_date = Text(null=True)
     active = pw.BooleanField(default=True)
     #: Set when a registrar merged this duplicate record into another (schema version 2).
     merged_into = pw.ForeignKeyField(
@@ -66,10 +107,10 @@ class Guardian(BaseModel):
 
 
 class Household(BaseModel):
-    sourced_id = pw.CharField(unique=True)
-    name = pw.CharField()
-    address = pw.CharField(default="")
-    phone = pw.CharField(default="")
+    sourced_id = Text(unique=True)
+    name = Text()
+    address = Text(default="")
+    phone = Text(default="")
 
 
 class HouseholdGuardian(BaseModel):
@@ -91,10 +132,10 @@ class HouseholdStudent(BaseModel):
 class Relationship(BaseModel):
     """A guardian-student link with the flags that decide what the portal shows."""
 
-    sourced_id = pw.CharField(null=True, unique=True)
+    sourced_id = Text(null=True, unique=True)
     guardian = pw.ForeignKeyField(Guardian, backref="relationships", on_delete="CASCADE")
     student = pw.ForeignKeyField(Student, backref="relationships", on_delete="CASCADE")
-    relation = pw.CharField(default="parent")
+    relation = Text(default="parent")
     is_guardian = pw.BooleanField(default=True)
     portal_access = pw.BooleanField(default=True)
     custody_restriction = pw.BooleanField(default=False)
@@ -105,17 +146,17 @@ class Relationship(BaseModel):
 
 
 class StaffUser(BaseModel):
-    username = pw.CharField()
-    username_norm = pw.CharField(unique=True)
-    display_name = pw.CharField(default="")
-    role = pw.CharField()  # front_desk | registrar | district_admin
-    password_hash = pw.CharField()
+    username = Text()
+    username_norm = Text(unique=True)
+    display_name = Text(default="")
+    role = Text()  # front_desk | registrar | district_admin
+    password_hash = Text()
     enabled = pw.BooleanField(default=True)
     failed_attempts = pw.IntegerField(default=0)
-    locked_until = pw.CharField(null=True)
+    locked_until = Text(null=True)
     must_change_password = pw.BooleanField(default=False)
-    created_at = pw.CharField()
-    last_sign_in_at = pw.CharField(null=True)
+    created_at = Text()
+    last_sign_in_at = Text(null=True)
 
 
 class StaffSchool(BaseModel):
@@ -131,11 +172,11 @@ class PortalRequest(BaseModel):
 
     guardian = pw.ForeignKeyField(Guardian, backref="requests", on_delete="CASCADE")
     staff = pw.ForeignKeyField(StaffUser, backref="requests", null=True, on_delete="SET NULL")
-    staff_name = pw.CharField()
-    id_type = pw.CharField()
+    staff_name = Text()
+    id_type = Text()
     signature_witnessed = pw.BooleanField()
-    verified_at = pw.CharField()
-    kiosk_id = pw.CharField()
+    verified_at = Text()
+    kiosk_id = Text()
 
 
 class PortalRequestStudent(BaseModel):
@@ -145,23 +186,23 @@ class PortalRequestStudent(BaseModel):
 
 class PortalAccount(BaseModel):
     guardian = pw.ForeignKeyField(Guardian, backref="accounts", unique=True, on_delete="RESTRICT")
-    username = pw.CharField()
-    username_norm = pw.CharField(unique=True)
-    password_hash = pw.CharField()
+    username = Text()
+    username_norm = Text(unique=True)
+    password_hash = Text()
     enabled = pw.BooleanField(default=True)
-    locked_until = pw.CharField(null=True)
+    locked_until = Text(null=True)
     failed_attempts = pw.IntegerField(default=0)
     must_change_password = pw.BooleanField(default=False)
-    temporary_password_expires_at = pw.CharField(null=True)
-    recovery_email = pw.CharField(null=True)
+    temporary_password_expires_at = Text(null=True)
+    recovery_email = Text(null=True)
     recovery_email_verified = pw.BooleanField(default=False)
     #: Folded copy of the verified recovery email, for forgot-username/password look-ups.
-    recovery_email_norm = pw.CharField(null=True, index=True)
+    recovery_email_norm = Text(null=True, index=True)
     setup_skips = pw.IntegerField(default=0)
     #: Bumped whenever the password is reset: sessions started under an older epoch end.
     session_epoch = pw.IntegerField(default=0)
-    created_at = pw.CharField()
-    last_sign_in_at = pw.CharField(null=True)
+    created_at = Text()
+    last_sign_in_at = Text(null=True)
 
 
 class SecurityPreferences(BaseModel):
@@ -170,19 +211,19 @@ class SecurityPreferences(BaseModel):
     account = pw.ForeignKeyField(
         PortalAccount, backref="preferences", unique=True, on_delete="CASCADE"
     )
-    pictures = pw.TextField()  # the 16 picture ids, comma-separated, sorted
-    liked_hash = pw.CharField()
-    updated_at = pw.CharField()
+    pictures = LongText()  # the 16 picture ids, comma-separated, sorted
+    liked_hash = Text()
+    updated_at = Text()
 
 
 class ActivationKey(BaseModel):
     guardian = pw.ForeignKeyField(Guardian, backref="keys", on_delete="CASCADE")
-    key_hash = pw.CharField(unique=True)
-    created_at = pw.CharField()
-    expires_at = pw.CharField()
-    redeemed_at = pw.CharField(null=True)
-    revoked_at = pw.CharField(null=True)
-    issued_by = pw.CharField()
+    key_hash = Text(unique=True)
+    created_at = Text()
+    expires_at = Text()
+    redeemed_at = Text(null=True)
+    revoked_at = Text(null=True)
+    issued_by = Text()
     request = pw.ForeignKeyField(PortalRequest, null=True, on_delete="SET NULL")
     account = pw.ForeignKeyField(PortalAccount, null=True, on_delete="SET NULL")
 
@@ -191,27 +232,27 @@ class EmailCode(BaseModel):
     """A single-use code sent to an address: to confirm it, or to reset a password."""
 
     account = pw.ForeignKeyField(PortalAccount, backref="email_codes", on_delete="CASCADE")
-    purpose = pw.CharField()  # verify_email | reset_password
-    email = pw.CharField()
-    code_hash = pw.CharField()
-    created_at = pw.CharField()
-    expires_at = pw.CharField()
-    used_at = pw.CharField(null=True)
+    purpose = Text()  # verify_email | reset_password
+    email = Text()
+    code_hash = Text()
+    created_at = Text()
+    expires_at = Text()
+    used_at = Text(null=True)
     attempts = pw.IntegerField(default=0)
 
 
 class AuditEvent(BaseModel):
     """Append-only and chained: each row's keyed hash covers its content and the previous hash."""
 
-    at = pw.CharField()
-    kiosk_id = pw.CharField()
-    actor = pw.CharField()
-    action = pw.CharField(index=True)
-    target = pw.CharField(default="")
-    outcome = pw.CharField()
-    detail = pw.TextField(default="")
-    prev_hash = pw.CharField()
-    hash = pw.CharField(unique=True)
+    at = Text()
+    kiosk_id = Text()
+    actor = Text()
+    action = Text(index=True)
+    target = Text(default="")
+    outcome = Text()
+    detail = LongText(default="")
+    prev_hash = Text()
+    hash = Text(unique=True)
     #: HMAC with the district's key (schema 6); False for the plain SHA-256 of older events.
     keyed = pw.BooleanField(default=False)
 
@@ -219,8 +260,8 @@ class AuditEvent(BaseModel):
 class SearchTerm(BaseModel):
     """One searchable word of a student (kind "s") or guardian ("g"); see search_index."""
 
-    term = pw.CharField(max_length=100)
-    kind = pw.CharField(max_length=1)
+    term = Text(max_length=100)
+    kind = Text(max_length=1)
     ref = pw.IntegerField()
 
 
