@@ -11,7 +11,6 @@ text that repeats on every page wrapped once by ``multi_cell``).
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,36 +36,44 @@ class LettersResult:
         return self.service_s / self.baseline_s
 
 
-def _limit_to(db: Path, count: int) -> list[tuple[str, str, list[str]]]:
+def _limit_to(ws: Workspace, count: int) -> list[tuple[str, str, list[str]]]:
     """Leave exactly ``count`` roster guardians eligible for a letter; returns their pages'
     data (name, address, students) for the baseline."""
-    con = sqlite3.connect(db)
+    con = ws.raw()
+
+    def q(sql: str) -> str:  # the driver's placeholder
+        return sql.replace("?", ws.param)
+
     chosen = [
         row[0]
         for row in con.execute(
-            "SELECT DISTINCT r.guardian_id FROM relationship r JOIN guardian g "
-            "ON g.id = r.guardian_id WHERE r.is_guardian AND r.portal_access AND r.active "
-            "AND NOT r.custody_restriction AND g.sourced_id LIKE 'g-%' "
-            "ORDER BY r.guardian_id LIMIT ?",
+            q(
+                "SELECT DISTINCT r.guardian_id FROM relationship r JOIN guardian g "
+                "ON g.id = r.guardian_id WHERE r.is_guardian AND r.portal_access AND r.active "
+                "AND NOT r.custody_restriction AND g.sourced_id LIKE 'g-%%' "
+                "ORDER BY r.guardian_id LIMIT ?"
+            ),
             (count,),
-        )
+        ).fetchall()
     ]
     con.execute("CREATE TEMP TABLE keep (id INTEGER PRIMARY KEY)")
-    con.executemany("INSERT INTO keep VALUES (?)", ((g,) for g in chosen))
-    con.execute("UPDATE guardian SET active = 0 WHERE id NOT IN (SELECT id FROM keep)")
+    con.cursor().executemany(q("INSERT INTO keep VALUES (?)"), [(g,) for g in chosen])
+    con.execute("UPDATE guardian SET active = FALSE WHERE id NOT IN (SELECT id FROM keep)")
     pages = []
     for gid, given, family, address in con.execute(
         "SELECT g.id, g.given_name, g.family_name, g.address FROM guardian g JOIN keep k "
         "ON k.id = g.id ORDER BY g.family_name, g.given_name, g.id"
-    ):
+    ).fetchall():
         students = [
             f"{sg} {sf} ({school}, grade {grade})"
             for sg, sf, school, grade in con.execute(
-                "SELECT s.given_name, s.family_name, c.name, s.grade FROM relationship r "
-                "JOIN student s ON s.id = r.student_id JOIN school c ON c.id = s.school_id "
-                "WHERE r.guardian_id = ? ORDER BY s.given_name",
+                q(
+                    "SELECT s.given_name, s.family_name, c.name, s.grade FROM relationship r "
+                    "JOIN student s ON s.id = r.student_id JOIN school c ON c.id = s.school_id "
+                    "WHERE r.guardian_id = ? ORDER BY s.given_name"
+                ),
                 (gid,),
-            )
+            ).fetchall()
         ]
         pages.append((f"{given} {family}", address, students))
     con.commit()
@@ -165,11 +172,11 @@ def baseline(pages: list[tuple[str, str, list[str]]], out: Path, district: str) 
 
 
 def measure(ws: Workspace, scratch: Path, count: int) -> LettersResult:
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.services.letters import make_letters
 
     work = ws.copy_to(scratch / "letters")
-    pages = _limit_to(work.db, count)
+    pages = _limit_to(work, count)
     base_s = baseline(pages, scratch / "baseline.pdf", "Synthetic Unified School District")
     (scratch / "baseline.pdf").unlink()
     ctx = work.context()
@@ -183,6 +190,5 @@ def measure(ws: Workspace, scratch: Path, count: int) -> LettersResult:
         raise RuntimeError(f"expected {count} letters, the service wrote {result.letters}")
     size = (scratch / "letters.pdf").stat().st_size / 2**20
     (scratch / "letters.pdf").unlink()
-    for stale in work.folder.glob("kiosk.db*"):
-        stale.unlink()
+    work.discard()
     return LettersResult(count, service_s, base_s, size)

@@ -29,11 +29,12 @@ def bare() -> None:
 def kiosk_after_a_search(config: str, query: str) -> None:
     """Run under ``bench.paint_driver`` too, which reports the memory at the first screen."""
     from kiosk.app import make_app
+    from kiosk.auth import SYSTEM
     from kiosk.config import load_config
-    from kiosk.context import SYSTEM, make_context
+    from kiosk.context import make_context
     from kiosk.services.people import search
 
-    ctx = make_context(load_config(config), defer_store=True)
+    ctx = make_context(load_config(config))
     search(ctx, SYSTEM, query)
     make_app(ctx).run()
 

@@ -1,12 +1,15 @@
-"""The yardstick for the importer: a raw ``sqlite3`` load of the same rows into the same tables.
+"""The yardstick for the importer: a raw load of the same rows into the same tables.
 
 ``python -m bench.raw_baseline ROSTER_DIR DB_FILE`` loads a roster into a SQLite file that
 already has the kiosk schema (``kiosk init``), reading the CSV files with the csv module and
-inserting with ``executemany`` in one transaction. It writes every row the importer writes for a
-first import: the schools, students, guardians and links, the households derived from shared
-guardians and shared addresses, and the search index terms. It does none of the importer's
-work beyond that: no validation pass, no re-import comparison, no ORM. The importer is budgeted
-at 2.5x this time (``tests/test_bench_quick.py`` checks both load the same rows).
+inserting with ``executemany`` in one transaction; ``load_postgres`` does the same into a
+PostgreSQL schema with ``COPY`` (psycopg's ``cursor.copy``), also in one transaction. It
+writes every row the importer writes for a first import: the schools, students, guardians
+and links, the households derived from shared guardians and shared addresses, and the search
+index terms. It does none of the importer's work beyond that: no validation pass, no
+re-import comparison, no ORM. The importer is budgeted
+at 2.5x this time (``tests/test_bench_quick.py`` checks that each loads the same rows as
+the importer).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import csv
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kiosk.store.search_index import guardian_terms, student_terms
@@ -46,26 +49,78 @@ def _union(parent: dict, a: object, b: object) -> None:
         parent[max(ra, rb)] = min(ra, rb)  # type: ignore[type-var]
 
 
+class _SQLite:
+    """Rows go in with one prepared ``executemany`` per table."""
+
+    def __init__(self, db_file: Path) -> None:
+        self.con = sqlite3.connect(db_file, isolation_level=None)
+        self.con.execute("PRAGMA journal_mode=wal")
+        self.con.execute("PRAGMA synchronous=normal")
+        self.con.execute("PRAGMA foreign_keys=on")
+        self.con.execute("PRAGMA cache_size=-131072")  # the importer's page cache, for a fair race
+        self.con.execute("BEGIN IMMEDIATE")
+
+    def query(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def insert(self, table: str, columns: str, rows: Iterable[tuple]) -> None:
+        marks = ",".join("?" * len(columns.split(",")))
+        self.con.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+    def finish(self, _counters: dict[str, int]) -> None:
+        self.con.execute("COMMIT")
+        self.con.close()
+
+
+class _Postgres:
+    """Rows go in with one ``COPY ... FROM STDIN`` per table, in one transaction."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.con = psycopg.connect(url)  # the schema comes from PGOPTIONS
+
+    def query(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def insert(self, table: str, columns: str, rows: Iterable[tuple]) -> None:
+        with self.con.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def finish(self, counters: dict[str, int]) -> None:
+        for table, last in counters.items():  # ids given explicitly: move the sequences on
+            self.con.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", (table, last))
+        self.con.commit()
+        self.con.close()
+
+
 def load(roster: Path, db_file: Path) -> float:
-    """Load ``roster`` into ``db_file``; returns the seconds taken."""
+    """Load ``roster`` into the SQLite file ``db_file``; returns the seconds taken."""
     started = time.perf_counter()
-    con = sqlite3.connect(db_file, isolation_level=None)
-    con.execute("PRAGMA journal_mode=wal")
-    con.execute("PRAGMA synchronous=normal")
-    con.execute("PRAGMA foreign_keys=on")
-    con.execute("PRAGMA cache_size=-131072")  # the importer's page cache, for a fair race
-    con.execute("BEGIN IMMEDIATE")
+    _load(roster, _SQLite(db_file))
+    return time.perf_counter() - started
+
+
+def load_postgres(roster: Path, url: str) -> float:
+    """Load ``roster`` into PostgreSQL with COPY; returns the seconds taken."""
+    started = time.perf_counter()
+    _load(roster, _Postgres(url))
+    return time.perf_counter() - started
+
+
+def _load(roster: Path, con: _SQLite | _Postgres) -> None:
     schools = [
         (row["sourcedId"], row.get("identifier") or row["sourcedId"], row["name"], 1)
         for row in _csv(roster / "orgs.csv")
         if row["type"] == "school"
     ]
-    con.executemany("INSERT INTO school (sourced_id, code, name, active) VALUES (?,?,?,?)", schools)
-    school_ids = dict(con.execute("SELECT sourced_id, id FROM school"))
+    con.insert("school", "sourced_id, code, name, active", schools)
+    school_ids = dict(con.query("SELECT sourced_id, id FROM school"))
     born = {row["sourcedId"]: row["birthDate"] or None for row in _csv(roster / "demographics.csv")}
 
-    next_student = (con.execute("SELECT MAX(id) FROM student").fetchone()[0] or 0) + 1
-    next_guardian = (con.execute("SELECT MAX(id) FROM guardian").fetchone()[0] or 0) + 1
+    next_student = (con.query("SELECT MAX(id) FROM student")[0][0] or 0) + 1
+    next_guardian = (con.query("SELECT MAX(id) FROM guardian")[0][0] or 0) + 1
     student_ids: dict[str, int] = {}
     guardian_ids: dict[str, int] = {}
     students, guardians, terms = [], [], []
@@ -119,22 +174,25 @@ def load(roster: Path, db_file: Path) -> float:
             if address:
                 addresses.append((sid, address))
             agents.extend((sid, s) for s in row["agentSourcedIds"].split(",") if s)
-    con.executemany(
-        "INSERT INTO student (id, sourced_id, student_number, given_name, family_name, "
-        "search_name, birth_date, grade, school_id, active) VALUES (?,?,?,?,?,?,?,?,?,?)",
+    con.insert(
+        "student",
+        "id, sourced_id, student_number, given_name, family_name, search_name, birth_date, "
+        "grade, school_id, active",
         students,
     )
-    con.executemany(
-        "INSERT INTO guardian (id, sourced_id, given_name, family_name, search_name, email, "
-        "phone, phone_digits, address, birth_date, active) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    con.insert(
+        "guardian",
+        "id, sourced_id, given_name, family_name, search_name, email, phone, phone_digits, "
+        "address, birth_date, active",
         guardians,
     )
     pairs = dict.fromkeys(
         (g, s) for g, s in agents if g in guardian_ids and s in student_ids
     )  # both sides name the link; one row each, in first-seen order
-    con.executemany(
-        "INSERT INTO relationship (sourced_id, guardian_id, student_id, relation, is_guardian, "
-        "portal_access, custody_restriction, active) VALUES (?,?,?,?,?,1,0,1)",
+    con.insert(
+        "relationship",
+        "sourced_id, guardian_id, student_id, relation, is_guardian, portal_access, "
+        "custody_restriction, active",
         (
             (
                 f"{g}:{s}",
@@ -142,6 +200,9 @@ def load(roster: Path, db_file: Path) -> float:
                 student_ids[s],
                 "relative" if roles[g] == "relative" else "parent",
                 roles[g] != "relative",
+                True,
+                False,
+                True,
             )
             for g, s in pairs
         ),
@@ -171,22 +232,20 @@ def load(roster: Path, db_file: Path) -> float:
         households.append((hid, family_of[gids[0]] if gids else "", address, ""))
         members_g.append((hid, gids))
         members_s.append((hid, sorted(student_ids[s] for s in student_sids)))
-    con.executemany(
-        "INSERT INTO household (sourced_id, name, address, phone) VALUES (?,?,?,?)", households
-    )
-    household_ids = dict(con.execute("SELECT sourced_id, id FROM household"))
-    con.executemany(
-        "INSERT INTO household_guardian (household_id, guardian_id) VALUES (?,?)",
+    con.insert("household", "sourced_id, name, address, phone", households)
+    household_ids = dict(con.query("SELECT sourced_id, id FROM household"))
+    con.insert(
+        "household_guardian",
+        "household_id, guardian_id",
         ((household_ids[h], g) for h, gs in members_g for g in gs),
     )
-    con.executemany(
-        "INSERT INTO household_student (household_id, student_id) VALUES (?,?)",
+    con.insert(
+        "household_student",
+        "household_id, student_id",
         ((household_ids[h], s) for h, ss in members_s for s in ss),
     )
-    con.executemany("INSERT INTO search_term (term, kind, ref) VALUES (?,?,?)", terms)
-    con.execute("COMMIT")
-    con.close()
-    return time.perf_counter() - started
+    con.insert("search_term", "term, kind, ref", terms)
+    con.finish({"student": next_student - 1, "guardian": next_guardian - 1})
 
 
 if __name__ == "__main__":

@@ -1,20 +1,23 @@
-"""Search as you type over a district: the service call against a hand-written sqlite3 query.
+"""Search as you type over a district: the service call against a hand-written query.
 
 Queries are the first 1..6 characters of real names, student numbers and phone numbers taken
 from the database itself, as a front desk would type them. The baseline answers the same
-lookup with one indexed ``sqlite3`` query per kind (prefix range on the word index, names
-joined in), with no ORM, no access checks and no formatting.
+lookup with one indexed query per kind (prefix range on the word index, names joined in) on a
+plain DB-API connection (``sqlite3``, or psycopg on PostgreSQL: ``GLOB 'x*'`` becomes
+``LIKE 'x%'``, which PostgreSQL answers from the ``text_pattern_ops`` index), with no ORM, no
+access checks and no formatting.
 """
 
 from __future__ import annotations
 
 import random
-import sqlite3
 import statistics
 import time
 from dataclasses import dataclass
 
-from kiosk.context import SYSTEM, Context
+from bench.workspace import Workspace
+from kiosk.auth import SYSTEM
+from kiosk.context import Context
 from kiosk.services.people import search
 from kiosk.store import search_index
 from kiosk.store.models import Guardian, Student
@@ -85,16 +88,20 @@ _KIDS = (
 )
 
 
-def by_hand(raw: sqlite3.Connection, token: str, limit: int) -> list[tuple]:
+def _dialect(sql: str, postgres: bool) -> str:
+    return sql.replace("GLOB", "LIKE").replace("?", "%s") if postgres else sql
+
+
+def by_hand(raw, token: str, limit: int, postgres: bool = False) -> list[tuple]:  # type: ignore[no-untyped-def]
     """The same look-up by hand: students and guardians whose word starts with ``token``, with
     what the results show (school, number, grade; phone and the guardian's students)."""
-    pattern = f"{token}*"
-    students = raw.execute(_STUDENTS, (pattern, limit)).fetchall()
-    guardians = raw.execute(_GUARDIANS, (pattern, limit)).fetchall()
+    pattern = f"{token}%" if postgres else f"{token}*"
+    students = raw.execute(_dialect(_STUDENTS, postgres), (pattern, limit)).fetchall()
+    guardians = raw.execute(_dialect(_GUARDIANS, postgres), (pattern, limit)).fetchall()
     kids: dict[int, list[tuple[str, str]]] = {}
     if guardians:
         ids = [g[0] for g in guardians]
-        sql = _KIDS.format(",".join("?" * len(ids)))
+        sql = _dialect(_KIDS.format(",".join("?" * len(ids))), postgres)
         for gid, given, school in raw.execute(sql, ids):
             kids.setdefault(gid, []).append((given, school))
     return students + [(*g, tuple(kids.get(g[0], ()))) for g in guardians]
@@ -105,12 +112,15 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-def measure(ctx: Context, db_path: str, queries: list[str], limit: int = 25) -> SearchResult:
-    raw = sqlite3.connect(db_path)
+def measure(ws: Workspace, ctx: Context, queries: list[str], limit: int = 25) -> SearchResult:
+    raw = ws.raw()
+    if ws.postgres:
+        raw.autocommit = True  # as the kiosk reads: no transaction left open between queries
+    postgres = ws.postgres
     service, hand = [], []
     for typed in queries:  # warm both once
         search(ctx, SYSTEM, typed, limit=limit)
-        by_hand(raw, typed.casefold(), limit)
+        by_hand(raw, typed.casefold(), limit, postgres)
     for typed in queries:
         tokens = search_index.query_tokens(typed)
         started = time.perf_counter()
@@ -118,7 +128,7 @@ def measure(ctx: Context, db_path: str, queries: list[str], limit: int = 25) -> 
         service.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         if tokens:
-            by_hand(raw, max(tokens, key=len), limit)
+            by_hand(raw, max(tokens, key=len), limit, postgres)
         hand.append((time.perf_counter() - started) * 1000)
     raw.close()
     s50, s95 = percentiles(service)

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.workspace import Workspace, write_config
+from bench.workspace import Workspace
 
 TICK = 0.010
 
@@ -74,7 +74,7 @@ async def _account(ws: Workspace) -> StallResult:
     from peewee import fn
 
     from kiosk.app import make_app
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.screens.parent_activate import ParentActivateScreen
     from kiosk.services.activation import issue_key
     from kiosk.store.models import Guardian, PortalAccount
@@ -119,43 +119,46 @@ async def _account(ws: Workspace) -> StallResult:
 
 async def _import(ws: Workspace, scratch: Path) -> StallResult:
     from kiosk.app import make_app
-    from kiosk.screens.admin_import import AdminImportScreen
     from kiosk.services.staff import staff_actor
     from kiosk.store.models import StaffUser
 
-    work = Workspace(scratch / "stall", ws.students, ws.seed)
-    work.folder.mkdir(parents=True, exist_ok=True)
-    write_config(work)
-    ws.fresh_db(work.db)
+    work = ws.fresh(scratch / "stall")
     ctx = work.context()
     try:
         app = make_app(ctx)
         with ctx.store.read():
             admin = staff_actor(StaffUser.get(StaffUser.username == "admin"))
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()  # Welcome is up (it forgets any staff member)
-            app.staff = admin  # as after the staff sign-in
-            await app.push_screen(AdminImportScreen())
-            await pilot.pause()
-            screen = app.screen
-            screen.query_one("#roster-path").value = str(ws.roster)
-            await pilot.pause()
-            result = screen.query_one("#import-result")
-
-            async def start() -> None:
-                await pilot.click("#import")
-
-            def done() -> bool:
-                return str(result.render()).startswith(("Imported", "The roster"))
-
-            outcome = await _watch(pilot, Ticker(app), start, done, limit=1800)
-            if not str(result.render()).startswith("Imported"):
-                raise RuntimeError(f"the import from the app failed: {result.render()}")
-            return outcome
+        # The app imports in a child process, which finds the schema as this one did.
+        with work.active():
+            return await _run_import(app, admin, ws.roster)
     finally:
         ctx.close()
-        for stale in work.folder.glob("kiosk.db*"):
-            stale.unlink()
+        work.discard()
+
+
+async def _run_import(app, admin, roster: Path) -> StallResult:  # type: ignore[no-untyped-def]
+    from kiosk.screens.admin_import import AdminImportScreen
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # Welcome is up (it forgets any staff member)
+        app.staff = admin  # as after the staff sign-in
+        await app.push_screen(AdminImportScreen())
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#roster-path").value = str(roster)
+        await pilot.pause()
+        result = screen.query_one("#import-result")
+
+        async def start() -> None:
+            await pilot.click("#import")
+
+        def done() -> bool:
+            return str(result.render()).startswith(("Imported", "The roster"))
+
+        outcome = await _watch(pilot, Ticker(app), start, done, limit=1800)
+        if not str(result.render()).startswith("Imported"):
+            raise RuntimeError(f"the import from the app failed: {result.render()}")
+        return outcome
 
 
 def measure_account(ws: Workspace) -> StallResult:

@@ -26,8 +26,6 @@ class StartupResult:
     #: Resident memory at the first screen (in the --json details; the memory row is separate).
     bare_rss_mib: float
     kiosk_rss_mib: float
-    #: The same command started without ``kiosk.launch``'s garbage-collection pause.
-    unpaused_s: float
 
     @property
     def start_ratio(self) -> float:
@@ -42,15 +40,6 @@ BARE = ["-m", "bench.probe", "bare"]
 
 def kiosk_command(config_path: str) -> list[str]:
     return ["-m", "kiosk", "--config", config_path]
-
-
-def unpaused_kiosk_command(config_path: str) -> list[str]:
-    """``kiosk`` through its command line but not its console-script entry (``kiosk.launch``),
-    so collection runs during start-up as in any Python program: shown next to the figure."""
-    code = (
-        "import sys; from kiosk.cli import main; sys.argv[1:] = ['--config', sys.argv[1]]; main()"
-    )
-    return ["-c", code, config_path]
 
 
 def paint_env() -> dict[str, str]:
@@ -102,8 +91,8 @@ def compile_bytecode() -> None:
 def measure(config_path: str, *, runs: int = 10) -> StartupResult:
     """Alternate the runs so machine noise hits every side alike."""
     compile_bytecode()
-    kiosk, unpaused = kiosk_command(config_path), unpaused_kiosk_command(config_path)
-    bare_t, kiosk_t, bare_m, kiosk_m, unpaused_t = [], [], [], [], []
+    kiosk = kiosk_command(config_path)
+    bare_t, kiosk_t, bare_m, kiosk_m = [], [], [], []
     _one(BARE)  # warm the file cache for both
     _one(kiosk)
     for _ in range(runs):
@@ -113,6 +102,5 @@ def measure(config_path: str, *, runs: int = 10) -> StartupResult:
         t, m = _one(kiosk)
         kiosk_t.append(t)
         kiosk_m.append(m)
-        unpaused_t.append(_one(unpaused)[0])
     med = statistics.median
-    return StartupResult(med(bare_t), med(kiosk_t), med(bare_m), med(kiosk_m), med(unpaused_t))
+    return StartupResult(med(bare_t), med(kiosk_t), med(bare_m), med(kiosk_m))

@@ -1,4 +1,4 @@
-from kiosk.launch import main
+from kiosk.cli import main
 
 if __name__ == "__main__":
     main()

@@ -20,7 +20,8 @@ from textual.color import Color, ColorParseError
 from textual.screen import Screen
 from textual.theme import Theme
 
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import ConfigError, KioskError
 from kiosk.i18n import set_language
 from kiosk.themes import (
@@ -69,10 +70,7 @@ def check_environment(environ: dict[str, str] | os._Environ[str] | None = None) 
     """Refuse to run a kiosk whose terminal would turn ctrl+c/ctrl+z into signals."""
     env = os.environ if environ is None else environ
     if SIGNALS_ENV in env:
-        raise ConfigError(
-            f"The kiosk will not start while {SIGNALS_ENV} is set: it would let ctrl+c and "
-            f"ctrl+z stop the kiosk. Unset it (unset {SIGNALS_ENV}) and start again."
-        )
+        raise ConfigError("signals_env", env=SIGNALS_ENV)
 
 
 def build_theme(name: str, accent: str) -> Theme:
@@ -115,93 +113,41 @@ class FrontDeskApp(App[None]):
         self.session: Session | None = None
         #: True after a crash that could not be recovered in place (``run`` restarts the app).
         self.crashed = False
+        self.database_error: KioskError | None = None
         #: Set once a staff member confirmed "Exit kiosk".
         self.exiting = False
         self.use_command_palette = not kiosk_mode
         self.ALLOW_SELECT = not kiosk_mode  # type: ignore[misc]
         self._last_activity = time.monotonic()
-        #: Set when the database could not be opened after the first paint (``run`` raises it).
-        self.database_error: KioskError | None = None
         ui = ctx.config.ui
         for name in THEME_NAMES:
             self.register_theme(build_theme(name, ui.accent))
-        self._set_first_theme(ui.theme if ui.theme in THEME_NAMES else DEFAULT_THEME)
-
-    def _set_first_theme(self, name: str) -> None:
-        """Choose the theme before the stylesheets are first parsed.
-
-        Assigning ``self.theme`` runs Textual's watcher, which queues ``refresh_css``: every
-        stylesheet would be parsed a second time, with the same variables, just after the
-        first parse (about 10 ms of cold start). Nothing is parsed yet here, so the value is
-        stored without the watcher, and the watcher's other effects (the theme classes, the
-        colour filter, the stylesheet's variables) are applied directly.
-        """
-        self.set_reactive(App.theme, name)
-        dark = self.current_theme.dark
-        self.update_classes(
-            {f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark}, update=False
-        )
-        self._refresh_truecolor_filter(self.ansi_theme)
-        self.stylesheet.set_variables(self.get_css_variables())
+        self.theme = ui.theme if ui.theme in THEME_NAMES else DEFAULT_THEME
 
     # -- start -----------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
-        """The first screen is the stack's base itself: a Welcome pushed over an empty default
-        screen would cost every cold start a second screen (about 3 ms). Every later reset
-        replaces it (``_show_alone``)."""
-        self._reset_language()
-        screen = self._start_screen()
-        # Textual gives every pushed or switched-to screen a result-callback slot, which
-        # ``switch_screen`` pops when the screen is replaced, but not the default screen
-        # (Textual 8.2.8, ``App._init_mode``): give the base one too, so it can be replaced.
-        screen._push_result_callback(screen, None)
-        return screen
-
     def on_mount(self) -> None:
         self.set_interval(self.IDLE_CHECK_SECONDS, self.check_idle_timeout)
-        self.call_after_refresh(self._after_first_paint)
-
-    def _after_first_paint(self) -> None:
-        from kiosk.launch import resume_collection
-
-        resume_collection()  # paused by the ``kiosk`` command for a faster start
-        self._open_database()
-
-    def _open_database(self) -> None:
-        """Open and check the database just after Welcome is painted (``kiosk`` defers it so
-        the first screen comes up sooner). If it cannot be used, the kiosk stops with the
-        same plain message the command line gave before."""
-        store = self.ctx.store
-        if getattr(store, "opened", True):
-            return
-
-        def work() -> None:
-            try:
-                store.open()
-            except KioskError as error:
-                self.call_from_thread(self.stop_for_database, error)
-
-        self.run_worker(work, thread=True, exclusive=True, group="database", exit_on_error=False)
+        self._reset_language()
+        self.push_screen(self._start_screen())
 
     def stop_for_database(self, error: KioskError) -> None:
-        """The database cannot be used (or was replaced under us): exit with its message."""
+        """The database cannot be used any more (its file was replaced under us): exit; ``run``
+        raises the error, so the command line prints its plain message."""
         self.database_error = error
         self.exit(return_code=1)
 
     # -- navigation contract ---------------------------------------------------------------
 
     def _show_alone(self, screen: Screen) -> None:
-        """Make ``screen`` the only screen: every other one is removed with its widgets, so
-        nothing a parent or a staff member typed stays behind in the stack."""
+        """Make ``screen`` the only screen above the app's blank base: every other one is
+        removed with its widgets, so nothing a parent or a staff member typed stays behind."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.switch_screen(screen)
+        self.push_screen(screen)
 
     def _start_screen(self) -> Screen:
-        """A new Welcome, or in the admin console a new staff sign-in. Each screen's module is
-        imported only when it is the one shown: the staff sign-in pulls in the staff services
-        and the database layer (40 ms before the first paint)."""
+        """A new Welcome, or in the admin console a new staff sign-in."""
         if self.admin:
             from kiosk.screens.staff_sign_in import StaffSignInScreen
 
@@ -312,7 +258,7 @@ class FrontDeskApp(App[None]):
         return (
             self.staff is None
             and self.session is None
-            and len(self.screen_stack) == 1
+            and len(self.screen_stack) == 2
             and isinstance(self.screen, WelcomeScreen)
         )
 
@@ -411,11 +357,10 @@ def run(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: boo
     while True:
         app = make_app(ctx, demo=demo, kiosk_mode=kiosk_mode, admin=admin)
         app.run()
-        error = getattr(app, "database_error", None)
-        if error is not None:
-            raise error
+        if app.database_error is not None:  # set by stop_for_database
+            raise app.database_error
         if not (kiosk_mode and app.crashed) or restarts >= MAX_RESTARTS:
             break
         restarts += 1
     if app.crashed:
-        raise KioskError(FATAL_MESSAGE)
+        raise KioskError("fatal")

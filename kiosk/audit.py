@@ -19,7 +19,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kiosk.context import Actor, Context, secret_key
+from kiosk.auth import Actor
+from kiosk.context import Context, secret_key
 from kiosk.store.models import AuditEvent
 from kiosk.text import escape_unsafe
 

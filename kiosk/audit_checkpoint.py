@@ -76,15 +76,9 @@ def read(ctx: Context) -> Checkpoint | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise KioskError(
-            f"The audit checkpoint {where} is damaged. Keep it for investigation, restore the "
-            "last copy kept elsewhere, and verify again."
-        ) from None
+        raise KioskError("audit_checkpoint_damaged", path=where) from None
     if not hmac.compare_digest(str(signature), _sign(ctx, data)):
-        raise KioskError(
-            f"The audit checkpoint {where} is not signed with this district's secret: it was "
-            "edited or belongs to another installation. Keep it for investigation."
-        )
+        raise KioskError("audit_checkpoint_forged", path=where)
     return checkpoint
 
 
@@ -108,10 +102,7 @@ def write(ctx: Context, result: audit.VerifyResult) -> Path:
             os.fsync(handle.fileno())
         os.replace(temporary, where)
     except OSError as exc:
-        raise KioskError(
-            f"Could not write the audit checkpoint {where} ({exc.strerror}). Check that the "
-            "folder exists, is writable and the disk is not full."
-        ) from None
+        raise KioskError("audit_checkpoint_write", path=where, reason=exc.strerror) from None
     return where
 
 

@@ -18,15 +18,23 @@ from pathlib import Path
 
 from kiosk.errors import ConfigError
 
-# The sections below are frozen (nothing may change a setting after it was checked) but carry
-# no value equality (``eq=False``): nothing compares two configurations, and generating
-# ``__eq__`` and ``__hash__`` for every section is a millisecond of every kiosk start.
+# The sections below are frozen: nothing may change a setting after it was checked.
 
 CONFIG_ENV = "KIOSK_CONFIG"
 DEFAULT_CONFIG_NAME = "kiosk.toml"
 
 
-@dataclass(frozen=True, eq=False)
+def _bounds(low: float, high: float) -> dict[str, tuple[float, float]]:
+    """Field metadata: the setting must lie from ``low`` to ``high`` (checked on load)."""
+    return {"range": (low, high)}
+
+
+def _choices(*allowed: str) -> dict[str, tuple[str, ...]]:
+    """Field metadata: the setting must be one of ``allowed``."""
+    return {"choices": allowed}
+
+
+@dataclass(frozen=True)
 class School:
     """A school of the district as ``[[schools]]`` names it; the roster can adopt it by code."""
 
@@ -35,7 +43,7 @@ class School:
     sourced_id: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class DistrictConfig:
     """``[district]``: the name parents see on every screen and letter."""
 
@@ -45,7 +53,7 @@ class DistrictConfig:
     state: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class SupportConfig:
     """``[support]``: who a parent contacts when the kiosk cannot help, and how fast."""
 
@@ -55,7 +63,7 @@ class SupportConfig:
     response_time: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class PortalConfig:
     """``[portal]``: where keys are redeemed and what the district's portal shows."""
 
@@ -88,12 +96,13 @@ PORTAL_SECTIONS = (
 )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class PasswordPolicy:
     """``[passwords]``: the district's rules for parent passwords (staff keep NIST's)."""
 
-    min_length: int = 15
-    max_length: int = 64
+    min_length: int = field(default=15, metadata=_bounds(4, 64))
+    #: NIST: accept at least 64 characters.
+    max_length: int = field(default=64, metadata=_bounds(64, 1024))
     require_letter: bool = False
     require_digit: bool = False
     require_symbol: bool = False
@@ -103,40 +112,40 @@ class PasswordPolicy:
     block_context: bool = True
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class UsernamePolicy:
     """``[usernames]``: what a parent may choose as a username."""
 
-    min_length: int = 3
-    max_length: int = 32
+    min_length: int = field(default=3, metadata=_bounds(1, 128))
+    max_length: int = field(default=32, metadata=_bounds(1, 128))
     #: "any" allows letters, digits and . _ - @; "alphanumeric" only letters and digits (Clayton).
-    allowed: str = "any"
+    allowed: str = field(default="any", metadata=_choices("any", "alphanumeric"))
     forbid_all_numeric: bool = False
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class KeysConfig:
     """``[keys]``: how long an issued activation key stays valid."""
 
-    lifetime_days: int = 30
+    lifetime_days: int = field(default=30, metadata=_bounds(1, 366))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class SecurityConfig:
     """``[security]``: lockout, sign-in delays and the lifetimes of one-time secrets."""
 
     #: Consecutive failed sign-ins before an account is locked.
-    lockout_threshold: int = 10
-    lockout_minutes: int = 30
+    lockout_threshold: int = field(default=10, metadata=_bounds(3, 50))
+    lockout_minutes: int = field(default=30, metadata=_bounds(1, 24 * 60))
     #: Failed attempts allowed before delays start; each further failure doubles the delay.
-    delay_after: int = 3
-    delay_base_seconds: float = 1.0
-    delay_max_seconds: float = 30.0
-    temporary_password_hours: int = 72
-    email_code_minutes: int = 15
-    email_code_attempts: int = 5
+    delay_after: int = field(default=3, metadata=_bounds(0, 49))
+    delay_base_seconds: float = field(default=1.0, metadata=_bounds(0, 300))
+    delay_max_seconds: float = field(default=30.0, metadata=_bounds(0, 300))
+    temporary_password_hours: int = field(default=72, metadata=_bounds(1, 24 * 14))
+    email_code_minutes: int = field(default=15, metadata=_bounds(1, 30))
+    email_code_attempts: int = field(default=5, metadata=_bounds(1, 10))
     #: How many sign-ins may skip the recovery email and pictures before they are required.
-    setup_skips_allowed: int = 2
+    setup_skips_allowed: int = field(default=2, metadata=_bounds(0, 10))
     #: A secret used to key hashes of imported SSNs. Read from this file (created by
     #: ``kiosk init``) or from the ``KIOSK_SECRET`` environment variable.
     secret_file: str = "kiosk.secret"
@@ -145,24 +154,24 @@ class SecurityConfig:
     audit_checkpoint_file: str = "kiosk.audit-checkpoint"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class TimeoutsConfig:
     """``[timeouts]``: how long an idle screen waits before going back to Welcome."""
 
-    parent_idle_seconds: int = 120
-    staff_idle_seconds: int = 600
+    parent_idle_seconds: int = field(default=120, metadata=_bounds(15, 3600))
+    staff_idle_seconds: int = field(default=600, metadata=_bounds(30, 8 * 3600))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class MailConfig:
     """``[mail]``: how codes and notices leave the kiosk (an outbox folder or SMTP)."""
 
     #: "outbox" writes .eml files to ``outbox_dir`` (offline kiosks); "smtp" sends them.
-    mode: str = "outbox"
+    mode: str = field(default="outbox", metadata=_choices("outbox", "smtp"))
     from_address: str = "portal@example.org"
     outbox_dir: str = "outbox"
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 25
+    smtp_port: int = field(default=25, metadata=_bounds(1, 65535))
     smtp_starttls: bool = False
     smtp_username: str = ""
     #: Name of the environment variable holding the SMTP password (never the password itself).
@@ -170,7 +179,7 @@ class MailConfig:
     smtp_timeout_seconds: float = 10.0
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class DatabaseConfig:
     """``[database]``: the SQLite file or PostgreSQL server behind the kiosk."""
 
@@ -180,16 +189,16 @@ class DatabaseConfig:
     busy_timeout_ms: int = 10000
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class RosterConfig:
     """``[roster]``: bounds on a OneRoster import (the other bounds are in docs/SECURITY.md)."""
 
     #: All files of an export together, uncompressed, in MB (a 100,000-student district's
     #: export is about 250 MB).
-    max_total_mb: int = 4096
+    max_total_mb: int = field(default=4096, metadata=_bounds(1, 1024 * 1024))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class UiConfig:
     """``[ui]``: the look (theme, accent colour) and the languages offered on Welcome."""
 
@@ -198,7 +207,7 @@ class UiConfig:
     languages: tuple[str, ...] = ("en", "es")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class KioskConfig:
     """``[kiosk]``: this terminal's own settings."""
 
@@ -206,7 +215,7 @@ class KioskConfig:
     id: str = "front-desk-1"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Config:
     """The whole ``kiosk.toml``, one typed section per table; built by ``load_config``."""
 
@@ -265,18 +274,15 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: configuration file not found. Create it (see kiosk.toml in the project) "
-            f"or point --config / ${CONFIG_ENV} at an existing file."
-        ) from None
+        raise ConfigError("config_missing", path=path, env=CONFIG_ENV) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the configuration file ({exc.strerror}).") from None
+        raise ConfigError("config_unreadable", path=path, reason=exc.strerror) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: the file is not UTF-8 text.") from None
+        raise ConfigError("config_not_utf8", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}. Fix the syntax and try again.") from None
+        raise ConfigError("config_toml", path=path, detail=str(exc)) from None
     return config_from_dict(data, path)
 
 
@@ -287,7 +293,7 @@ def config_from_dict(data: dict[str, typing.Any], path: Path | None = None) -> C
     for key, value in data.items():
         if key == "source" or key not in hints:
             allowed = ", ".join(f.name for f in dataclasses.fields(Config) if f.name != "source")
-            raise ConfigError(f"{label}: unknown key '{key}'. Allowed top-level keys: {allowed}.")
+            raise ConfigError("config_unknown_key", where=label, key=key, allowed=allowed)
         if key == "schools":
             values[key] = _schools(value, label)
         else:
@@ -299,28 +305,28 @@ def config_from_dict(data: dict[str, typing.Any], path: Path | None = None) -> C
 
 def _schools(value: typing.Any, label: str) -> tuple[School, ...]:
     if not isinstance(value, list):
-        raise ConfigError(f"{label}: 'schools' must be a list of [[schools]] tables.")
+        raise ConfigError("config_schools_list", where=label)
     schools = []
     for index, item in enumerate(value, start=1):
         school = _section(School, item, f"{label}: [[schools]] #{index}", f"schools[{index}]")
         if not school.code or not school.name:
-            raise ConfigError(f"{label}: [[schools]] #{index} needs both 'code' and 'name'.")
+            raise ConfigError("config_school_fields", where=label, index=index)
         schools.append(school)
     codes = [s.code for s in schools]
     if len(set(codes)) != len(codes):
-        raise ConfigError(f"{label}: school codes must be unique; found {codes}.")
+        raise ConfigError("config_school_codes", where=label, codes=codes)
     return tuple(schools)
 
 
 def _section(cls: type, value: typing.Any, where: str, dotted: str) -> typing.Any:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where} must be a table (key = value lines under [{dotted}]).")
+        raise ConfigError("config_table", where=where, dotted=dotted)
     hints = typing.get_type_hints(cls)
     kwargs = {}
     for key, item in value.items():
         if key not in hints:
             allowed = ", ".join(f.name for f in dataclasses.fields(cls))
-            raise ConfigError(f"{where}: unknown key '{key}'. Allowed keys: {allowed}.")
+            raise ConfigError("config_unknown_key", where=where, key=key, allowed=allowed)
         kwargs[key] = _coerce(hints[key], item, f"{where}: '{key}'")
     return cls(**kwargs)
 
@@ -329,130 +335,96 @@ def _coerce(hint: typing.Any, value: typing.Any, where: str) -> typing.Any:
     origin = typing.get_origin(hint)
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f'{where} must be a list of strings, e.g. ["a", "b"].')
+            raise ConfigError("config_str_list", where=where)
         return tuple(value)
     if origin in (typing.Union, types.UnionType):
         hint = next(a for a in typing.get_args(hint) if a is not type(None))
     if hint is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{where} must be true or false, not {value!r}.")
+            raise ConfigError("config_bool", where=where, value=repr(value))
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where} must be a whole number, not {value!r}.")
+            raise ConfigError("config_int", where=where, value=repr(value))
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{where} must be a number, not {value!r}.")
+            raise ConfigError("config_float", where=where, value=repr(value))
         return float(value)
     if hint is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{where} must be a string in quotes, not {value!r}.")
+            raise ConfigError("config_str", where=where, value=repr(value))
         return value
-    raise ConfigError(f"{where}: unsupported setting type.")  # pragma: no cover
+    raise ConfigError("config_type", where=where)  # pragma: no cover
 
 
-def _need(ok: bool, message: str) -> None:
+def _check_fields(section: object, where: str) -> None:
+    """Every ``range`` and ``choices`` bound declared on a section's fields, in one loop."""
+    for spec in dataclasses.fields(section):  # type: ignore[arg-type]
+        value = getattr(section, spec.name)
+        here = f"{where} '{spec.name}'"
+        if "range" in spec.metadata:
+            low, high = spec.metadata["range"]
+            if not low <= value <= high:
+                raise ConfigError("config_range", where=here, low=low, high=high)
+        if "choices" in spec.metadata and value not in spec.metadata["choices"]:
+            choices = " or ".join(f'"{c}"' for c in spec.metadata["choices"])
+            raise ConfigError("config_choice", where=here, choices=choices, value=repr(value))
+
+
+def _need(ok: bool, where: str, rule: str) -> None:
     if not ok:
-        raise ConfigError(message)
+        raise ConfigError("config_rule", where=where, rule=rule)
 
 
 def _check_values(c: Config, label: str) -> None:
-    p = c.passwords
-    _need(4 <= p.min_length <= 64, f"{label}: [passwords] 'min_length' must be from 4 to 64.")
+    for spec in dataclasses.fields(c):
+        section = getattr(c, spec.name)
+        if dataclasses.is_dataclass(section):
+            _check_fields(section, f"{label}: [{spec.name}]")
+    u, s = c.usernames, c.security
+    _need(u.min_length <= u.max_length, f"{label}: [usernames]", "need min_length <= max_length.")
     _need(
-        p.max_length >= 64 and p.max_length <= 1024,
-        f"{label}: [passwords] 'max_length' must be from 64 to 1024 (NIST: accept at least 64).",
-    )
-    u = c.usernames
-    _need(
-        u.allowed in ("any", "alphanumeric"),
-        f'{label}: [usernames] \'allowed\' must be "any" or "alphanumeric", not {u.allowed!r}.',
-    )
-    _need(
-        1 <= u.min_length <= u.max_length <= 128,
-        f"{label}: [usernames] need 1 <= min_length <= max_length <= 128.",
+        s.delay_after < s.lockout_threshold,
+        f"{label}: [security]",
+        "'delay_after' must be below 'lockout_threshold'.",
     )
     _need(
-        1 <= c.keys.lifetime_days <= 366, f"{label}: [keys] 'lifetime_days' must be from 1 to 366."
+        s.delay_base_seconds <= s.delay_max_seconds,
+        f"{label}: [security]",
+        "need delay_base_seconds <= delay_max_seconds.",
     )
     _need(
-        1 <= c.roster.max_total_mb <= 1024 * 1024,
-        f"{label}: [roster] 'max_total_mb' must be from 1 to 1048576.",
+        "@" in c.mail.from_address, f"{label}: [mail]", "'from_address' must be an email address."
     )
-    s = c.security
-    _need(
-        3 <= s.lockout_threshold <= 50,
-        f"{label}: [security] 'lockout_threshold' must be from 3 to 50.",
-    )
-    _need(
-        1 <= s.lockout_minutes <= 24 * 60,
-        f"{label}: [security] 'lockout_minutes' must be from 1 to 1440.",
-    )
-    _need(
-        0 <= s.delay_after < s.lockout_threshold,
-        f"{label}: [security] 'delay_after' must be at least 0 and below 'lockout_threshold'.",
-    )
-    _need(
-        0 <= s.delay_base_seconds <= s.delay_max_seconds <= 300,
-        f"{label}: [security] need 0 <= delay_base_seconds <= delay_max_seconds <= 300.",
-    )
-    _need(
-        1 <= s.email_code_minutes <= 30,
-        f"{label}: [security] 'email_code_minutes' must be from 1 to 30.",
-    )
-    _need(
-        1 <= s.email_code_attempts <= 10,
-        f"{label}: [security] 'email_code_attempts' must be from 1 to 10.",
-    )
-    _need(
-        1 <= s.temporary_password_hours <= 24 * 14,
-        f"{label}: [security] 'temporary_password_hours' must be from 1 to 336.",
-    )
-    _need(
-        0 <= s.setup_skips_allowed <= 10,
-        f"{label}: [security] 'setup_skips_allowed' must be from 0 to 10.",
-    )
-    t = c.timeouts
-    _need(
-        15 <= t.parent_idle_seconds <= 3600,
-        f"{label}: [timeouts] 'parent_idle_seconds' must be from 15 to 3600.",
-    )
-    _need(
-        30 <= t.staff_idle_seconds <= 8 * 3600,
-        f"{label}: [timeouts] 'staff_idle_seconds' must be from 30 to 28800.",
-    )
-    m = c.mail
-    _need(
-        m.mode in ("outbox", "smtp"),
-        f'{label}: [mail] \'mode\' must be "outbox" or "smtp", not {m.mode!r}.',
-    )
-    _need(1 <= m.smtp_port <= 65535, f"{label}: [mail] 'smtp_port' must be from 1 to 65535.")
-    _need("@" in m.from_address, f"{label}: [mail] 'from_address' must be an email address.")
     unknown = [s for s in c.portal.shows if s not in PORTAL_SECTIONS]
     _need(
         not unknown,
-        f"{label}: [portal] 'shows' has unknown sections {unknown}; "
-        f"choose from {', '.join(PORTAL_SECTIONS)}.",
+        f"{label}: [portal]",
+        f"'shows' has unknown sections {unknown}; choose from {', '.join(PORTAL_SECTIONS)}.",
     )
     url = c.portal.activation_url
     _need(
         not url or url.startswith(("https://", "http://")),
-        f"{label}: [portal] 'activation_url' must start with https:// (or be empty).",
+        f"{label}: [portal]",
+        "'activation_url' must start with https:// (or be empty).",
     )
     db = c.database.url
-    _need(bool(db), f"{label}: [database] 'url' must not be empty.")
+    _need(bool(db), f"{label}: [database]", "'url' must not be empty.")
     _need(
         "://" not in db or db.startswith(("sqlite://", "postgresql://", "postgres://")),
-        f"{label}: [database] 'url' must be a file path, sqlite:///path or postgresql://...",
+        f"{label}: [database]",
+        "'url' must be a file path, sqlite:///path or postgresql://...",
     )
     langs = [lang for lang in c.ui.languages if lang not in ("en", "es")]
     _need(
-        not langs and c.ui.languages,
-        f'{label}: [ui] \'languages\' must list one or both of "en", "es".',
+        not langs and bool(c.ui.languages),
+        f"{label}: [ui]",
+        """languages' must list one or both of "en", "es".""",
     )
     _need(
         c.ui.accent.startswith("#") and len(c.ui.accent) in (4, 7),
-        f"{label}: [ui] 'accent' must be a colour like \"#1f6feb\".",
+        f"{label}: [ui]",
+        "'accent' must be a colour like \"#1f6feb\".",
     )
-    _need(bool(c.kiosk.id.strip()), f"{label}: [kiosk] 'id' must not be empty.")
+    _need(bool(c.kiosk.id.strip()), f"{label}: [kiosk]", "'id' must not be empty.")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from kiosk import audit
+from kiosk.auth import SYSTEM
 from kiosk.clock import iso
-from kiosk.context import SYSTEM, Context
+from kiosk.context import Context
 from kiosk.passwords import normalize_username
 from kiosk.store import search_index
 from kiosk.store.models import (

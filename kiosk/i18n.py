@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported with the first catalog: English, at Welcome, needs none
     import gettext
 
+    from kiosk.errors import KioskError, Message
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "kiosk"
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -50,3 +52,46 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
+
+
+def translate(message: str, language: str) -> str:
+    """``message`` (an English msgid) in ``language``; English and unknown text pass through."""
+    if language == "en":
+        return message
+    return _catalog(language).gettext(message)
+
+
+def _value(value: object, language: str) -> str:
+    from kiosk.errors import Label, Message
+
+    if isinstance(value, Message):
+        return explain(value, language)
+    if isinstance(value, Label):
+        return translate(value, language)
+    if isinstance(value, list | tuple):
+        return "\n".join(_value(item, language) for item in value)
+    return str(value)
+
+
+def explain(error: KioskError | Message, language: str | None = None) -> str:
+    """The error (or service answer) as a sentence in ``language`` (default: the current one).
+
+    The one place a code becomes text: the kiosk's screens, the command line (English) and the
+    web pages all call it. A code missing from the catalog shows the generic "something went
+    wrong" sentence rather than its raw id.
+    """
+    from kiosk.messages import CATALOG
+
+    language = language or _current
+    code, params = error.code, error.params
+    template = CATALOG.get(code) or CATALOG["unexpected"]
+    values = {name: _value(value, language) for name, value in params.items()}
+    try:
+        return translate(template, language).format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation naming a parameter not given
+        return template.format_map(_Blank(values))
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""

@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 
-from kiosk.errors import KeyProblem
+from kiosk.errors import KeyProblem, Label
 
 _HEX = set("0123456789abcdefABCDEF")
 _IGNORED = set("{}- \t")
@@ -46,33 +46,23 @@ def normalize_key(text: str) -> str:
     Returns the 32 hex digits in upper case, or raises ``KeyProblem`` saying what is wrong.
     """
     if not isinstance(text, str) or not text.strip():
-        raise KeyProblem(
-            "Type the activation key: 32 letters and numbers (0-9, A-F).", code="empty"
-        )
+        raise KeyProblem("empty")
     wrong = []
     for ch in text:
         if ch not in _HEX and ch not in _IGNORED and ch not in wrong:
             wrong.append(ch)
     if wrong:
         shown = ", ".join(repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}" for ch in wrong)
-        hint = ""
+        code = "key_chars"
         if any(ch in "oO" for ch in wrong):
-            hint = " The letter O is never used: type the number 0."
+            code = "key_chars_o"
         elif any(ch in "iIlL" for ch in wrong):
-            hint = " The letters I and L are never used: type the number 1."
-        raise KeyProblem(
-            f"An activation key only uses the digits 0-9 and the letters A-F; remove or fix "
-            f"{shown}.{hint}",
-            code="malformed",
-        )
+            code = "key_chars_il"
+        raise KeyProblem(code, shown=shown)
     digits = re.sub(r"[{}\-\s]", "", text).upper()
     if len(digits) != 32:
-        more = "missing" if len(digits) < 32 else "too many"
-        raise KeyProblem(
-            f"An activation key has 32 letters and numbers; this has {len(digits)} "
-            f"({more}). Check it against the letter and type it again.",
-            code="malformed",
-        )
+        more = Label("missing" if len(digits) < 32 else "too many")
+        raise KeyProblem("key_length", n=len(digits), more=more)
     return digits
 
 

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
+import threading
 import time
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -73,14 +77,8 @@ class OutboxMailer:
             os.replace(tmp, final)
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                raise MailError(
-                    f"The disk is full: the email could not be written to {self.folder}. Free "
-                    "some space, then try again."
-                ) from None
-            raise MailError(
-                f"Could not write the email to the outbox folder {self.folder} "
-                f"({exc.strerror}). Check [mail] outbox_dir in kiosk.toml."
-            ) from None
+                raise MailError("mail_disk_full", folder=self.folder) from None
+            raise MailError("mail_outbox", folder=self.folder, reason=exc.strerror) from None
 
     def stale(self, max_age_seconds: float) -> list[Path]:
         """Messages (and interrupted writes) older than ``max_age_seconds``."""
@@ -140,14 +138,9 @@ class SmtpMailer:
                     smtp.login(self.username, self._password)
                 smtp.send_message(msg)
         except smtplib.SMTPRecipientsRefused:
-            raise MailError(
-                "The mail server refused that address. Check the email address and try again."
-            ) from None
+            raise MailError("mail_refused") from None
         except (OSError, smtplib.SMTPException):
-            raise MailError(
-                f"Could not send email through {self.host}:{self.port}. Check [mail] in "
-                "kiosk.toml (or run 'kiosk doctor'), then try again."
-            ) from None
+            raise MailError("mail_send", host=self.host, port=self.port) from None
 
     def check(self) -> None:
         """Connect and say hello, for ``kiosk doctor``."""
@@ -157,7 +150,7 @@ class SmtpMailer:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 smtp.noop()
         except (OSError, smtplib.SMTPException):
-            raise MailError(f"Cannot reach the mail server {self.host}:{self.port}.") from None
+            raise MailError("mail_unreachable", host=self.host, port=self.port) from None
 
 
 def make_mailer(config: Config, *, sweep: bool = True) -> Mailer:
@@ -179,3 +172,38 @@ def make_mailer(config: Config, *, sweep: bool = True) -> Mailer:
         with contextlib.suppress(OSError):  # a folder problem is reported when mail is sent
             outbox.sweep(config.security.email_code_minutes * 60)
     return outbox
+
+
+# -- background sending ----------------------------------------------------------------------
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _background_pool() -> ThreadPoolExecutor:
+    """The one thread that sends background email, started with the first such email."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-mail")
+        return _pool
+
+
+def send_in_background(
+    mailer: Mailer, to: str, subject: str, body: str, then: Callable[[bool], None] | None = None
+) -> Future[None]:
+    """Send on the mail thread; a failure is logged (without the address), never raised, so
+    the caller's answer is the same whether or not the email went out. ``then(sent)`` runs
+    afterwards on the mail thread (to audit the outcome)."""
+
+    def send() -> None:
+        try:
+            mailer.send(to, subject, body)
+            sent = True
+        except KioskError:
+            logging.getLogger("kiosk.mail").warning("a background email could not be sent")
+            sent = False
+        if then is not None:
+            then(sent)
+
+    return _background_pool().submit(send)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kiosk.config import PasswordPolicy, UsernamePolicy
+from kiosk.errors import Message, message
 from kiosk.text import fold, unsafe_characters
 
 # Words so common in district and school names that matching them would refuse good passwords.
@@ -63,7 +64,7 @@ def common_passwords() -> frozenset[str]:
 class RuleCheck:
     """One line of the live checklist: the rule in words and whether it is met."""
 
-    rule: str
+    rule: Message
     ok: bool
 
 
@@ -87,46 +88,43 @@ def password_problems(
     policy: PasswordPolicy,
     *,
     context: Iterable[str] = (),
-) -> list[str]:
+) -> list[Message]:
     """Every reason ``password`` is refused under ``policy``; empty when it is acceptable.
 
     ``context`` holds the username, email, district and school names the password must not be
     built from.
     """
-    problems: list[str] = []
+    problems: list[Message] = []
     if unsafe_characters(password):
-        problems.append("It contains control characters; use letters, digits, spaces, symbols.")
+        problems.append(message("pw_control"))
     length = len(password)
     if length < policy.min_length:
-        problems.append(f"Use at least {policy.min_length} characters (this has {length}).")
+        problems.append(message("pw_too_short", n=policy.min_length, m=length))
     if length > policy.max_length:
-        problems.append(f"Use at most {policy.max_length} characters (this has {length}).")
+        problems.append(message("pw_too_long", n=policy.max_length, m=length))
     has_letter = any(ch.isalpha() for ch in password)
     has_digit = any(ch.isdigit() for ch in password)
     has_symbol = any(not ch.isalnum() and not ch.isspace() for ch in password)
     if policy.require_letter and not has_letter:
-        problems.append("Include at least one letter.")
+        problems.append(message("pw_letter"))
     if policy.require_digit and not has_digit:
-        problems.append("Include at least one number.")
+        problems.append(message("pw_digit"))
     if policy.require_symbol and not has_symbol:
-        problems.append("Include at least one special character such as @ # $ %.")
+        problems.append(message("pw_symbol"))
     if policy.require_digit_or_symbol and not (has_digit or has_symbol):
-        problems.append("Include at least one number or symbol.")
+        problems.append(message("pw_digit_or_symbol"))
     folded = fold(password)
     if policy.block_common and password:
         core = folded.strip(string.digits + string.punctuation + " ")
         if folded in common_passwords() or (len(core) >= 4 and core in common_passwords()):
-            problems.append("It is a commonly used password that attackers try first.")
+            problems.append(message("pw_common"))
         elif _REPEATED.match(folded):
-            problems.append("It repeats a short pattern; use more different words.")
+            problems.append(message("pw_repeats"))
     if policy.block_context and password:
         squeezed = re.sub(r"[\W_]+", "", folded)
         for label, token in _context_words(context):
             if token and token in squeezed:
-                problems.append(
-                    f"It contains '{label}'; do not build it from your "
-                    "username, email, the district or a school name."
-                )
+                problems.append(message("pw_context", word=label))
                 break
     return problems
 
@@ -135,38 +133,41 @@ def password_checklist(
     password: str, policy: PasswordPolicy, *, context: Iterable[str] = ()
 ) -> list[RuleCheck]:
     """The policy as a checklist, for showing live while a parent types."""
-    problems = password_problems(password, policy, context=context)
+    codes = {p.code for p in password_problems(password, policy, context=context)}
     rules = [
-        RuleCheck(f"At least {policy.min_length} characters", len(password) >= policy.min_length)
+        RuleCheck(
+            message("rule_min_length", n=policy.min_length), len(password) >= policy.min_length
+        )
     ]
     if policy.require_letter:
-        rules.append(RuleCheck("A letter", any(c.isalpha() for c in password)))
+        rules.append(RuleCheck(message("rule_letter"), any(c.isalpha() for c in password)))
     if policy.require_digit:
-        rules.append(RuleCheck("A number", any(c.isdigit() for c in password)))
+        rules.append(RuleCheck(message("rule_digit"), any(c.isdigit() for c in password)))
     if policy.require_symbol:
         rules.append(
             RuleCheck(
-                "A special character", any(not c.isalnum() and not c.isspace() for c in password)
+                message("rule_symbol"), any(not c.isalnum() and not c.isspace() for c in password)
             )
         )
     if policy.require_digit_or_symbol:
         rules.append(
             RuleCheck(
-                "A number or symbol", any(not c.isalpha() and not c.isspace() for c in password)
+                message("rule_digit_or_symbol"),
+                any(not c.isalpha() and not c.isspace() for c in password),
             )
         )
     if policy.block_common:
         rules.append(
             RuleCheck(
-                "Not a common password",
-                bool(password) and not any("common" in p or "repeats" in p for p in problems),
+                message("rule_not_common"),
+                bool(password) and not codes & {"pw_common", "pw_repeats"},
             )
         )
     if policy.block_context:
         rules.append(
             RuleCheck(
-                "Not built from your name, username or school",
-                bool(password) and not any("contains '" in p for p in problems),
+                message("rule_not_context"),
+                bool(password) and "pw_context" not in codes,
             )
         )
     return rules
@@ -190,20 +191,20 @@ def normalize_username(username: str) -> str:
     return fold(username)
 
 
-def username_problems(username: str, policy: UsernamePolicy) -> list[str]:
-    problems: list[str] = []
+def username_problems(username: str, policy: UsernamePolicy) -> list[Message]:
+    problems: list[Message] = []
     name = unicodedata.normalize("NFKC", username)
     if unsafe_characters(name) or any(ch.isspace() for ch in name):
-        problems.append("Spaces and control characters are not allowed.")
+        problems.append(message("user_spaces"))
     if len(name) < policy.min_length:
-        problems.append(f"Use at least {policy.min_length} characters.")
+        problems.append(message("user_too_short", n=policy.min_length))
     if len(name) > policy.max_length:
-        problems.append(f"Use at most {policy.max_length} characters.")
+        problems.append(message("user_too_long", n=policy.max_length))
     if name and not problems:
         if policy.allowed == "alphanumeric" and not _USERNAME_ALNUM.match(name):
-            problems.append("Use only letters A-Z and numbers 0-9.")
+            problems.append(message("user_alnum"))
         elif policy.allowed == "any" and not _USERNAME_ANY.match(name):
-            problems.append("Use only letters, numbers and . _ - @")
+            problems.append(message("user_chars"))
     if policy.forbid_all_numeric and name.isdigit():
-        problems.append("Include at least one letter: all-number usernames are kept for students.")
+        problems.append(message("user_all_digits"))
     return problems

@@ -18,7 +18,7 @@ from kiosk.errors import ValidationError
 def _digits(ssn: str) -> str:
     value = re.sub(r"[\s-]", "", ssn or "")
     if not re.fullmatch(r"\d{9}", value):
-        raise ValidationError("An SSN has 9 digits (for example 123-45-6789).")
+        raise ValidationError("ssn_format")
     return value
 
 

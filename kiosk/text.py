@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kiosk.errors import ValidationError
+from kiosk.errors import Label, ValidationError
 
 # C0/C1 controls (tab and newline are not allowed in single-line fields either), DEL,
 # bidi embeddings/overrides/isolates, and the line/paragraph separators.
@@ -41,22 +41,15 @@ def check_text(value: str, field: str, *, max_length: int = 200, required: bool 
     Raises ``ValidationError`` naming the field and what to change.
     """
     if not isinstance(value, str):
-        raise ValidationError(f"{field} must be text.")
+        raise ValidationError("text_type", field=Label(field))
     bad = unsafe_characters(value)
     if bad:
-        raise ValidationError(
-            f"{field} contains control or direction characters ({', '.join(bad)}); "
-            "retype it using ordinary letters, digits and punctuation.",
-            [f"{field}: control characters"],
-        )
+        raise ValidationError("text_control", field=Label(field), chars=", ".join(bad))
     cleaned = value.strip()
     if required and not cleaned:
-        raise ValidationError(f"{field} is required.", [f"{field}: required"])
+        raise ValidationError("text_required", field=Label(field))
     if len(cleaned) > max_length:
-        raise ValidationError(
-            f"{field} is longer than {max_length} characters; shorten it.",
-            [f"{field}: too long"],
-        )
+        raise ValidationError("text_too_long", field=Label(field), n=max_length)
     return cleaned
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
+from kiosk.auth import SYSTEM
 from kiosk.clock import Clock
 from kiosk.config import Config, config_from_dict
-from kiosk.context import SYSTEM, Context
+from kiosk.context import Context
 from kiosk.hashing import Hasher
 from kiosk.mail import OutboxMailer
 from kiosk.store.db import open_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk import keys
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.errors import KeyProblem, PermissionDenied, ValidationError
 from kiosk.services import activation
 from kiosk.services.activation import AlreadyHasAccount
@@ -135,7 +135,7 @@ def test_every_reason_for_a_refusal_is_listed(ctx):
     issued = activation.issue_key(ctx, SYSTEM, "G-1001")
     with pytest.raises(ValidationError) as err:
         activation.redeem_key(ctx, issued.key, "a b", "short", "different")
-    reasons = " ".join(err.value.reasons)
+    reasons = " ".join(str(reason) for reason in err.value.reasons)
     assert "Spaces" in reasons
     assert "at least 15 characters" in reasons
     assert "different" in reasons
@@ -143,7 +143,7 @@ def test_every_reason_for_a_refusal_is_listed(ctx):
 
 
 def test_username_availability_for_live_feedback(ctx):
-    assert activation.username_available(ctx, "ALOPEZ") == [
+    assert [str(p) for p in activation.username_available(ctx, "ALOPEZ")] == [
         "That username is taken; choose another one."
     ]
     assert activation.username_available(ctx, "newparent") == []

@@ -9,6 +9,7 @@ import os
 
 import pytest
 from click.testing import CliRunner
+from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from kiosk.app import CRASH_MESSAGE, SIGNALS_ENV, check_environment, make_app
@@ -109,22 +110,25 @@ def secrets_left(app, *needles: str) -> list[str]:
     return found
 
 
-async def test_the_first_welcome_is_the_whole_stack_and_is_replaced_like_any_screen(ctx):
-    """The first Welcome is the stack's base (no empty screen under it): a parent can leave it,
+async def test_the_first_welcome_is_pushed_and_is_replaced_like_any_screen(ctx):
+    """The first Welcome is pushed over the app's blank base screen: a parent can leave it,
     and a reset leaves exactly one new Welcome, with the screen the parent was on gone."""
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await welcome_shown(pilot)
         first = app.screen
-        assert app.screen_stack == [first]
+        base = app.screen_stack[0]
+        assert app.screen_stack == [base, first] and type(base) is Screen
         await pilot.click("#activate")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ParentActivateScreen")
         activate = app.screen
-        assert app.screen_stack == [activate] and not first.is_attached
+        await wait_for(pilot, lambda: not first.is_attached)  # removal finishes after the switch
+        assert app.screen_stack == [base, activate]
         await pilot.press(*"not-a-key")
         app.go_welcome()
         await welcome_shown(pilot)
-        assert len(app.screen_stack) == 1 and app.screen not in (first, activate)
+        assert app.screen_stack[0] is base and len(app.screen_stack) == 2
+        assert app.screen not in (first, activate)
         assert not activate.is_attached
 
 
@@ -137,7 +141,7 @@ async def test_staff_idle_timeout_returns_to_a_fresh_welcome_with_nothing_left(c
         await settled(pilot)
         first, *_, last = issued.key.strip("{}").split("-")
         assert first in screen_text(app) and last in screen_text(app)
-        old_screens = list(app.screen_stack)
+        old_screens = app.screen_stack[1:]  # all but the blank base
         limit = ctx.config.timeouts.staff_idle_seconds
         assert app.idle_limit() == limit
         assert not app.check_idle_timeout(now=app._last_activity + limit - 1)
@@ -266,7 +270,7 @@ async def test_returning_to_staff_needs_the_staff_password(ctx):
         assert isinstance(app.screen, StaffReauthModal)
         await pilot.press(*DESK_PASSWORD, "enter")
         await wait_for(pilot, lambda: on_screen(app, StaffHomeScreen))
-        assert len(app.screen_stack) == 1  # nothing of the parent side left below
+        assert len(app.screen_stack) == 2  # the base, then home: no parent screen left below
 
 
 async def test_exit_kiosk_needs_the_staff_password(ctx):
@@ -404,6 +408,7 @@ def test_run_restarts_a_crashed_kiosk_but_not_forever(ctx, monkeypatch):
         def __init__(self, crash: bool) -> None:
             self.crash = crash
             self.crashed = False
+            self.database_error = None
 
         def run(self) -> None:
             runs.append(1)

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk import audit, audit_checkpoint
+from kiosk.auth import SYSTEM
 from kiosk.cli import main
-from kiosk.context import SYSTEM
 from kiosk.errors import DatabaseError, KioskError
 from kiosk.services import activation
 from kiosk.store.models import AuditEvent

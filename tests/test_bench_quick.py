@@ -1,16 +1,16 @@
 """The benchmark suite's quick mode runs end to end, so the suite never rots.
 
-It builds a tiny district in a temporary folder and runs every measurement once: no timing is
-asserted (a shared CI runner makes timings meaningless), but every row of the table must be
-there with numbers in it, the import and the raw baseline must have loaded the same rows, and
-docs/PERFORMANCE.md must not be touched.
+It builds a tiny district in a temporary folder and runs every measurement once on SQLite and
+(when ``KIOSK_TEST_DATABASE_URL`` names a server) on PostgreSQL: no timing is asserted (a
+shared CI runner makes timings meaningless), but every row of the table must be there with
+numbers in it on both databases, the importer and each raw baseline (executemany on SQLite,
+COPY on PostgreSQL) must load the same rows, and docs/PERFORMANCE.md must not be touched.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,84 +22,150 @@ from bench.report import ROW_KEYS
 ROOT = Path(__file__).resolve().parent.parent
 
 
+PG_URL = os.environ.get("KIOSK_TEST_DATABASE_URL", "")
+
+
 @pytest.mark.slow
-def test_quick_mode_reports_every_row_without_touching_the_docs(tmp_path: Path) -> None:
+def test_quick_mode_reports_every_row_on_both_databases(tmp_path: Path) -> None:
     doc = ROOT / "docs" / "PERFORMANCE.md"
     before = doc.read_bytes() if doc.exists() else None
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    db = "both" if PG_URL else "sqlite"
     out = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--json", "--workdir", str(tmp_path)],
+        [sys.executable, "-m", "bench", "--quick", "--json", "--db", db, "--workdir",
+         str(tmp_path)],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
-    )
+    )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout)
-    rows = {row["key"]: row for row in result["rows"]}
-    assert list(rows) == list(ROW_KEYS)
-    for key, row in rows.items():
-        assert not row["measured"].startswith("failed"), (key, row["measured"])
-        assert row["figure"] not in ("", "-") or key == "race_postgres", (key, row)
-    # Correctness is asserted even in quick mode: exactly one redemption per key.
-    assert rows["race_sqlite"]["met"] is True
-    assert rows["race_postgres"]["met"] in (True, None)  # None: no PostgreSQL here
-    assert result["details"]["letters"]["letters"] == 20
+    backends = result["backends"]
+    assert list(backends) == (["SQLite", "PostgreSQL"] if PG_URL else ["SQLite"])
+    for backend, data in backends.items():
+        rows = {row["key"]: row for row in data["rows"]}
+        assert list(rows) == list(ROW_KEYS), backend
+        for key, row in rows.items():
+            assert not row["measured"].startswith(("failed", "not measured")), (backend, row)
+            assert row["figure"] not in ("", "-"), (backend, key, row)
+        details = data["details"]
+        # Correctness is asserted even in quick mode: exactly one redemption per key, and
+        # kiosks working through an import lose nothing.
+        assert rows["race"]["met"] is True, backend
+        assert rows["concurrency"]["met"] is True, (backend, details["concurrency"])
+        assert details["concurrency"]["issues"] >= 3 * details["concurrency"]["kiosks"]
+        assert details["letters"]["letters"] == 20
+        assert details["import"]["changed_people"] >= 1
+    if PG_URL:  # the baselines are the database's own: COPY, and a psycopg query
+        pg_rows = {row["key"]: row for row in backends["PostgreSQL"]["rows"]}
+        assert "COPY" in pg_rows["import"]["baseline"]
+        assert "psycopg" in pg_rows["search"]["baseline"]
+        assert _leftover_schemas() == set()
     assert result["machine"]["cores"]
     assert (doc.read_bytes() if doc.exists() else None) == before
 
 
-def test_raw_baseline_loads_the_same_rows_as_the_importer(tmp_path: Path) -> None:
-    """The importer's yardstick is only fair if it writes what the importer writes."""
-    from bench.generate import generate
-    from bench.raw_baseline import load
-    from kiosk.config import config_from_dict
-    from kiosk.context import SYSTEM, make_context
-    from kiosk.services.roster import import_roster
-    from kiosk.store.db import open_store
+def _leftover_schemas() -> set[str]:
+    import psycopg
 
-    generate(tmp_path / "roster", 150, seed=5)
-    for name in ("imported.db", "raw.db"):
-        store = open_store(f"sqlite:///{tmp_path / name}")
-        store.migrate()
-        store.close()
-    config = config_from_dict(
-        {
-            "database": {"url": str(tmp_path / "imported.db")},
-            "mail": {"mode": "outbox", "outbox_dir": str(tmp_path / "outbox")},
-            "security": {"secret_file": str(tmp_path / "secret")},
-        },
-        tmp_path / "kiosk.toml",
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        rows = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench%%'")
+        return {row[0] for row in rows}
+
+
+def test_quick_mode_says_why_postgresql_was_not_measured(tmp_path: Path) -> None:
+    from bench.__main__ import _parser, _run_all
+
+    args = _parser().parse_args(
+        ["--quick", "--db", "postgresql", "--pg", "postgresql://nobody@127.0.0.1:1/none"]
     )
-    ctx = make_context(config)
+    results, _details = _run_all(args, tmp_path, lambda _text: None)
+    rows = results["PostgreSQL"]
+    assert list(rows) == list(ROW_KEYS)
+    assert all(r.met is None and "no PostgreSQL server" in r.measured for r in rows.values())
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_raw_baseline_loads_the_same_rows_as_the_importer(tmp_path: Path, backend: str) -> None:
+    """The importer's yardstick is only fair if it writes what the importer writes: the
+    executemany load on SQLite, the COPY load on PostgreSQL."""
+    from bench.generate import generate
+    from bench.workspace import drop, prepare
+    from kiosk.auth import SYSTEM
+    from kiosk.services.roster import import_roster
+
+    if backend == "postgres" and not PG_URL:
+        pytest.skip("needs KIOSK_TEST_DATABASE_URL")
+    url = PG_URL if backend == "postgres" else ""
+    roster = tmp_path / "roster"
+    generate(roster, 150, seed=5)
+    imported = prepare(tmp_path / "imported", 150, roster=roster, pg_url=url)
+    raw = imported.fresh(tmp_path / "raw")
     try:
-        import_roster(ctx, SYSTEM, tmp_path / "roster")
+        ctx = imported.context()
+        try:
+            import_roster(ctx, SYSTEM, roster)
+        finally:
+            ctx.close()
+        with raw.active():
+            if url:
+                from bench.raw_baseline import load_postgres
+
+                load_postgres(roster, url)
+            else:
+                from bench.raw_baseline import load
+
+                load(roster, raw.db)
+        _assert_same_rows(imported, raw)
     finally:
-        ctx.close()
-    load(tmp_path / "roster", tmp_path / "raw.db")
-    columns = {
-        "school": "sourced_id, code, name, active",
-        "student": "id, sourced_id, student_number, given_name, family_name, search_name, "
-        "birth_date, grade, school_id, active",
-        "guardian": "id, sourced_id, given_name, family_name, search_name, email, phone, "
-        "phone_digits, address, birth_date, active",
-        "relationship": "sourced_id, guardian_id, student_id, relation, is_guardian, "
-        "portal_access, custody_restriction, active",
-        "household": "sourced_id, name, address, phone",
-        "household_guardian": "(SELECT sourced_id FROM household h WHERE h.id = household_id), "
-        "guardian_id",
-        "household_student": "(SELECT sourced_id FROM household h WHERE h.id = household_id), "
-        "student_id",
-        "search_term": "term, kind, ref",
+        raw.discard()
+        drop(imported)
+
+
+def _assert_same_rows(imported, raw) -> None:  # type: ignore[no-untyped-def]
+    # The roster's rows (the importer also retires the demo district's people and the
+    # configured schools a roster does not list; the baseline writes only the roster's rows).
+    queries = {
+        "school": "SELECT sourced_id, code, name, active FROM school "
+        "WHERE sourced_id LIKE 'sch-0%'",
+        "student": "SELECT id, sourced_id, student_number, given_name, family_name, search_name, "
+        "birth_date, grade, school_id, active FROM student WHERE substr(sourced_id, 1, 2) = 's-'",
+        "guardian": "SELECT id, sourced_id, given_name, family_name, search_name, email, phone, "
+        "phone_digits, address, birth_date, active FROM guardian "
+        "WHERE substr(sourced_id, 1, 2) = 'g-'",
+        "relationship": "SELECT sourced_id, guardian_id, student_id, relation, is_guardian, "
+        "portal_access, custody_restriction, active FROM relationship "
+        "WHERE substr(sourced_id, 1, 2) = 'g-'",
+        "household": "SELECT sourced_id, name, address, phone FROM household "
+        "WHERE sourced_id LIKE 'roster:%'",
+        "household_guardian": "SELECT (SELECT sourced_id FROM household h WHERE h.id = "
+        "household_id), guardian_id FROM household_guardian WHERE household_id IN "
+        "(SELECT id FROM household WHERE sourced_id LIKE 'roster:%')",
+        "household_student": "SELECT (SELECT sourced_id FROM household h WHERE h.id = "
+        "household_id), student_id FROM household_student WHERE household_id IN "
+        "(SELECT id FROM household WHERE sourced_id LIKE 'roster:%')",
+        "search_term": "SELECT term, kind, ref FROM search_term",
     }
-    imported, raw = sqlite3.connect(tmp_path / "imported.db"), sqlite3.connect(tmp_path / "raw.db")
-    for table, cols in columns.items():
-        sql = f"SELECT {cols} FROM {table}"  # noqa: S608 - fixed names
-        a, b = sorted(imported.execute(sql)), sorted(raw.execute(sql))
-        assert a and a == b, table
-    imported.close()
-    raw.close()
+    a_con, b_con = imported.raw(), raw.raw()
+    try:
+        for table, sql in queries.items():
+            a = sorted(a_con.execute(sql).fetchall())
+            b = sorted(b_con.execute(sql).fetchall())
+            assert a and a == b, table
+        # Ids were given explicitly: the next row still gets a fresh one from the sequence.
+        for con in (a_con, b_con):
+            top = con.execute("SELECT MAX(id) FROM guardian").fetchone()[0]
+            con.execute(
+                "INSERT INTO guardian (sourced_id, given_name, family_name, search_name, email, "
+                "phone, phone_digits, address, active) "
+                "VALUES ('after', 'A', 'B', 'a b', '', '', '', '', TRUE)"
+            )
+            assert con.execute("SELECT MAX(id) FROM guardian").fetchone()[0] > top
+    finally:
+        a_con.close()
+        b_con.close()
 
 
 def test_generated_district_has_the_issue_proportions(tmp_path: Path) -> None:
@@ -121,11 +187,27 @@ def test_the_report_rewrites_only_its_block_and_keeps_the_notes(tmp_path: Path) 
         f"# Performance\n\nintro\n\n{report.BEGIN}\nold table\n{report.END}\n\n## Notes\nkept\n"
     )
     row = Row("search", "search", "by hand: 1 ms", "p95 2 ms", "2.00x", "<= 3x", True)
+    pg_row = Row("search", "search", "by hand: 2 ms", "p95 5 ms", "2.50x", "<= 3x", True)
     late = Row("startup", "start | up", "bare", "400 ms", "1.50x", "<= 1.2x", False)
-    table = report.markdown([row, late], {"cores": "2"}, "python -m bench --size large", 12.0)
+    results = {"SQLite": {"search": row, "startup": late}, "PostgreSQL": {"search": pg_row}}
+    table = report.markdown(results, {"cores": "2"}, "python -m bench --size large", 12.0)
     report.write(doc, table)
     text = doc.read_text()
     assert "old table" not in text and "intro" in text and "## Notes\nkept" in text
     assert "`python -m bench --size large`" in text and "cores 2" in text
-    assert "| search | by hand: 1 ms | p95 2 ms | 2.00x | <= 3x | yes |" in text
+    assert "SQLite: measured" in text and "PostgreSQL: measured" in text
+    # One line per row, the databases side by side; a database without the row says so.
+    assert (
+        "| search | <= 3x | p95 2 ms (baseline: by hand: 1 ms) | 2.00x | yes "
+        "| p95 5 ms (baseline: by hand: 2 ms) | 2.50x | yes |" in text
+    )
+    assert "| not run | - | n/a |" in text
     assert "start \\| up" in text and "| **NO** |" in text  # a pipe in a cell stays one cell
+
+    # The xl run has its own block: writing it keeps the large run's table.
+    xl = report.markdown({"PostgreSQL": {"search": pg_row}}, {}, "python -m bench --size xl",
+                         1.0, "xl")  # fmt: skip
+    report.write(doc, xl, "xl")
+    report.write(doc, xl, "xl")
+    text = doc.read_text()
+    assert "python -m bench --size large" in text and text.count("--size xl") == 1

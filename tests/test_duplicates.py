@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from kiosk.context import SYSTEM, Context
+from kiosk.auth import SYSTEM
+from kiosk.context import Context
 from kiosk.errors import PermissionDenied, ValidationError
 from kiosk.services.activation import issue_key, redeem_key
 from kiosk.services.duplicates import find_duplicates, merge_guardians, preview_merge

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.errors import PermissionDenied
 from kiosk.services import households
 

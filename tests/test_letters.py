@@ -158,7 +158,7 @@ def test_cli_letters(ctx: Context, tmp_path) -> None:
 
 
 def test_letters_on_sqlite_and_postgres(any_ctx: Context, tmp_path) -> None:
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
 
     result = make_letters(any_ctx, SYSTEM, tmp_path / "p.pdf", csv_path=tmp_path / "p.csv")
     assert result.letters == 6

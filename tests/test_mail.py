@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.demo import PARENT_PASSWORD
 from kiosk.mail import MailError, SmtpMailer, make_mailer
 from kiosk.services import accounts, activation, recovery, staff

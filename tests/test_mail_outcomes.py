@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.mail import MailError
 from kiosk.services import activation, recovery
 from kiosk.store.models import AuditEvent

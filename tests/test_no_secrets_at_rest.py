@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from kiosk import keys
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.demo import DISLIKED, LIKED, PARENT_PASSWORD
 from kiosk.services import accounts, activation, recovery, staff
 from kiosk.store.models import AuditEvent

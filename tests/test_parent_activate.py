@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.screens.hand_off import HandOffScreen
 from kiosk.services.activation import issue_key
 from tests.test_parent_harness import ParentHarness, settle, texts, type_into

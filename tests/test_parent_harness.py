@@ -13,7 +13,8 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.i18n import set_language
 from kiosk.themes import APP_CSS
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from kiosk.demo import DISLIKED, LIKED, PARENT_PASSWORD
-from kiosk.services.accounts import GENERIC_FAILURE, sign_in
+from kiosk.errors import AuthenticationFailed
+from kiosk.services.accounts import sign_in
 from kiosk.services.staff import reset_password
 from kiosk.widgets.pictures import PicturePicker
 from tests.conftest import latest_code, outbox, staff_actor
 from tests.test_parent_harness import ParentHarness, settle, texts, type_into
 
 NEW_PASSWORD = "copper-harbor-lantern-fig"
+GENERIC_FAILURE = str(AuthenticationFailed("signin_failed"))
 
 
 async def sign_in_as(pilot, app, username: str, password: str) -> None:

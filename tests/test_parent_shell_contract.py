@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.app import FrontDeskApp, make_app
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.screens.hand_off import HandOffScreen
 from kiosk.screens.linked_students import LinkedStudentsScreen
 from kiosk.screens.welcome import WelcomeScreen

@@ -21,7 +21,7 @@ async def test_welcome_switches_every_text_to_spanish_and_back(ctx):
         assert str(app.screen.query_one("#activate").label) == "I have an activation key"
         await pilot.click("#lang-es")
         await settle(pilot, app)
-        labels = {b.id: str(b.label) for b in app.screen.query("KioskButton")}
+        labels = {b.id: str(b.label) for b in app.screen.query("Button")}
         assert labels["activate"] == "Tengo una clave de activación"
         assert labels["sign-in"] == "Iniciar sesión"
         assert labels["forgot"] == "Olvidé mi usuario o contraseña"

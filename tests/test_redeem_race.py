@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.services import activation
 from kiosk.store.models import Guardian, PortalAccount, Relationship, Student
 from kiosk.text import fold

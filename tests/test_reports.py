@@ -149,7 +149,7 @@ async def test_reports_screen_shows_rows_as_plain_text(ctx: Context) -> None:
 
 
 def test_reports_on_sqlite_and_postgres(any_ctx: Context) -> None:
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
 
     issue_key(any_ctx, SYSTEM, "G-1001")
     sign_in(any_ctx, "alopez", "blue-river-stone-lamp")

@@ -370,7 +370,7 @@ def test_generator_is_deterministic(tmp_path) -> None:
 
 
 def test_import_reimport_and_refusal_on_sqlite_and_postgres(any_ctx: Context, tmp_path) -> None:
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
 
     folder = write_roster(tmp_path / "pg")
     first = import_roster(any_ctx, SYSTEM, folder)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.services.people import search
 from kiosk.store.db import MIGRATIONS, open_store
 from kiosk.store.models import Guardian, SchemaVersion, SearchTerm, Student

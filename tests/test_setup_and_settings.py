@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.demo import DISLIKED, LIKED, PARENT_PASSWORD
 from kiosk.errors import AuthenticationFailed, PermissionDenied, ValidationError
 from kiosk.services import accounts, activation

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.demo import PARENT_PASSWORD
 from kiosk.errors import AuthenticationFailed, PermissionDenied
 from kiosk.hashing import Hasher

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.demo import PARENT_PASSWORD
 from kiosk.errors import AuthenticationFailed, PermissionDenied, ValidationError
 from kiosk.services import accounts, activation, staff

@@ -76,7 +76,7 @@ def test_a_locked_database_gives_a_clear_message(ctx):
 
 
 def test_the_same_code_runs_on_both_databases(any_ctx):
-    from kiosk.context import SYSTEM
+    from kiosk.auth import SYSTEM
     from kiosk.services.people import search
 
     assert any_ctx.store.schema_version() == SCHEMA_VERSION

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from kiosk.app import make_app
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.errors import DatabaseError, DatabaseLost
 from kiosk.screens.staff_sign_in import StaffSignInScreen
 from kiosk.services import activation

@@ -11,7 +11,7 @@ from __future__ import annotations
 import peewee as pw
 import pytest
 
-from kiosk.context import SYSTEM
+from kiosk.auth import SYSTEM
 from kiosk.errors import ValidationError
 from kiosk.services import staff
 from kiosk.services.roster import RosterRejected, import_roster
@@ -52,11 +52,11 @@ def test_every_text_column_refuses_control_characters(any_ctx, hostile):
 def test_the_importers_prepared_statements_follow_the_same_rule(any_ctx):
     columns = [Guardian.id, Guardian.sourced_id, Guardian.given_name, Guardian.family_name,
                Guardian.search_name]  # fmt: skip
-    with pytest.raises(ValidationError, match="given name"), any_ctx.store.write():
+    with pytest.raises(ValidationError, match="Given name"), any_ctx.store.write():
         batch = BulkInsert(any_ctx.store.db, Guardian, columns)
         batch.add((999999, "x1", "Ro\u202esa", "Reyes", "rosa reyes"))
         batch.flush()
-    with pytest.raises(ValidationError, match="address"), any_ctx.store.write():
+    with pytest.raises(ValidationError, match="Address"), any_ctx.store.write():
         update_many(any_ctx.store.db, Guardian, ["address"], [("1 Main\x1b[8m St", 1)])
 
 

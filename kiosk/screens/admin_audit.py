@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from kiosk.audit import VerifyResult, verify
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.access import require_staff

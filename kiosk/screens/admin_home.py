@@ -11,8 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Static
 
-from kiosk.context import ROLE_LABELS
-from kiosk.screens.staff_base import StaffScreen
+from kiosk.screens.staff_base import ROLE_LABELS, StaffScreen
 
 #: button id, label, roles allowed (empty: every staff role)
 TOOLS = [

@@ -11,9 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
 
-from kiosk.context import ROLE_LABELS
 from kiosk.errors import KioskError
-from kiosk.screens.staff_base import StaffScreen
+from kiosk.screens.staff_base import ROLE_LABELS, StaffScreen
 from kiosk.services.staff import (
     StaffInfo,
     StaffReset,

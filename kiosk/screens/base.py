@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
 from kiosk.errors import DatabaseLost, KioskError
+from kiosk.i18n import explain
 
 if TYPE_CHECKING:
     from kiosk.app import FrontDeskApp
@@ -50,7 +51,7 @@ class ServiceMixin:
                 self.app.log.error("service call failed")
                 if not worker.is_cancelled:
                     self.app.call_from_thread(
-                        self._deliver_error, KioskError(UNEXPECTED, code="unexpected"), on_error
+                        self._deliver_error, KioskError("unexpected"), on_error
                     )
                 return
             if worker.is_cancelled:
@@ -78,7 +79,7 @@ class ServiceMixin:
         elif on_error is not None:
             on_error(error)
         else:
-            self.app.notify(str(error), severity="error", markup=False)  # type: ignore[attr-defined]
+            self.app.notify(explain(error), severity="error", markup=False)  # type: ignore[attr-defined]
 
 
 class KioskScreen(ServiceMixin, Screen):

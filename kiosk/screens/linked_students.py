@@ -16,9 +16,8 @@ from textual.widgets import Button, Static
 
 from kiosk.config import PORTAL_SECTIONS
 from kiosk.errors import KioskError, PermissionDenied
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, explain
 from kiosk.screens.parent_base import ParentScreen, message
-from kiosk.screens.parent_messages import translate
 from kiosk.services.access import require_staff
 from kiosk.services.households import (
     LinkedStudent,
@@ -203,7 +202,7 @@ class LinkedStudentsScreen(ParentScreen):
         self.load()
 
     def _failed(self, error: KioskError) -> None:
-        self.app.notify(translate(str(error)), severity="error", markup=False)
+        self.app.notify(explain(error), severity="error", markup=False)
 
     @on(Button.Pressed, "#done")
     def done(self) -> None:

@@ -14,11 +14,10 @@ from textual.widgets import Button, Input, Label, Static
 
 from kiosk import keys
 from kiosk.errors import KeyProblem, KioskError
-from kiosk.i18n import _
+from kiosk.i18n import _, explain
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_checklist import PasswordChoice
 from kiosk.screens.parent_flow import continue_with, preload_next
-from kiosk.screens.parent_messages import error_text, translate
 from kiosk.services.accounts import Session, sign_in
 from kiosk.services.activation import (
     KeyCheck,
@@ -97,7 +96,7 @@ class ParentActivateScreen(ParentScreen):
             try:
                 keys.normalize_key(typed)  # explains the wrong characters (O for 0, ...)
             except KeyProblem as problem:
-                self.say("#key-status", translate(str(problem)), error=True)
+                self.say("#key-status", explain(problem), error=True)
         formatted = keys.format_partial(typed)
         if formatted != typed:
             event.input.value = formatted
@@ -141,7 +140,7 @@ class ParentActivateScreen(ParentScreen):
 
     def _username_result(self, problems: list[str]) -> None:
         if problems:
-            self.say("#username-status", "\n".join(translate(p) for p in problems), error=True)
+            self.say("#username-status", "\n".join(explain(p) for p in problems), error=True)
         else:
             self.say("#username-status", _("✓ This username is available."))
 
@@ -180,7 +179,7 @@ class ParentActivateScreen(ParentScreen):
         self.query_one("#create", Button).disabled = False
         if isinstance(error, KeyProblem):
             self._key_bad(error)
-        self.say("#form-error", error_text(error), error=True)
+        self.say("#form-error", explain(error), error=True)
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:

@@ -3,7 +3,7 @@
 Their stylesheets are scoped to ``ParentScreen`` so they never restyle staff screens:
 ``themes/parent.tcss`` (the page frame, all Welcome needs) loads with the app, and
 ``themes/parent_forms.tcss`` with the first parent screen after Welcome. Messages from
-services go through ``parent_messages.translate`` and are shown as plain text, never markup.
+services (codes) go through ``kiosk.i18n.explain`` and are shown as plain text, never markup.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from kiosk.errors import KioskError
-from kiosk.i18n import N_, _
+from kiosk.errors import KioskError, Message
+from kiosk.i18n import N_, _, explain
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.parent_messages import error_text, translate
 from kiosk.themes import PARENT_FORMS_CSS
 
 
@@ -49,10 +48,10 @@ class ParentScreen(KioskScreen):
         target.set_class(not error and not plain and bool(text), "note")
 
     def say_error(self, selector: str, error: KioskError) -> None:
-        self.say(selector, error_text(error), error=True)
+        self.say(selector, explain(error), error=True)
 
-    def say_service(self, selector: str, message: str) -> None:
-        self.say(selector, translate(message))
+    def say_service(self, selector: str, message: Message) -> None:
+        self.say(selector, explain(message))
 
     def clear_secrets(self) -> None:
         """Empty every masked field: a secret stays on screen only for its moment."""

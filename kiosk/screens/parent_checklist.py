@@ -15,9 +15,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from kiosk.config import PasswordPolicy
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, explain
 from kiosk.passwords import RuleCheck, password_checklist, strength
-from kiosk.screens.parent_messages import translate
 from kiosk.widgets.secret import SecretInput
 
 STRENGTH_WORDS = (N_("very weak"), N_("weak"), N_("fair"), N_("good"), N_("strong"))
@@ -66,7 +65,7 @@ class PasswordChoice(Vertical):
         yield SecretInput(id="new-password-again", placeholder=_("Again"))
         with Vertical(id="checklist"):
             for rule in password_checklist("", self.policy, context=[]):
-                yield Static("· " + translate(rule.rule), classes="rule todo", markup=False)
+                yield Static("· " + explain(rule.rule), classes="rule todo", markup=False)
             yield Static("· " + _("Both passwords are the same"), classes="rule todo same")
         yield Static("", id="strength", markup=False)
 
@@ -95,7 +94,7 @@ class PasswordChoice(Vertical):
     def _show(self, result: PasswordFeedback) -> None:
         rows = list(self.query(".rule"))
         for row, rule in zip(rows, result.rules, strict=False):
-            row.update(("✓ " if rule.ok else "· ") + translate(rule.rule))
+            row.update(("✓ " if rule.ok else "· ") + explain(rule.rule))
             row.set_class(rule.ok, "ok")
             row.set_class(not rule.ok, "todo")
         same = rows[-1]

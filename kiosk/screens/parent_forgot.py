@@ -13,11 +13,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import _, explain
 from kiosk.pictures import LIKED_COUNT
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_checklist import PasswordChoice
-from kiosk.screens.parent_messages import translate
 from kiosk.screens.parent_pictures import mark_labels
 from kiosk.services.activation import context_words
 from kiosk.services.recovery import (
@@ -118,7 +117,7 @@ class ParentForgotScreen(ParentScreen):
 
     def _sent(self, answer: str) -> None:
         self.show("code")
-        self.say("#code-sent", translate(answer))
+        self.say("#code-sent", explain(answer))
         self.query_one("#reset-code", Input).focus()
 
     @on(Button.Pressed, "#resend")
@@ -220,7 +219,7 @@ class ParentForgotScreen(ParentScreen):
             self.query_one(PicturePicker).reset()
             self.show("challenge")
             self.query_one(PicturePicker).tiles[0].focus()
-        elif error.code in ("code", "code_expired", "code_wrong"):
+        elif error.code in ("code", "code_expired", "code_attempts", "code_wrong"):
             self.query_one(PasswordChoice).clear()
             self.show("code")
         self._failed(error)
@@ -252,7 +251,7 @@ class ParentForgotScreen(ParentScreen):
             return
         self.run_service(
             lambda: forgot_username(ctx, email),
-            lambda answer: self.say("#username-sent", translate(answer)),
+            lambda answer: self.say("#username-sent", explain(answer)),
             self._failed,
         )
 

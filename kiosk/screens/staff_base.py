@@ -16,6 +16,13 @@ from kiosk.themes import STAFF_CSS
 
 T = TypeVar("T")
 
+#: How each staff role is named on screen.
+ROLE_LABELS = {
+    "front_desk": "Front desk",
+    "registrar": "Registrar",
+    "district_admin": "District admin",
+}
+
 
 class StaffScreen(KioskScreen):
     """Base for staff screens: longer idle timeout, and nobody reaches them without a staff
@@ -28,7 +35,7 @@ class StaffScreen(KioskScreen):
     def staff(self):  # -> Actor
         actor = self.kiosk.staff
         if actor is None:
-            raise KioskError("Sign in as staff first.", code="auth")
+            raise KioskError("staff_signin_first")
         return actor
 
     def on_screen_resume(self) -> None:

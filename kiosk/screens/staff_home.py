@@ -16,9 +16,8 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk.context import ROLE_LABELS
 from kiosk.errors import KioskError
-from kiosk.screens.staff_base import StaffScreen
+from kiosk.screens.staff_base import ROLE_LABELS, StaffScreen
 from kiosk.services.people import SearchHit, search, student_guardians
 from kiosk.text import display
 

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from kiosk.context import Actor
+from kiosk.auth import Actor
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
 from kiosk.services.staff import staff_sign_in

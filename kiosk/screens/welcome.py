@@ -14,7 +14,6 @@ from textual.widgets import Button, Static
 from kiosk.i18n import LANGUAGES, _, language, set_language
 from kiosk.screens.parent_base import ParentScreen
 from kiosk.text import display
-from kiosk.widgets.button import KioskButton
 
 
 class WelcomeScreen(ParentScreen):
@@ -32,19 +31,19 @@ class WelcomeScreen(ParentScreen):
             with Horizontal(id="languages"):
                 for code in config.ui.languages:
                     if code in LANGUAGES:
-                        button = KioskButton(LANGUAGES[code], id=f"lang-{code}", classes="language")
+                        button = Button(LANGUAGES[code], id=f"lang-{code}", classes="language")
                         button.set_class(code == language(), "-current")
                         yield button
             with Center(), Vertical(id="welcome-actions"):
-                yield KioskButton(
+                yield Button(
                     _("I have an activation key"),
                     id="activate",
                     variant="primary",
                     classes="big",
                 )
-                yield KioskButton(_("Sign in"), id="sign-in", classes="big")
-                yield KioskButton(_("Forgot username or password"), id="forgot", classes="big")
-            yield KioskButton(_("Staff sign in"), id="staff", classes="discreet")
+                yield Button(_("Sign in"), id="sign-in", classes="big")
+                yield Button(_("Forgot username or password"), id="forgot", classes="big")
+            yield Button(_("Staff sign in"), id="staff", classes="discreet")
 
     @on(Button.Pressed, ".language")
     async def choose_language(self, event: Button.Pressed) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import peewee as pw
 
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import NotFound, PermissionDenied
 from kiosk.store.models import ActivationKey, Guardian, PortalAccount, Relationship, Student
 
@@ -12,14 +13,14 @@ from kiosk.store.models import ActivationKey, Guardian, PortalAccount, Relations
 def guardian_by_id(guardian_id: str) -> Guardian:
     guardian = Guardian.get_or_none(Guardian.sourced_id == guardian_id)
     if guardian is None:
-        raise NotFound(f"No guardian with ID {guardian_id!r}. Search by name to find the right ID.")
+        raise NotFound("guardian_unknown", id=guardian_id)
     return guardian
 
 
 def student_by_id(student_id: str) -> Student:
     student = Student.get_or_none(Student.sourced_id == student_id)
     if student is None:
-        raise NotFound(f"No student with ID {student_id!r}.")
+        raise NotFound("student_unknown", id=student_id)
     return student
 
 
@@ -39,9 +40,9 @@ def require_staff(actor: Actor, *roles: str) -> None:
     if actor.kind == "system":
         return
     if actor.kind != "staff":
-        raise PermissionDenied("Only signed-in staff can do that.")
+        raise PermissionDenied("staff_only")
     if roles and actor.role not in roles and actor.role != "district_admin":
-        raise PermissionDenied("Your staff role does not allow that. Ask a district admin.")
+        raise PermissionDenied("role_forbidden")
 
 
 def can_serve_school(actor: Actor, school_id: int) -> bool:
@@ -54,10 +55,7 @@ def require_guardian_access(ctx: Context, actor: Actor, guardian: Guardian) -> N
     if actor.is_admin:
         return
     if not guardian_school_ids(guardian) & set(actor.school_ids):
-        raise PermissionDenied(
-            "This guardian's students are not in a school you serve. Ask staff at their school "
-            "or a district admin."
-        )
+        raise PermissionDenied("guardian_not_served")
 
 
 def portal_link() -> pw.Expression:

@@ -11,7 +11,15 @@ from dataclasses import dataclass, replace
 from kiosk import audit
 from kiosk.clock import iso, parse
 from kiosk.context import Context
-from kiosk.errors import AuthenticationFailed, KioskError, PermissionDenied, ValidationError
+from kiosk.errors import (
+    AuthenticationFailed,
+    KioskError,
+    Label,
+    PermissionDenied,
+    ValidationError,
+    message,
+    please_fix,
+)
 from kiosk.passwords import normalize_username, password_problems
 from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
 from kiosk.services import outgoing, throttle
@@ -19,11 +27,6 @@ from kiosk.services.activation import context_words
 from kiosk.services.outgoing import Audited
 from kiosk.store.models import EmailCode, PortalAccount, SecurityPreferences
 from kiosk.text import check_text, fold
-
-GENERIC_FAILURE = (
-    "That username and password did not work. Check them and try again; if it keeps failing, "
-    "use 'Forgot username or password' or ask the front desk."
-)
 
 #: What a session must do before anything else.
 CHANGE_PASSWORD = "change_password"
@@ -81,7 +84,7 @@ def sign_in(ctx: Context, username: str, password: str) -> Session:
     if account is None:
         with ctx.store.write():
             audit.record(ctx, "parent:anonymous", "signin", outcome="failed")
-        raise AuthenticationFailed(GENERIC_FAILURE)
+        raise AuthenticationFailed("signin_failed")
     with ctx.store.write():
         account = PortalAccount.get_by_id(account.id)
         usable = account.enabled and not throttle.is_locked(account.locked_until, now)
@@ -101,7 +104,7 @@ def sign_in(ctx: Context, username: str, password: str) -> Session:
                 outcome=outcome,
                 target=account.guardian.sourced_id,
             )
-            error: KioskError = AuthenticationFailed(GENERIC_FAILURE)
+            error: KioskError = AuthenticationFailed("signin_failed")
         else:
             temp_expiry = parse(account.temporary_password_expires_at)
             if account.must_change_password and temp_expiry and temp_expiry <= now:
@@ -112,9 +115,7 @@ def sign_in(ctx: Context, username: str, password: str) -> Session:
                     outcome="temporary_expired",
                     target=account.guardian.sourced_id,
                 )
-                error = AuthenticationFailed(
-                    "Your temporary password has expired. Ask the front desk for a new one."
-                )
+                error = AuthenticationFailed("temporary_expired")
             else:
                 account.failed_attempts = 0
                 account.locked_until = None
@@ -138,9 +139,9 @@ def current(ctx: Context, session: Session, *, allow_restricted: bool = False) -
         or not account.enabled
         or throttle.is_locked(account.locked_until, ctx.clock.now())
     ):
-        raise PermissionDenied("Your session has ended. Please sign in again.", code="session")
+        raise PermissionDenied("session")
     if account.must_change_password and not allow_restricted:
-        raise PermissionDenied("Choose a new password first.", code="must_change")
+        raise PermissionDenied("must_change")
     return account
 
 
@@ -170,7 +171,7 @@ def profile(ctx: Context, session: Session) -> Profile:
 
 def _check_password(ctx: Context, account: PortalAccount, password: str) -> None:
     if not ctx.hasher.verify(account.password_hash, password or ""):
-        raise AuthenticationFailed("Your current password is not right. Type it again.")
+        raise AuthenticationFailed("current_password_wrong")
 
 
 def _new_password_problems(ctx: Context, account: PortalAccount, new: str, again: str) -> None:
@@ -180,9 +181,9 @@ def _new_password_problems(ctx: Context, account: PortalAccount, new: str, again
     )
     problems = password_problems(new, ctx.config.passwords, context=words)
     if new != again:
-        problems.append("The two new passwords are different; type the same one twice.")
+        problems.append(message("passwords_differ"))
     if problems:
-        raise ValidationError("Please fix: " + " ".join(problems), problems)
+        raise please_fix(problems)
 
 
 def change_password(
@@ -194,7 +195,7 @@ def change_password(
     _check_password(ctx, account, current_password)
     _new_password_problems(ctx, account, new, again)
     if ctx.hasher.verify(account.password_hash, new):
-        raise ValidationError("Choose a password different from the current one.")
+        raise ValidationError("password_unchanged")
     new_hash = ctx.hasher.hash(new)
     with ctx.store.write():
         account = current(ctx, session, allow_restricted=True)
@@ -241,7 +242,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def check_email(value: str, field: str = "Email") -> str:
     email = check_text(value, field, max_length=254, required=True)
     if not _EMAIL.match(email):
-        raise ValidationError(f"{field} does not look like an email address (name@example.org).")
+        raise ValidationError("email_invalid", field=Label(field))
     return email
 
 
@@ -282,21 +283,14 @@ def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: s
     cleaned = re.sub(r"[\s-]", "", code or "")
     if row is None or parse(row.expires_at) <= now:
         ctx.hasher.verify(None, cleaned)
-        raise ValidationError(
-            "That code has expired or was already used. Ask for a new code.", code="code_expired"
-        )
+        raise ValidationError("code_expired")
     if row.attempts >= ctx.config.security.email_code_attempts:
-        raise ValidationError("Too many wrong codes. Ask for a new code.", code="code_expired")
+        raise ValidationError("code_attempts")
     if not ctx.hasher.verify(row.code_hash, cleaned):
         row.attempts += 1
         row.save()
         left = ctx.config.security.email_code_attempts - row.attempts
-        raise ValidationError(
-            f"That code is not right. Check the newest email; {left} tries left."
-            if left
-            else "Too many wrong codes. Ask for a new code.",
-            code="code_wrong" if left else "code_expired",
-        )
+        raise ValidationError("code_wrong", left=left) if left else ValidationError("code_attempts")
     return row
 
 
@@ -323,7 +317,7 @@ def start_recovery_email(
     """Email a confirmation code to the new recovery address; returns the address."""
     email = check_email(email, "Recovery email")
     if email.casefold() != (email_again or "").strip().casefold():
-        raise ValidationError("The two email addresses are different; type the same one twice.")
+        raise ValidationError("emails_differ")
     with ctx.store.read():
         account = current(ctx, session)
     _check_password(ctx, account, password)
@@ -376,15 +370,15 @@ def _picture_set(liked: list[str], disliked: list[str]) -> tuple[list[str], str]
     liked_set, disliked_set = set(liked), set(disliked)
     problems = []
     if len(liked_set) != LIKED_COUNT or len(liked) != LIKED_COUNT:
-        problems.append(f"Pick exactly {LIKED_COUNT} different pictures you like.")
+        problems.append(message("pictures_liked_count", n=LIKED_COUNT))
     if len(disliked_set) != DISLIKED_COUNT or len(disliked) != DISLIKED_COUNT:
-        problems.append(f"Pick exactly {DISLIKED_COUNT} different pictures you dislike.")
+        problems.append(message("pictures_disliked_count", n=DISLIKED_COUNT))
     if liked_set & disliked_set:
-        problems.append("A picture cannot be both liked and disliked.")
+        problems.append(message("pictures_both"))
     if (liked_set | disliked_set) - PICTURE_IDS:
-        problems.append("Pick from the pictures shown.")
+        problems.append(message("pictures_unknown"))
     if problems:
-        raise ValidationError(" ".join(problems), problems)
+        raise please_fix(problems)
     return sorted(liked_set | disliked_set), ",".join(sorted(liked_set))
 
 
@@ -403,7 +397,7 @@ def set_pictures(
     shown, liked_key = _picture_set(liked, disliked)
     if existing is not None:
         if password is None:
-            raise AuthenticationFailed("Type your password to change your pictures.")
+            raise AuthenticationFailed("password_for_pictures")
         _check_password(ctx, account, password)
     liked_hash = ctx.hasher.hash(liked_key)
     with ctx.store.write():
@@ -441,10 +435,7 @@ def skip_setup(ctx: Context, session: Session) -> Session:
         if not requires:
             return _session(ctx, account)
         if not may_skip:
-            raise PermissionDenied(
-                "Your recovery email and security pictures are needed now; they let you reset "
-                "your password yourself."
-            )
+            raise PermissionDenied("setup_required")
         account.setup_skips += 1
         account.save()
         audit.record(

@@ -8,9 +8,18 @@ from dataclasses import dataclass
 import peewee as pw
 
 from kiosk import audit, keys
+from kiosk.auth import Actor
 from kiosk.clock import iso, parse
-from kiosk.context import Actor, Context
-from kiosk.errors import KeyProblem, KioskError, PermissionDenied, ValidationError
+from kiosk.context import Context
+from kiosk.errors import (
+    KeyProblem,
+    KioskError,
+    Message,
+    PermissionDenied,
+    ValidationError,
+    message,
+    please_fix,
+)
 from kiosk.passwords import normalize_username, password_problems, username_problems
 from kiosk.services import outgoing
 from kiosk.services.access import (
@@ -51,10 +60,7 @@ class AlreadyHasAccount(KioskError):
     code = "has_account"
 
     def __init__(self, username: str, status: str) -> None:
-        super().__init__(
-            f"This guardian already has a portal account: username '{username}' ({status}). "
-            "Look up the account to reset its password, enable or unlock it instead."
-        )
+        super().__init__("has_account", username=username, status=status)
         self.username = username
         self.status = status
 
@@ -118,19 +124,16 @@ def verify_request(
     """Record that staff checked photo ID and watched the request form being signed."""
     require_staff(actor)
     if id_type not in ID_TYPES:
-        raise ValidationError("Choose the kind of photo ID you checked.", ["id_type"])
+        raise ValidationError("id_type_missing")
     if not signature_witnessed:
-        raise ValidationError(
-            "Watch the parent sign the request form, then tick 'signature witnessed'.",
-            ["signature"],
-        )
+        raise ValidationError("signature_missing")
     if not student_ids:
-        raise ValidationError("Choose at least one student for this request.", ["students"])
+        raise ValidationError("students_missing")
     now = ctx.clock.now()
     with ctx.store.write():
         guardian = guardian_by_id(guardian_id)
         if not guardian.active:
-            raise PermissionDenied("This guardian record is inactive. Check the roster.")
+            raise PermissionDenied("guardian_inactive")
         require_guardian_access(ctx, actor, guardian)
         _existing_account(guardian, now)
         students: list[Student] = []
@@ -142,24 +145,16 @@ def verify_request(
                 .first()
             )
             if link is None:
-                raise PermissionDenied(
-                    f"This person is not recorded as a parent or guardian of student {sid}. "
-                    "A registrar must add the relationship first."
-                )
+                raise PermissionDenied("not_recorded_guardian", student=sid)
             name = _full_name(link.student)
             if not link.is_guardian or not link.active:
-                raise PermissionDenied(f"This person is not a guardian of {name}.")
+                raise PermissionDenied("not_a_guardian", name=name)
             if link.custody_restriction:
-                raise PermissionDenied(
-                    f"A custody restriction prevents portal access to {name}. See the registrar."
-                )
+                raise PermissionDenied("custody_restriction", name=name)
             if not link.portal_access:
-                raise PermissionDenied(
-                    f"Portal access is turned off for this guardian and {name}. A registrar can "
-                    "turn it on after checking the household."
-                )
+                raise PermissionDenied("portal_access_off", name=name)
             if not can_serve_school(actor, link.student.school_id):
-                raise PermissionDenied(f"You do not serve {name}'s school.")
+                raise PermissionDenied("named_school_not_served", name=name)
             students.append(link.student)
         request = PortalRequest.create(
             guardian=guardian,
@@ -196,17 +191,14 @@ def issue_key(
     with ctx.store.write():
         guardian = guardian_by_id(guardian_id)
         if not guardian.active:
-            raise PermissionDenied("This guardian record is inactive. Check the roster.")
+            raise PermissionDenied("guardian_inactive")
         require_guardian_access(ctx, actor, guardian)
         _existing_account(guardian, now)
         rights = (
             Relationship.select().where(Relationship.guardian == guardian, portal_link()).count()
         )
         if not rights:
-            raise PermissionDenied(
-                "This person has no student they may see in the portal (check the guardian and "
-                "portal-access flags with the registrar)."
-            )
+            raise PermissionDenied("no_portal_students")
         revoked = (
             ActivationKey.update(revoked_at=iso(now))
             .where(
@@ -270,13 +262,11 @@ def email_key(ctx: Context, actor: Actor, issued: IssuedKey) -> str:
     """Send a just-issued key to the guardian's email on record; returns the address."""
     require_staff(actor)
     if not issued.email:
-        raise ValidationError(
-            "This guardian has no email address on record; print or show the key instead."
-        )
+        raise ValidationError("no_email_on_record")
     with ctx.store.read():
         live = ActivationKey.get_or_none(ActivationKey.key_hash == keys.hash_key(issued.key))
         if live is None or live.revoked_at or live.redeemed_at:
-            raise KeyProblem("That key is no longer live; issue a new one.", code="revoked")
+            raise KeyProblem("key_not_live")
     district = ctx.config.district.name
     steps = "\n".join(f"{n}. {s}" for n, s in enumerate(ctx.config.portal.steps, start=1))
     body = (
@@ -302,19 +292,10 @@ def _support_line(ctx: Context) -> str:
 
 # -- redeeming --------------------------------------------------------------------------------
 
-_KEY_MESSAGES = {
-    "unknown": "We could not find that activation key. Check each character against your letter "
-    "or email; if it still fails, ask the school's front desk for a new key.",
-    "expired": "This activation key has expired. Ask the school's front desk for a new one.",
-    "revoked": "This activation key was replaced by a newer one. Use the newest key you were "
-    "given, or ask the front desk for a new one.",
-    "used": "This activation key has already been used to create an account. The school can look "
-    "up your username and reset your password: bring your photo ID to the front desk.",
-}
 
-
-def key_problem(code: str) -> KeyProblem:
-    return KeyProblem(_KEY_MESSAGES[code], code=code)
+def key_problem(state: str) -> KeyProblem:
+    """Why a key cannot be used: ``unknown``, ``used``, ``revoked`` or ``expired``."""
+    return KeyProblem(state)
 
 
 def _key_state(row: ActivationKey | None, now: dt.datetime) -> str:
@@ -377,15 +358,19 @@ def redeem_key(
                 target=guardian.sourced_id if guardian else "",
             )
         raise key_problem(state)
-    problems = [f"Username: {p}" for p in username_problems(username, ctx.config.usernames)]
+    problems = [
+        message("username_problem", problem=p)
+        for p in username_problems(username, ctx.config.usernames)
+    ]
     words = context_words(ctx, username, guardian.email, guardian.given_name, guardian.family_name)
     problems += [
-        f"Password: {p}" for p in password_problems(password, ctx.config.passwords, context=words)
+        message("password_problem", problem=p)
+        for p in password_problems(password, ctx.config.passwords, context=words)
     ]
     if password != password_again:
-        problems.append("Password: the two passwords are different; type the same one twice.")
+        problems.append(message("password_again_differs"))
     if problems:
-        raise ValidationError("Please fix: " + " ".join(problems), problems)
+        raise please_fix(problems)
     norm = normalize_username(username)
     password_hash = ctx.hasher.hash(password)  # slow: done before taking the write lock
     try:
@@ -402,12 +387,7 @@ def redeem_key(
                 fresh = ActivationKey.get_by_id(row.id)
                 raise _Abort(key_problem(_key_state(fresh, ctx.clock.now())))
             if PortalAccount.select().where(PortalAccount.username_norm == norm).exists():
-                raise _Abort(
-                    ValidationError(
-                        f"The username '{username}' is taken. Choose another one.",
-                        ["Username: taken"],
-                    )
-                )
+                raise _Abort(ValidationError("username_taken", username=username))
             if PortalAccount.select().where(PortalAccount.guardian == guardian.id).exists():
                 raise _Abort(key_problem("used"))
             try:
@@ -420,12 +400,7 @@ def redeem_key(
                         created_at=iso(now),
                     )
             except pw.IntegrityError:
-                raise _Abort(
-                    ValidationError(
-                        f"The username '{username}' is taken. Choose another one.",
-                        ["Username: taken"],
-                    )
-                ) from None
+                raise _Abort(ValidationError("username_taken", username=username)) from None
             ActivationKey.update(account=account).where(ActivationKey.id == row.id).execute()
             audit.record(ctx, f"parent:{username}", "account.create", target=guardian.sourced_id)
     except _Abort as abort:
@@ -433,7 +408,7 @@ def redeem_key(
     return NewAccount(account.id, username, guardian.sourced_id)
 
 
-def username_available(ctx: Context, username: str) -> list[str]:
+def username_available(ctx: Context, username: str) -> list[Message]:
     """Problems with a username, including 'taken', for live feedback while typing."""
     problems = username_problems(username, ctx.config.usernames)
     if problems:
@@ -444,7 +419,7 @@ def username_available(ctx: Context, username: str) -> list[str]:
             .where(PortalAccount.username_norm == normalize_username(username))
             .exists()
         )
-    return ["That username is taken; choose another one."] if taken else []
+    return [message("username_taken_short")] if taken else []
 
 
 def live_key(guardian: Guardian, now: dt.datetime) -> ActivationKey | None:

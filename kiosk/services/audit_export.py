@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from kiosk import audit
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import ValidationError
 from kiosk.services.access import require_staff
 from kiosk.text import csv_safe
@@ -40,10 +41,7 @@ def _moment(value: str | None, name: str) -> str | None:
     try:
         parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(
-            f"--{name} must be a date (2026-11-01) or date and time (2026-11-01T08:00); "
-            f"got {value!r}."
-        ) from None
+        raise ValidationError("bad_moment", name=name, value=value) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC).isoformat()
@@ -53,7 +51,7 @@ def export(ctx: Context, actor: Actor, out: TextIO, fmt: str, filters: Filters) 
     """Write the matching events to ``out``; returns how many. District admins only."""
     require_staff(actor, "district_admin")
     if fmt not in FORMATS:
-        raise ValidationError(f"--format must be one of: {', '.join(FORMATS)}.")
+        raise ValidationError("bad_choice", option="format", choices=", ".join(FORMATS))
     since, until = _moment(filters.since, "since"), _moment(filters.until, "until")
     writer = csv.writer(out) if fmt == "csv" else None
     if writer:

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk import audit
+from kiosk.auth import Actor
 from kiosk.clock import iso
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.errors import ValidationError
 from kiosk.services.access import (
     guardian_by_id,
@@ -160,14 +161,12 @@ class MergePreview:
 def _pair(ctx: Context, actor: Actor, keep_id: str, drop_id: str) -> tuple[Guardian, Guardian]:
     require_staff(actor, "registrar")
     if keep_id == drop_id:
-        raise ValidationError("Choose two different guardian records to merge.")
+        raise ValidationError("merge_same")
     keep, drop = guardian_by_id(keep_id), guardian_by_id(drop_id)
     for record in (keep, drop):
         if record.merged_into_id is not None:
             target = Guardian.get_by_id(record.merged_into_id).sourced_id
-            raise ValidationError(
-                f"{record.sourced_id} was already merged into {target}; merge with {target}."
-            )
+            raise ValidationError("merge_already", record=record.sourced_id, target=target)
         require_guardian_access(ctx, actor, record)
     return keep, drop
 
@@ -234,16 +233,18 @@ def merge_guardians(
     username on the merged record.
     """
     if keep_account not in (None, "keep", "drop"):
-        raise ValidationError("--keep-account must be KEEP or DROP.")
+        raise ValidationError("keep_account_choice")
     now = ctx.clock.now()
     with ctx.store.write():
         keep, drop = _pair(ctx, actor, keep_id, drop_id)
         preview = _preview(keep, drop)
         if preview.needs_account_choice and keep_account is None:
             raise ValidationError(
-                f"Both records have a portal account ({preview.keep_account} on "
-                f"{keep.sourced_id}, {preview.drop_account} on {drop.sourced_id}). Choose which "
-                "account to keep (--keep-account KEEP or DROP); the other will be disabled."
+                "merge_both_accounts",
+                keep_account=preview.keep_account,
+                keep=keep.sourced_id,
+                drop_account=preview.drop_account,
+                drop=drop.sourced_id,
             )
         # Links: move, or fold into the kept record's link to the same student. A custody
         # restriction on either record's link is never lost.

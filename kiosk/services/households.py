@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk import audit
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import NotFound, PermissionDenied
 from kiosk.services.access import (
     can_serve_school,
@@ -227,13 +228,13 @@ def set_relationship_flags(
         if not create:
             require_guardian_access(ctx, actor, guardian)
         if not can_serve_school(actor, student.school_id):
-            raise PermissionDenied("You do not serve this student's school.")
+            raise PermissionDenied("student_school_not_served")
         link = Relationship.get_or_none(
             Relationship.guardian == guardian, Relationship.student == student
         )
         if link is None:
             if not create:
-                raise NotFound("There is no relationship between them; add one first.")
+                raise NotFound("no_relationship")
             link = Relationship.create(guardian=guardian, student=student)
         changes = {}
         for name, value in (

@@ -23,8 +23,9 @@ from pathlib import Path
 import peewee as pw
 
 from kiosk import audit, keys, qr
+from kiosk.auth import Actor
 from kiosk.clock import iso
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.errors import NotFound, ValidationError
 from kiosk.services.access import awaiting_account, live_key_condition, require_staff, unused_key
 from kiosk.store.models import (
@@ -87,7 +88,7 @@ def _eligible(
         found = School.get_or_none((School.code == school) | (School.sourced_id == school))
         if found is None:
             known = ", ".join(s.code for s in School.select().order_by(School.code))
-            raise NotFound(f"No school with code {school!r}. Known schools: {known or 'none'}.")
+            raise NotFound("school_unknown", code=school, known=known or "none")
         query = query.where(Student.school == found)
     if grade:
         query = query.where(Student.grade == grade.strip())
@@ -126,7 +127,7 @@ def issue_letter_keys(
     """
     require_staff(actor, "registrar")
     if only is not None and only not in ONLY_CHOICES:
-        raise ValidationError(f"--only must be one of: {', '.join(ONLY_CHOICES)}.")
+        raise ValidationError("bad_choice", option="only", choices=", ".join(ONLY_CHOICES))
     now = ctx.clock.now()
     expires = now + dt.timedelta(days=ctx.config.keys.lifetime_days)
     template = ctx.config.portal.activation_url
@@ -471,7 +472,7 @@ def make_letters(
     out_pdf = Path(out_pdf)
     for target in (out_pdf, csv_path):
         if target is not None and not Path(target).parent.is_dir():
-            raise ValidationError(f"The folder {Path(target).parent} does not exist; create it.")
+            raise ValidationError("folder_missing", folder=Path(target).parent)
     letters, revoked = issue_letter_keys(ctx, actor, school=school, grade=grade, only=only)
     try:
         write_pdf(

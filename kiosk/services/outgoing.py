@@ -13,8 +13,9 @@ import logging
 from dataclasses import dataclass
 
 from kiosk import audit
+from kiosk.auth import Actor
 from kiosk.clock import iso
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.errors import KioskError
 from kiosk.store.models import AuditEvent
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from kiosk.auth import Actor
 from kiosk.clock import parse
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.errors import PermissionDenied
 from kiosk.services.access import (
     can_serve_school,
@@ -165,10 +166,7 @@ def student_guardians(ctx: Context, actor: Actor, student_id: str) -> list[Searc
     with ctx.store.read():
         student = student_by_id(student_id)
         if not can_serve_school(actor, student.school_id):
-            raise PermissionDenied(
-                "This student is not in a school you serve. Ask staff at their school or a "
-                "district admin."
-            )
+            raise PermissionDenied("student_not_served")
         links = (
             Relationship.select(Relationship, Guardian)
             .join(Guardian)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kiosk import audit
 from kiosk.context import Context
-from kiosk.errors import ValidationError
+from kiosk.errors import Message, ValidationError, message
 from kiosk.passwords import normalize_username
 from kiosk.services import outgoing, throttle
 from kiosk.services.accounts import (
@@ -24,16 +24,6 @@ from kiosk.services.accounts import (
 from kiosk.services.outgoing import Audited
 from kiosk.store.models import PortalAccount, SecurityPreferences
 from kiosk.text import fold
-
-SENT = (
-    "If an account matches, we have sent a code to its recovery email. Check your email; "
-    "the code expires in {minutes} minutes."
-)
-USERNAME_SENT = (
-    "If that email is the recovery email of any account, we have sent the "
-    "usernames to it. Check your email."
-)
-BAD_CODE = "That code is not right or has expired. Check the newest email, or ask for a new code."
 
 
 def _matching(identifier: str) -> list[PortalAccount]:
@@ -50,7 +40,7 @@ def _matching(identifier: str) -> list[PortalAccount]:
     return [account] if account else []
 
 
-def request_password_reset(ctx: Context, identifier: str) -> str:
+def request_password_reset(ctx: Context, identifier: str) -> Message:
     """Send a reset code to the recovery email of the account named by username or email."""
     sent = []
     with ctx.store.write():
@@ -73,7 +63,7 @@ def request_password_reset(ctx: Context, identifier: str) -> str:
         what = Audited("parent:anonymous", "recovery.code_sent", account.guardian.sourced_id)
         _code_email(ctx, email, code, "Type it at the kiosk to reset your password.", what,
                     quietly=True)  # fmt: skip
-    return SENT.format(minutes=ctx.config.security.email_code_minutes)
+    return message("reset_code_sent", minutes=ctx.config.security.email_code_minutes)
 
 
 @dataclass(frozen=True)
@@ -99,7 +89,7 @@ def check_reset_code(ctx: Context, identifier: str, code: str) -> ResetChallenge
         if account is not None:
             prefs = SecurityPreferences.get_or_none(SecurityPreferences.account == account)
             return ResetChallenge(tuple(prefs.pictures.split(",")) if prefs else ())
-    raise ValidationError(BAD_CODE, code="code")
+    raise ValidationError("code")
 
 
 def finish_password_reset(
@@ -110,7 +100,7 @@ def finish_password_reset(
     with ctx.store.write():
         account, row = _find_code(ctx, identifier, code)
         if account is None:
-            error = ValidationError(BAD_CODE, code="code")
+            error = ValidationError("code")
         else:
             prefs = SecurityPreferences.get_or_none(SecurityPreferences.account == account)
             if prefs is not None and not ctx.hasher.verify(
@@ -131,11 +121,7 @@ def finish_password_reset(
                     outcome="locked" if lock else "failed",
                     target=account.guardian.sourced_id,
                 )
-                error = ValidationError(
-                    "Those are not the pictures you chose as liked. Try again, or ask the front "
-                    "desk for help.",
-                    code="pictures",
-                )
+                error = ValidationError("pictures")
     if error is not None:
         raise error
     _new_password_problems(ctx, account, new, again)
@@ -168,7 +154,7 @@ def finish_password_reset(
     return account.username
 
 
-def forgot_username(ctx: Context, email: str) -> str:
+def forgot_username(ctx: Context, email: str) -> Message:
     """Email the usernames whose verified recovery address this is."""
     with ctx.store.read():
         accounts = [a for a in _matching(email) if a.enabled] if "@" in (email or "") else []
@@ -187,4 +173,4 @@ def forgot_username(ctx: Context, email: str) -> str:
     else:
         with ctx.store.write():
             audit.record(ctx, "parent:anonymous", "recovery.username", outcome="no_match")
-    return USERNAME_SENT
+    return message("username_sent")

@@ -14,8 +14,9 @@ from dataclasses import dataclass, fields
 
 import peewee as pw
 
+from kiosk.auth import Actor
 from kiosk.clock import iso, parse
-from kiosk.context import Actor, Context
+from kiosk.context import Context
 from kiosk.services.access import awaiting_account, live_key_condition, require_staff
 from kiosk.services.activation import account_state
 from kiosk.store.models import (

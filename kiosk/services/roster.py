@@ -21,7 +21,8 @@ from pathlib import Path
 import peewee as pw
 
 from kiosk import audit
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import KioskError
 from kiosk.services.access import require_staff
 from kiosk.services.roster_files import (
@@ -190,7 +191,9 @@ def _write(
     progress: Callable[[str, int, int], None] | None,
 ) -> None:
     school_ids = _write_schools(plan, summary)
-    people = _write_people(ctx, plan, source, summary, school_ids, progress)
+    terms = search_index.TermWriter(ctx.store.db)  # only new and changed people's words
+    people = _write_people(ctx, plan, source, summary, school_ids, progress, terms)
+    terms.finish()
     _write_links(ctx, plan, people, summary)
     summary.households = rebuild_households(
         ctx,
@@ -200,7 +203,6 @@ def _write(
         people.student_ids,
         people.family_names,
     )
-    search_index.rebuild(ctx.store.db)  # names, numbers and phones may all have changed
     if progress:
         progress("writing", plan.user_rows % 1000, plan.user_rows)
 
@@ -279,17 +281,21 @@ class _Table:
         self.inserts = BulkInsert(db, model, [model.id, model.sourced_id, *columns])
         self.updates: list[tuple] = []
 
-    def upsert(self, sid: str, own_id: int, values: tuple, summary: ImportSummary) -> None:
+    def upsert(self, sid: str, own_id: int, values: tuple, summary: ImportSummary) -> tuple | None:
+        """Queue the row; returns () if new, the stored row if changed, None if unchanged."""
         old = self.stored.get(sid)
         if old is None:
             self.inserts.add((own_id, sid, *values))
             summary.added += 1
-        elif old[1:] != values:
-            self.updates.append((*values, old[0]))
-            if old[-1] and not values[-1]:
-                summary.deactivated += 1
-            else:
-                summary.updated += 1
+            return ()
+        if old[1:] == values:
+            return None
+        self.updates.append((*values, old[0]))
+        if old[-1] and not values[-1]:
+            summary.deactivated += 1
+        else:
+            summary.updated += 1
+        return old
 
     def finish(self, keep: Callable[[str], bool], bulk: bool, summary: ImportSummary) -> None:
         """Write what is pending; in a bulk file, deactivate stored rows ``keep`` rejects."""
@@ -309,9 +315,10 @@ class _PeoplePass:
     """The second pass over users.csv: one row builder per role, one insert-or-update."""
 
     def __init__(
-        self, ctx: Context, plan: Plan, school_ids: dict[str, int], summary: ImportSummary
-    ):
-        self.plan, self.school_ids, self.summary = plan, school_ids, summary
+        self, ctx: Context, plan: Plan, school_ids: dict[str, int], summary: ImportSummary,
+        terms: search_index.TermWriter,
+    ) -> None:  # fmt: skip
+        self.plan, self.school_ids, self.summary, self.terms = plan, school_ids, summary, terms
         self.students = _Table(ctx.store.db, Student, STUDENT_FIELDS)
         self.guardians = _Table(ctx.store.db, Guardian, GUARDIAN_FIELDS)
         # A guardian merged into another record: the roster's links land on the kept record.
@@ -337,7 +344,10 @@ class _PeoplePass:
         values = (number, given, family, fold(f"{given} {family}"), plan.birth_dates.get(sid),
                   grade, self.school_ids[school_sid], active)  # fmt: skip
         own_id = self.students.ids[sid]
-        self.students.upsert(sid, own_id, values, self.summary)
+        old = self.students.upsert(sid, own_id, values, self.summary)
+        if old is not None:  # new or changed: its search words may have changed
+            was = (old[2], old[3], old[1]) if old else None
+            self.terms.student(own_id, given, family, number, was=was)
         if not active:
             people.inactive_students.add(own_id)
         for agent in split_ids(agents):
@@ -358,7 +368,10 @@ class _PeoplePass:
         given, family = given.strip(), family.strip()
         values = (given, family, fold(f"{given} {family}"), email.strip(), phone, digits(phone),
                   address, plan.birth_dates.get(sid), active)  # fmt: skip
-        self.guardians.upsert(sid, own_id, values, self.summary)
+        old = self.guardians.upsert(sid, own_id, values, self.summary)
+        if old is not None:
+            was = (*old[1:3], old[6], old[4]) if old else None
+            self.terms.guardian(own_id, given, family, values[5], values[3], was=was)
         link_gid = self.merged.get(own_id, own_id)
         if link_gid == own_id:
             people.family_names[own_id] = family
@@ -384,9 +397,10 @@ def _write_people(
     summary: ImportSummary,
     school_ids: dict[str, int],
     progress: Callable[[str, int, int], None] | None,
+    terms: search_index.TermWriter,
 ) -> _People:
     """Students and guardians from users.csv (already checked), compared with what is stored."""
-    writer = _PeoplePass(ctx, plan, school_ids, summary)
+    writer = _PeoplePass(ctx, plan, school_ids, summary, terms)
     users = picked_rows(source, "users.csv", Problems(), USER_COLUMNS, check=False)
     for done, (_line, picked, _values) in enumerate(users, start=1):
         if progress and done % 1000 == 0:

@@ -89,7 +89,7 @@ class RosterSource:
         self._zip: zipfile.ZipFile | None = None
         self._names: dict[str, str] = {}
         if not self.path.exists():
-            raise ValidationError(f"{self.path} does not exist. Give a folder or a .zip file.")
+            raise ValidationError("roster_missing_path", path=self.path)
         if self.path.is_dir():
             entries = [
                 (c.name, str(c), c.stat().st_size) for c in self.path.iterdir() if c.is_file()
@@ -99,9 +99,7 @@ class RosterSource:
             infos = [i for i in self._zip.infolist() if not i.is_dir()]
             entries = [(i.filename.rsplit("/", 1)[-1], i.filename, i.file_size) for i in infos]
         else:
-            raise ValidationError(
-                f"{self.path} is neither a folder nor a zip file of OneRoster CSV files."
-            )
+            raise ValidationError("roster_path_kind", path=self.path)
         self._add_entries(entries)
 
     def _add_entries(self, entries: list[tuple[str, str, int]]) -> None:
@@ -112,17 +110,16 @@ class RosterSource:
             if key in self._names and key.endswith(".csv"):
                 self.close()
                 raise ValidationError(
-                    f"{self.path} holds {base} twice ({self._names[key]} and {real}); keep only "
-                    "one copy of each file in the export and import it again."
+                    "roster_twice", path=self.path, file=base, first=self._names[key], second=real
                 )
             self._names[key] = real
         if total > self.limits.total_bytes:
             self.close()
             raise ValidationError(
-                f"{self.path} holds {total // 2**20:,} MB of files, more than the "
-                f"{self.limits.total_bytes // 2**20:,} MB a roster may have ([roster] "
-                "max_total_mb in kiosk.toml). Check the export; raise the limit only if the "
-                "district really is that large."
+                "roster_too_big",
+                path=self.path,
+                mb=total // 2**20,
+                limit=self.limits.total_bytes // 2**20,
             )
 
     def has(self, name: str) -> bool:

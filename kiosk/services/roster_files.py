@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kiosk.errors import ValidationError
+from kiosk.errors import ValidationError, message
 from kiosk.services.roster_csv import (
     ADDRESS_COLUMNS,
     Limits,
@@ -75,16 +75,11 @@ class RosterRejected(ValidationError):
     def __init__(self, problems: list[str], *, stopped: bool = False) -> None:
         shown = problems[:MAX_PROBLEMS]
         more = len(problems) - len(shown)
-        count = (
-            f"stopped after {len(problems)} problems" if stopped else f"{len(problems)} problem(s)"
-        )
         super().__init__(
-            f"The roster was not imported ({count}); nothing was changed. "
-            "Fix these in the export and run the import again:\n"
-            + "\n".join(shown)
-            + (f"\n... and {more} more" if more > 0 else "")
-            + ("\n... the check stopped here; there may be more." if stopped else ""),
-            problems,
+            "roster_stopped" if stopped else "roster_rejected",
+            count=len(problems),
+            problems=shown,
+            more=message("roster_more", n=more) if more > 0 else "",
         )
         self.problems = list(problems)
         self.stopped = stopped

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.context import Actor, Context
+from kiosk.auth import Actor
+from kiosk.context import Context
 from kiosk.errors import KioskError
-from kiosk.services.roster import ImportSummary, RosterRejected, import_roster
+from kiosk.services.roster import ImportSummary, import_roster
 
 
 def import_roster_isolated(
@@ -22,8 +23,8 @@ def import_roster_isolated(
     froze the screen for up to 250 ms at a time. In its own process it cannot; the app only
     waits for the answer. The child is a fresh ``python -c`` (not multiprocessing, which would
     re-import whatever script started the app); the request and the answer travel as pickles
-    over its pipes. Refusals come back as the same ``KioskError`` classes with the same text
-    and problem lists (exceptions are sent back as data).
+    over its pipes. Refusals come back as the same ``KioskError``s, pickled with their codes,
+    parameters and problem lists.
     """
     import pickle
     import subprocess
@@ -37,22 +38,11 @@ def import_roster_isolated(
         check=False,
     )
     if child.returncode != 0 or not child.stdout:
-        raise KioskError(
-            "The import could not run (its process failed). Run 'kiosk import oneroster' from "
-            "the command line to see why."
-        )
+        raise KioskError("import_failed")
     outcome = pickle.loads(child.stdout)  # noqa: S301 - our own child's answer
     if isinstance(outcome, ImportSummary):
         return outcome
-    kind, message, problems = outcome
-    if kind == "RosterRejected":
-        raise RosterRejected(problems)
-    import kiosk.errors as errors
-
-    cls = getattr(errors, kind, KioskError)
-    if not (isinstance(cls, type) and issubclass(cls, KioskError)):
-        cls = KioskError
-    raise cls(message)
+    raise outcome
 
 
 def _child() -> None:
@@ -70,6 +60,6 @@ def _child() -> None:
         finally:
             ctx.close()
     except KioskError as exc:
-        outcome = (type(exc).__name__, str(exc), list(getattr(exc, "problems", []) or []))
+        outcome = exc  # errors pickle with their code and parameters
     sys.stdout.buffer.write(pickle.dumps(outcome))
     sys.stdout.flush()

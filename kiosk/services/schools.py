@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kiosk import audit
-from kiosk.context import SYSTEM, Context
+from kiosk.auth import SYSTEM
+from kiosk.context import Context
 from kiosk.store.models import School
 
 

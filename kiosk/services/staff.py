@@ -7,10 +7,18 @@ import secrets
 from dataclasses import dataclass
 
 from kiosk import audit
+from kiosk.auth import ROLES, Actor
 from kiosk.clock import iso, parse
 from kiosk.config import PasswordPolicy, UsernamePolicy
-from kiosk.context import ROLES, Actor, Context
-from kiosk.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationError
+from kiosk.context import Context
+from kiosk.errors import (
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    message,
+    please_fix,
+)
 from kiosk.passwords import normalize_username, password_problems, username_problems
 from kiosk.services import throttle
 from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
@@ -30,7 +38,6 @@ from kiosk.text import check_text, fold
 STAFF_PASSWORD_POLICY = PasswordPolicy()
 STAFF_USERNAME_POLICY = UsernamePolicy(min_length=2, max_length=64)
 
-STAFF_FAILURE = "That staff username and password did not work. Check them and try again."
 
 #: The guardianship questions of the Henry County document, asked before a phone reset.
 GUARDIANSHIP_QUESTIONS = {
@@ -71,14 +78,17 @@ def add_staff(
     username = check_text(username, "Username", max_length=64, required=True)
     display_name = check_text(display_name or username, "Name", max_length=100)
     if role not in ROLES:
-        raise ValidationError(f"Role must be one of: {', '.join(ROLES)}.")
-    problems = [f"Username: {p}" for p in username_problems(username, STAFF_USERNAME_POLICY)]
+        raise ValidationError("role_invalid", roles=", ".join(ROLES))
+    problems = [
+        message("username_problem", problem=p)
+        for p in username_problems(username, STAFF_USERNAME_POLICY)
+    ]
     problems += [
-        f"Password: {p}"
+        message("password_problem", problem=p)
         for p in password_problems(password, STAFF_PASSWORD_POLICY, context=[username])
     ]
     if problems:
-        raise ValidationError("Please fix: " + " ".join(problems), problems)
+        raise please_fix(problems)
     password_hash = ctx.hasher.hash(password)
     with ctx.store.write():
         if (
@@ -86,16 +96,16 @@ def add_staff(
             .where(StaffUser.username_norm == normalize_username(username))
             .exists()
         ):
-            raise ValidationError(f"A staff user named '{username}' already exists.")
+            raise ValidationError("staff_exists", username=username)
         rows = []
         for code in schools:
             school = School.get_or_none((School.code == code) | (School.sourced_id == code))
             if school is None:
                 known = ", ".join(s.code for s in School.select().order_by(School.code))
-                raise NotFound(f"No school with code {code!r}. Known schools: {known or 'none'}.")
+                raise NotFound("school_unknown", code=code, known=known or "none")
             rows.append(school)
         if role != "district_admin" and not rows:
-            raise ValidationError("Front desk and registrar staff need at least one --school.")
+            raise ValidationError("staff_needs_school")
         staff = StaffUser.create(
             username=username,
             username_norm=normalize_username(username),
@@ -157,7 +167,7 @@ def staff_sign_in(ctx: Context, username: str, password: str) -> Actor:
                 "staff.signin",
                 outcome="locked" if staff.locked_until else "failed",
             )
-    raise AuthenticationFailed(STAFF_FAILURE)
+    raise AuthenticationFailed("staff_signin_failed")
 
 
 def verify_staff_password(ctx: Context, actor: Actor, password: str) -> bool:
@@ -228,10 +238,7 @@ def _account(ctx: Context, actor: Actor, username: str) -> PortalAccount:
         PortalAccount.username_norm == normalize_username(username or "")
     )
     if account is None:
-        raise NotFound(
-            f"No portal account with username {username!r}. Search by the "
-            "guardian's or student's name instead."
-        )
+        raise NotFound("account_unknown", username=username)
     require_guardian_access(ctx, actor, account.guardian)
     return account
 
@@ -319,19 +326,12 @@ def reset_password(
     """
     require_staff(actor)
     if proof not in PROOFS:
-        raise ValidationError(
-            "Record how the parent proved who they are: photo ID or the guardianship questions."
-        )
+        raise ValidationError("proof_missing")
     answered = sorted(set(answered or []))
     if proof == "guardianship_questions":
         missing = [GUARDIANSHIP_QUESTIONS[q] for q in GUARDIANSHIP_QUESTIONS if q not in answered]
         if missing:
-            raise ValidationError(
-                "Every guardianship question must be answered correctly before a reset. Still "
-                "open: " + "; ".join(missing) + ". Otherwise ask the parent to come in with "
-                "photo ID.",
-                missing,
-            )
+            raise ValidationError("questions_open", missing="; ".join(missing))
     temp = temporary_password()
     temp_hash = ctx.hasher.hash(temp)
     now = ctx.clock.now()
@@ -398,7 +398,7 @@ def unlock_account(ctx: Context, actor: Actor, username: str) -> AccountStatus:
 def _staff_user(username: str) -> StaffUser:
     staff = StaffUser.get_or_none(StaffUser.username_norm == normalize_username(username or ""))
     if staff is None:
-        raise NotFound(f"No staff user named {username!r}. 'kiosk staff list' shows them all.")
+        raise NotFound("staff_unknown", username=username)
     return staff
 
 
@@ -418,7 +418,7 @@ def set_staff_enabled(ctx: Context, actor: Actor, username: str, enabled: bool) 
     with ctx.store.write():
         staff = _staff_user(username)
         if not enabled and actor.staff_id is not None and staff.id == actor.staff_id:
-            raise ValidationError("You cannot disable your own staff account.")
+            raise ValidationError("disable_self")
         staff.enabled = enabled
         if enabled:
             staff.failed_attempts, staff.locked_until = 0, None
@@ -449,7 +449,7 @@ def reset_staff_password(
     if not temporary:
         problems = password_problems(password, STAFF_PASSWORD_POLICY, context=[staff.username])
         if problems:
-            raise ValidationError("Please fix: " + " ".join(problems), problems)
+            raise please_fix(problems)
     password_hash = ctx.hasher.hash(password)
     with ctx.store.write():
         staff = _staff_user(username)
@@ -476,10 +476,10 @@ def change_staff_password(ctx: Context, actor: Actor, current: str, new: str) ->
     with ctx.store.read():
         staff = StaffUser.get_or_none(StaffUser.id == actor.staff_id)
     if staff is None or not ctx.hasher.verify(staff.password_hash, current or ""):
-        raise AuthenticationFailed("The current password is not right. Type it again.")
+        raise AuthenticationFailed("staff_current_password_wrong")
     problems = password_problems(new, STAFF_PASSWORD_POLICY, context=[staff.username])
     if problems:
-        raise ValidationError("Please fix: " + " ".join(problems), problems)
+        raise please_fix(problems)
     password_hash = ctx.hasher.hash(new)
     with ctx.store.write():
         StaffUser.update(password_hash=password_hash, must_change_password=False).where(

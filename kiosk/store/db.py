@@ -59,6 +59,11 @@ def _migrate_to_3(db: pw.Database) -> None:
         migrate(migrator.add_column(table, "merged_into_id", models.Guardian.merged_into))
 
 
+def _migrate_to_4(db: pw.Database) -> None:
+    """Rate-limit counters shared by every kiosk and web process."""
+    db.create_tables([models.RateCounter], safe=True)
+
+
 def _migrate_to_6(db: pw.Database) -> None:
     """The audit chain is keyed; PostgreSQL refuses to change or delete audit events.
 
@@ -92,6 +97,7 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: _migrate_to_4,
     6: _migrate_to_6,
 }
 
@@ -120,40 +126,22 @@ def friendly_errors() -> Iterator[None]:
         # with "no transaction is active", hiding the cause, which is in the context.
         text = " ".join(str(e).lower() for e in _chain(exc))
         if "disk is full" in text or "no space left" in text or "disk full" in text:
-            raise DatabaseError(
-                "The disk is full: nothing was saved. Free some space on the disk that holds "
-                "the database (or ask IT to), then try again."
-            ) from None
+            raise DatabaseError("db_disk_full") from None
         if "locked" in text or "busy" in text:
-            raise DatabaseError(
-                "The database is busy (another kiosk is writing). Wait a moment and try again."
-            ) from None
+            raise DatabaseError("db_busy") from None
         if "no such table" in text or ("does not exist" in text and "relation" in text):
-            raise DatabaseError(
-                "The database has not been set up. Run 'kiosk init' (or 'kiosk init --demo')."
-            ) from None
+            raise DatabaseError("db_not_set_up") from None
         if "unable to open" in text or "could not connect" in text or "connection" in text:
-            raise DatabaseError(
-                "Cannot reach the database. Check [database] url in kiosk.toml and that the "
-                "server or file is available, then try again."
-            ) from None
+            raise DatabaseError("db_unreachable") from None
         if "readonly" in text or "read-only" in text:
-            raise DatabaseError(
-                "The database file is read-only. Give the kiosk user write access to it."
-            ) from None
-        raise DatabaseError(
-            "The database reported an error. Run 'kiosk doctor' to check the set-up."
-        ) from None
+            raise DatabaseError("db_readonly") from None
+        raise DatabaseError("db_error") from None
     except pw.DatabaseError as exc:
         if append_only.REFUSAL in str(exc):
-            raise DatabaseError(
-                "The audit log is append-only: its events cannot be changed or deleted."
-            ) from None
+            raise DatabaseError("audit_append_only") from None
         raise
     except pw.InterfaceError:
-        raise DatabaseError(
-            "The database connection is closed or unusable. Restart the kiosk."
-        ) from None
+        raise DatabaseError("db_closed") from None
 
 
 @dataclass
@@ -183,11 +171,7 @@ class Store:
         except OSError:
             same = False
         if not same:
-            raise DatabaseLost(
-                f"The database file {self.db.database} was deleted or replaced while the kiosk "
-                "was running, so nothing more can be saved. Stop the kiosk, restore the "
-                "database from its backup (or run 'kiosk init'), then start it again."
-            )
+            raise DatabaseLost("db_lost", path=self.db.database)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[None]:
@@ -223,19 +207,11 @@ class Store:
         """Refuse to work on a database that is missing, old, or from a newer release."""
         version = self.schema_version()
         if version == 0:
-            raise DatabaseError(
-                "The database has not been set up. Run 'kiosk init' (or 'kiosk init --demo')."
-            )
+            raise DatabaseError("db_not_set_up")
         if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"This database was written by a newer Front Desk (schema {version}; this one "
-                f"knows up to {SCHEMA_VERSION}). Upgrade Front Desk before using it."
-            )
+            raise DatabaseError("db_newer", version=version, known=SCHEMA_VERSION)
         if version < SCHEMA_VERSION or set(MIGRATIONS) - self.applied_versions():
-            raise DatabaseError(
-                f"The database schema is version {version}; run 'kiosk init' to upgrade it "
-                f"to {SCHEMA_VERSION}."
-            )
+            raise DatabaseError("db_older", version=version, known=SCHEMA_VERSION)
 
     def migrate(self) -> tuple[int, int]:
         """Bring the schema up to date; idempotent. Returns (from_version, to_version)."""
@@ -278,9 +254,9 @@ def _create_owner_only(path: str) -> None:
 def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: object) -> Store:
     """Open (without creating tables) the database at ``url`` and bind the models to it."""
     if url.startswith(("postgresql://", "postgres://")):
-        from kiosk.store import enable_postgresql
+        from kiosk.store.drivers import require_postgresql_driver
 
-        enable_postgresql()
+        require_postgresql_driver()
         parsed = urlparse(url)
         params: dict[str, object] = {
             "host": parsed.hostname or "localhost",
@@ -299,10 +275,7 @@ def open_store(url: str, *, busy_timeout_ms: int = 10000, **connect_params: obje
         if path != ":memory:":
             parent = Path(path).parent
             if not parent.exists():
-                raise DatabaseError(
-                    f"The folder for the database file does not exist: {parent}. Create it or "
-                    "change [database] url in kiosk.toml."
-                )
+                raise DatabaseError("db_folder", folder=parent)
             _create_owner_only(path)
         db = pw.SqliteDatabase(
             path,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from kiosk.errors import ValidationError
+from kiosk.errors import Label, ValidationError
 from kiosk.text import has_unsafe, unsafe_characters
 
 database_proxy = pw.DatabaseProxy()
@@ -33,13 +33,9 @@ class _Guarded:
 
 
 def unsafe_value(column: str, value: str) -> ValidationError:
-    bad = ", ".join(unsafe_characters(value))
-    label = column.replace("_", " ")
-    return ValidationError(
-        f"The {label} contains control or direction characters ({bad}); retype it using "
-        "ordinary letters, digits and punctuation.",
-        [f"{column}: control characters"],
-    )
+    label = column.replace("_", " ").capitalize()
+    chars = ", ".join(unsafe_characters(value))
+    return ValidationError("text_control", field=Label(label), chars=chars)
 
 
 class Text(_Guarded, pw.CharField):
@@ -265,6 +261,19 @@ class SearchTerm(BaseModel):
     ref = pw.IntegerField()
 
 
+class RateCounter(BaseModel):
+    """Hits of one subject in one fixed window of a rate limit (see services.ratelimit)."""
+
+    scope = Text(max_length=64)
+    subject = Text(max_length=64)  # a digest, never the address or name itself
+    window_start = pw.BigIntegerField()  # Unix seconds
+    hits = pw.IntegerField(default=0)
+    expires_at = pw.BigIntegerField(index=True)
+
+    class Meta:
+        indexes = ((("scope", "subject", "window_start"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     School,
@@ -284,4 +293,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     EmailCode,
     AuditEvent,
     SearchTerm,
+    RateCounter,
 ]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 import peewee as pw
 
+from kiosk.store.bulk import BATCH, BulkInsert
 from kiosk.store.models import Guardian, SearchTerm, Student
 
 STUDENT = "s"
@@ -86,27 +87,18 @@ def reindex(kind: str, ref: int, terms: Iterable[str]) -> None:
 
 
 def rebuild(db: pw.Database) -> int:
-    """Rebuild the whole index (after a bulk change); returns the number of terms.
+    """Rebuild the whole index (after a schema upgrade); returns the number of terms.
 
-    Rows go in through one prepared ``executemany`` statement per batch rather than peewee's
-    ``insert_many`` (which builds SQL text for every value and cost 20x more than SQLite's own
-    work on a district of 100,000 students). Values stay parameters.
+    Rows go in through ``BulkInsert`` (a prepared ``executemany`` on SQLite, ``COPY`` on
+    PostgreSQL) rather than peewee's ``insert_many``, which builds SQL text for every value.
     """
     SearchTerm.delete().execute()
-    table = SearchTerm._meta.table_name
-    sql = f'INSERT INTO "{table}" (term, kind, ref) VALUES ({db.param}, {db.param}, {db.param})'  # noqa: S608
-    cursor = db.cursor()
-    batch: list[tuple[str, str, int]] = []
-    count = 0
+    writer = TermWriter(db)
     students = Student.select(
         Student.id, Student.given_name, Student.family_name, Student.student_number
     )
     for ref, given, family, number in students.tuples().iterator():
-        batch.extend((t[:100], STUDENT, ref) for t in student_terms(given, family, number) if t)
-        if len(batch) >= 5000:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-            batch.clear()
+        writer.student(ref, given, family, number)
     guardians = Guardian.select(
         Guardian.id,
         Guardian.given_name,
@@ -115,17 +107,67 @@ def rebuild(db: pw.Database) -> int:
         Guardian.email,
     )
     for ref, given, family, phone, email in guardians.tuples().iterator():
-        batch.extend(
-            (t[:100], GUARDIAN, ref) for t in guardian_terms(given, family, phone, email) if t
-        )
-        if len(batch) >= 5000:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-            batch.clear()
-    if batch:
-        cursor.executemany(sql, batch)
-        count += len(batch)
-    return count
+        writer.guardian(ref, given, family, phone, email)
+    return writer.finish()
+
+
+class TermWriter:
+    """Writes the terms of new and changed people in bulk (an import's pass over the roster).
+
+    ``was`` is what a stored person's term fields held before: the person's terms are replaced
+    only if their words changed, so a re-import of an unchanged roster writes no term at all
+    (it used to delete and rewrite the whole index: 11 million rows at a million students).
+    The old terms of a replaced person are deleted before any of the new rows are written.
+    """
+
+    def __init__(self, db: pw.Database) -> None:
+        self.db = db
+        self.rows = BulkInsert(db, SearchTerm, [SearchTerm.term, SearchTerm.kind, SearchTerm.ref])
+        self.stale: dict[str, list[int]] = {STUDENT: [], GUARDIAN: []}
+
+    def student(
+        self, ref: int, given: str, family: str, number: str, *, was: tuple | None = None
+    ) -> None:
+        terms = student_terms(given, family, number)
+        if was is None or terms != student_terms(*was):
+            self._add(STUDENT, ref, terms, replace=was is not None)
+
+    def guardian(
+        self,
+        ref: int,
+        given: str,
+        family: str,
+        phone_digits: str,
+        email: str,
+        *,
+        was: tuple | None = None,
+    ) -> None:
+        terms = guardian_terms(given, family, phone_digits, email)
+        if was is None or terms != guardian_terms(*was):
+            self._add(GUARDIAN, ref, terms, replace=was is not None)
+
+    def _add(self, kind: str, ref: int, terms: set[str], *, replace: bool) -> None:
+        if replace:
+            self.stale[kind].append(ref)
+        for term in terms:
+            if term:
+                self.rows.pending.append((term[:100], kind, ref))
+        if len(self.rows.pending) >= self.rows.batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        for kind, refs in self.stale.items():
+            for start in range(0, len(refs), BATCH):
+                SearchTerm.delete().where(
+                    SearchTerm.kind == kind, SearchTerm.ref.in_(refs[start : start + BATCH])
+                ).execute()
+            refs.clear()
+        self.rows.flush()
+
+    def finish(self) -> int:
+        """Write what is pending; returns the number of terms written."""
+        self._flush()
+        return self.rows.count
 
 
 def prefix(db: pw.Database, field: pw.Field, token: str) -> pw.Expression:
