@@ -43,6 +43,11 @@ ROW_KEYS = (
     "letters",
     "race",
     "concurrency",
+    "web_pages",
+    "web_signins",
+    "web_loop",
+    "federation_sso",
+    "federation_assertions",
 )
 BACKENDS = ("SQLite", "PostgreSQL")
 

@@ -89,7 +89,12 @@ _KIDS = (
 
 
 def _dialect(sql: str, postgres: bool) -> str:
-    return sql.replace("GLOB", "LIKE").replace("?", "%s") if postgres else sql
+    """PostgreSQL's form: LIKE, its placeholder, and the order its prefix index is kept in."""
+    if not postgres:
+        return sql
+    return (
+        sql.replace("GLOB", "LIKE").replace("?", "%s").replace("BY t.term", "BY t.term USING ~<~")
+    )
 
 
 def by_hand(raw, token: str, limit: int, postgres: bool = False) -> list[tuple]:  # type: ignore[no-untyped-def]

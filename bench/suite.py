@@ -108,7 +108,7 @@ class Suite:
         return {k: self.rows[k] for k in keys if k in self.rows}
 
     def _all(self) -> None:
-        from bench import rows
+        from bench import federation, rows, web
 
         self.step("import", ("import", "import_memory", "reimport", "reimport_changed"),
                   lambda: rows.import_rows(self))  # fmt: skip
@@ -121,6 +121,8 @@ class Suite:
         self.step("concurrency", ("concurrency",), lambda: rows.concurrency_row(self))
         self.step("letters", ("letters",), lambda: rows.letters_row(self))
         self.step("race", ("race",), lambda: rows.race_row(self))
+        self.step("web", web.KEYS, lambda: web.web_rows(self))
+        self.step("federation", federation.KEYS, lambda: self.rows.update(federation.rows(self.scratch / "federation", max(5, self.sizes.search_words))))  # fmt: skip  # noqa: E501
 
     def keep(self, key: str, result: object) -> None:
         self.details[key] = asdict(result)  # type: ignore[call-overload]

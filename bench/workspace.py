@@ -44,7 +44,7 @@ phone = "555-0100"
 
 [portal]
 url = "https://portal.example.org"
-activation_url = "https://portal.example.org/activate?key={key}"
+activation_url = "https://portal.example.org/activate#key={key}"
 
 [database]
 url = "{url}"

@@ -28,3 +28,26 @@ class Clock:
 
     def advance(self, **kwargs: float) -> None:
         self.offset += dt.timedelta(**kwargs)
+
+
+def local_text(value: str | dt.datetime | None, zone: str) -> str:
+    """A stored UTC time as staff read it: the district's zone, with the date ("" for none)."""
+    from zoneinfo import ZoneInfo
+
+    moment = parse(value) if isinstance(value, str) else value
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # stored times are UTC; an old naive one is too
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def known_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (e.g. "America/Chicago")."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -16,6 +16,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.clock import known_time_zone
 from kiosk.errors import ConfigError
 
 # The sections below are frozen: nothing may change a setting after it was checked.
@@ -51,6 +52,8 @@ class DistrictConfig:
     #: The code or ID parents type into the mobile app (Henderson: "Henderson", Clayton: "JPRQQH").
     mobile_app_code: str = ""
     state: str = ""
+    #: The district's IANA time zone (e.g. "America/Chicago"): times on staff screens use it.
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,9 @@ class SecurityConfig:
 
     #: Consecutive failed sign-ins before an account is locked.
     lockout_threshold: int = field(default=10, metadata=_bounds(3, 50))
-    lockout_minutes: int = field(default=30, metadata=_bounds(1, 24 * 60))
+    #: At most ``lockout_threshold``: keeping a name locked must cost an attacker at least one
+    #: guess a minute (docs/SECURITY.md, "Sign-in throttling and lockout").
+    lockout_minutes: int = field(default=10, metadata=_bounds(1, 50))
     #: Failed attempts allowed before delays start; each further failure doubles the delay.
     delay_after: int = field(default=3, metadata=_bounds(0, 49))
     delay_base_seconds: float = field(default=1.0, metadata=_bounds(0, 300))
@@ -144,6 +149,9 @@ class SecurityConfig:
     temporary_password_hours: int = field(default=72, metadata=_bounds(1, 24 * 14))
     email_code_minutes: int = field(default=15, metadata=_bounds(1, 30))
     email_code_attempts: int = field(default=5, metadata=_bounds(1, 10))
+    #: Wrong staff passwords at "Return to front desk" / "Exit kiosk" before the staff member
+    #: is signed out (they count as failed sign-ins too).
+    recheck_attempts: int = field(default=3, metadata=_bounds(1, 10))
     #: How many sign-ins may skip the recovery email and pictures before they are required.
     setup_skips_allowed: int = field(default=2, metadata=_bounds(0, 10))
     #: A secret used to key hashes of imported SSNs. Read from this file (created by
@@ -208,11 +216,66 @@ class UiConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """``[web]``: the parent web (``kiosk serve``): address, proxies, sessions, limits."""
+
+    #: The public address parents use, e.g. "https://portal.example.org". https turns on
+    #: Secure cookies and HSTS; it also makes the default activation link.
+    base_url: str = ""
+    #: Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For/-Proto are believed.
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    #: A signed-in session ends after this long without a request...
+    session_idle_minutes: int = field(default=30, metadata=_bounds(5, 24 * 60))
+    #: ...and at the latest this long after sign-in, however busy.
+    session_absolute_hours: int = field(default=12, metadata=_bounds(1, 24 * 30))
+    #: Henry County: a parent may ask for a key online (sent only to the email on record).
+    request_key: bool = False
+    #: What /request-key asks for when a student has no SSN on file: "" (nothing: no match)
+    #: or "guardian_birth_date" (the guardian's birth date on record).
+    request_key_alternative: str = field(default="", metadata=_choices("", "guardian_birth_date"))
+    #: Largest request body accepted, in bytes (forms are small; nothing is uploaded).
+    max_request_bytes: int = field(default=65536, metadata=_bounds(1024, 1024 * 1024))
+    #: Requests per minute one client address may make to the forms that check a secret or
+    #: send email (sign-in, activate, forgot password/username, request key).
+    client_requests_per_minute: int = field(default=30, metadata=_bounds(1, 10000))
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     """``[kiosk]``: this terminal's own settings."""
 
     #: Identifies this terminal in portal requests and audit events.
     id: str = "front-desk-1"
+    #: Where the admin console writes CSV exports (owner-only files), relative to this file.
+    export_dir: str = "exports"
+
+
+@dataclass(frozen=True)
+class FederationConfig:
+    """``[federation]``: Front Desk as the parents' SAML and OpenID Connect identity provider."""
+
+    #: The public https address parents reach; empty means ``[web] base_url``.
+    base_url: str = ""
+    #: SAML entity ID; empty means ``{base_url}/saml/metadata``.
+    entity_id: str = ""
+    #: OpenID Connect issuer; empty means ``base_url``.
+    issuer: str = ""
+    #: The signing key and certificate (owner-only files made by ``kiosk init``), and the
+    #: previous certificate, still published after ``kiosk federation rotate``.
+    key_file: str = "federation.key"
+    cert_file: str = "federation.crt"
+    old_cert_file: str = "federation-old.crt"
+    #: How long a SAML assertion is valid (NotOnOrAfter), in seconds.
+    assertion_seconds: int = field(default=300, metadata=_bounds(30, 600))
+    #: How long an OIDC authorization code may wait to be redeemed, in seconds.
+    code_seconds: int = field(default=60, metadata=_bounds(10, 600))
+    #: Lifetime of OIDC ID tokens and access tokens (for UserInfo), in seconds.
+    token_seconds: int = field(default=600, metadata=_bounds(60, 3600))
+    #: What the guardian-id profile sends as ``authenticationId``: the roster's guardian
+    #: ``sourced_id`` (PowerSchool's PSGUID when the roster comes from PowerSchool) or ``email``.
+    guardian_id_column: str = field(default="sourced_id", metadata=_choices("sourced_id", "email"))
+    #: The largest SP metadata document or discovery document ``kiosk sps add/test`` reads.
+    metadata_max_bytes: int = field(default=1_000_000, metadata=_bounds(10_000, 20_000_000))
 
 
 @dataclass(frozen=True)
@@ -232,7 +295,9 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    federation: FederationConfig = field(default_factory=FederationConfig)
     #: The file this was read from (None for built-in defaults); relative paths resolve from here.
     source: Path | None = None
 
@@ -243,6 +308,15 @@ class Config:
     def resolve(self, path: str) -> Path:
         p = Path(path).expanduser()
         return p if p.is_absolute() else self.base_dir / p
+
+    @property
+    def activation_url(self) -> str:
+        """Where a key is redeemed: ``[portal] activation_url``, else this district's parent web
+        (``{base_url}/activate#key={key}``), else "" (the QR code carries the bare key)."""
+        if self.portal.activation_url:
+            return self.portal.activation_url
+        base = self.web.base_url.rstrip("/")
+        return f"{base}/activate#key={{key}}" if base else ""
 
     @property
     def database_url(self) -> str:
@@ -385,6 +459,12 @@ def _check_values(c: Config, label: str) -> None:
     u, s = c.usernames, c.security
     _need(u.min_length <= u.max_length, f"{label}: [usernames]", "need min_length <= max_length.")
     _need(
+        s.lockout_minutes <= s.lockout_threshold,
+        f"{label}: [security]",
+        "'lockout_minutes' must not exceed 'lockout_threshold' (a lock must cost an attacker "
+        "at least one guess a minute).",
+    )
+    _need(
         s.delay_after < s.lockout_threshold,
         f"{label}: [security]",
         "'delay_after' must be below 'lockout_threshold'.",
@@ -409,6 +489,13 @@ def _check_values(c: Config, label: str) -> None:
         f"{label}: [portal]",
         "'activation_url' must start with https:// (or be empty).",
     )
+    _need(
+        "{key}" not in url.split("#")[0],
+        f"{label}: [portal]",
+        "'activation_url' must carry the key after '#' (e.g. "
+        "https://portal.example.org/activate#key={key}): a key in the query reaches server logs.",
+    )
+    _check_web(c.web, label)
     db = c.database.url
     _need(bool(db), f"{label}: [database]", "'url' must not be empty.")
     _need(
@@ -428,3 +515,50 @@ def _check_values(c: Config, label: str) -> None:
         "'accent' must be a colour like \"#1f6feb\".",
     )
     _need(bool(c.kiosk.id.strip()), f"{label}: [kiosk]", "'id' must not be empty.")
+    _need(bool(c.kiosk.export_dir.strip()), f"{label}: [kiosk]", "'export_dir' must not be empty.")
+    _need(
+        known_time_zone(c.district.time_zone),
+        f"{label}: [district]",
+        '\'time_zone\' must be an IANA time zone name such as "America/Chicago" or "UTC".',
+    )
+
+    _check_federation(c.federation, label)
+
+
+def _check_federation(f: FederationConfig, label: str) -> None:
+    """What field bounds cannot say about ``[federation]``: its addresses."""
+    for key in ("base_url", "entity_id", "issuer"):
+        value = getattr(f, key)
+        _need(
+            not value or value.startswith(("https://", "http://")),
+            f"{label}: [federation]",
+            f"'{key}' must start with https:// (or be empty).",
+        )
+
+
+def _check_web(w: WebConfig, label: str) -> None:
+    """What field bounds cannot say about ``[web]``."""
+    where = f"{label}: [web]"
+    _need(
+        not w.base_url
+        or (w.base_url.startswith(("https://", "http://")) and "#" not in w.base_url),
+        where,
+        "'base_url' must start with https:// (or http:// for a test machine).",
+    )
+    _need(
+        w.session_absolute_hours * 60 >= w.session_idle_minutes,
+        where,
+        "'session_absolute_hours' must cover 'session_idle_minutes'.",
+    )
+    import ipaddress
+
+    for proxy in w.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            _need(
+                False,
+                where,
+                f"'trusted_proxies' has {proxy!r}, which is not an IP address or network "
+                '(e.g. "127.0.0.1" or "10.0.0.0/8").',
+            )

@@ -41,6 +41,10 @@ class Context:
         ``then(sent)`` runs afterwards on the mail thread (to audit the outcome)."""
         self._pending.append(send_in_background(self.mailer, to, subject, body, then))
 
+    def track_mail(self, pending: Future[None]) -> None:
+        """Wait for this background email too in ``flush_mail``."""
+        self._pending.append(pending)
+
     def flush_mail(self, timeout: float = 30.0) -> None:
         """Wait for background emails (tests, and before the app exits)."""
         pending, self._pending = self._pending, []

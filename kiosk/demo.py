@@ -112,6 +112,46 @@ ACCOUNTS = [
 ]
 
 
+def _accounts(ctx: Context, guardians: dict, parent_hash: str, liked_hash: str) -> None:
+    """The demo parents' accounts: active, disabled and locked ones, all with pictures."""
+    now = ctx.clock.now()
+    for g, username, state in ACCOUNTS:
+        account = PortalAccount.create(
+            guardian=guardians[g],
+            username=username,
+            username_norm=normalize_username(username),
+            password_hash=parent_hash,
+            created_at=iso(now - dt.timedelta(days=400)),
+            enabled=state != "disabled",
+            failed_attempts=ctx.config.security.lockout_threshold if state == "locked" else 0,
+            locked_until=iso(now + dt.timedelta(days=3650)) if state == "locked" else None,
+            recovery_email=guardians[g].email,
+            recovery_email_verified=True,
+            recovery_email_norm=fold(guardians[g].email),
+            setup_skips=0,
+        )
+        SecurityPreferences.create(
+            account=account,
+            pictures=",".join(sorted(LIKED + DISLIKED)),
+            liked_hash=liked_hash,
+            updated_at=iso(now),
+        )
+
+
+def _staff(schools: dict, staff_hashes: dict[str, str], now: dt.datetime) -> None:
+    for username, _password, role, codes, display in STAFF:
+        staff = StaffUser.create(
+            username=username,
+            username_norm=username,
+            display_name=display,
+            role=role,
+            password_hash=staff_hashes[username],
+            created_at=iso(now),
+        )
+        for code in codes:
+            StaffSchool.create(staff=staff, school=schools[code])
+
+
 def load_demo(ctx: Context) -> bool:
     """Fill an empty database with the demo district; returns False if it had data already."""
     with ctx.store.read():
@@ -165,38 +205,8 @@ def load_demo(ctx: Context) -> bool:
                 HouseholdGuardian.create(household=household, guardian=guardians[g])
             for s in ss:
                 HouseholdStudent.create(household=household, student=students[s])
-        for g, username, state in ACCOUNTS:
-            account = PortalAccount.create(
-                guardian=guardians[g],
-                username=username,
-                username_norm=normalize_username(username),
-                password_hash=parent_hash,
-                created_at=iso(now - dt.timedelta(days=400)),
-                enabled=state != "disabled",
-                failed_attempts=ctx.config.security.lockout_threshold if state == "locked" else 0,
-                locked_until=iso(now + dt.timedelta(days=3650)) if state == "locked" else None,
-                recovery_email=guardians[g].email,
-                recovery_email_verified=True,
-                recovery_email_norm=fold(guardians[g].email),
-                setup_skips=0,
-            )
-            SecurityPreferences.create(
-                account=account,
-                pictures=",".join(sorted(LIKED + DISLIKED)),
-                liked_hash=liked_hash,
-                updated_at=iso(now),
-            )
-        for username, _password, role, codes, display in STAFF:
-            staff = StaffUser.create(
-                username=username,
-                username_norm=username,
-                display_name=display,
-                role=role,
-                password_hash=staff_hashes[username],
-                created_at=iso(now),
-            )
-            for code in codes:
-                StaffSchool.create(staff=staff, school=schools[code])
+        _accounts(ctx, guardians, parent_hash, liked_hash)
+        _staff(schools, staff_hashes, now)
         search_index.rebuild(ctx.store.db)
         audit.record(
             ctx,

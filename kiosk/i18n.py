@@ -2,7 +2,8 @@
 
 ``_()`` translates into the language the parent picked on the Welcome screen. Catalogs live in
 ``kiosk/locale/<lang>/LC_MESSAGES/kiosk.po`` (source) and ``.mo`` (compiled, shipped). Staff-only
-text stays English. This module never imports Textual: services may use ``N_`` markers too.
+text stays English. ``explain(error, language)`` renders an error code (or a service's answer)
+from the message catalog, ``kiosk.messages``. This module never imports Textual.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def _catalog(lang: str) -> gettext.NullTranslations:
 
         _catalogs[lang] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
     return _catalogs[lang]
+
+
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The catalog of one language, for callers that translate per request (the web)."""
+    return _catalog(lang)
 
 
 def set_language(lang: str) -> None:

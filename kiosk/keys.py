@@ -78,5 +78,5 @@ def activation_link(template: str, key: str) -> str:
     bare = normalize_key(key)
     if "{key}" in template:
         return template.replace("{key}", bare)
-    separator = "&" if "?" in template else "?"
+    separator = "&" if "#" in template else "#"
     return f"{template}{separator}key={bare}"

@@ -44,6 +44,9 @@ PARENT: dict[str, str] = {
     "key_first": N_("Type a valid activation key first; then choose a username."),
     "username_taken": N_("The username '{username}' is taken. Choose another one."),
     "username_taken_short": N_("That username is taken; choose another one."),
+    "username_check_later": N_(
+        "That username will be checked when you create your account; go on for now."
+    ),
     # sign-in and session (kiosk.services.credentials, accounts)
     "signin_failed": N_(
         "That username and password did not work. Check them and try again; if it keeps "
@@ -129,9 +132,59 @@ PARENT: dict[str, str] = {
     ),
     "text_required": N_("{field} is required."),
     "text_too_long": N_("{field} is longer than {n} characters; shorten it."),
+    # federation: signing in to the district's portals (kiosk.federation)
+    "fed_session_ended": N_("Your Front Desk session has ended. Sign in again."),
+    "fed_disabled": N_("This account is turned off. Ask the school's front desk for help."),
+    "fed_locked": N_(
+        "This account is locked after too many failed sign-ins. Wait and try again, or ask the "
+        "school's front desk."
+    ),
+    "fed_must_change": N_("Choose a new password at Front Desk first, then try again."),
+    "fed_setup": N_(
+        "Finish setting up your account at Front Desk (recovery email and pictures) first."
+    ),
+    "fed_no_identifier": N_(
+        "The school has no email on record for you, which this portal needs. Ask the front "
+        "desk to add it."
+    ),
+    "fed_email_unverified": N_(
+        "This portal signs you in by email, and your recovery email is not confirmed yet. "
+        "Confirm it in your Front Desk account settings, then try again."
+    ),
+    "fed_request_missing": N_(
+        "The sign-in request from the portal is missing or too large. Go back to the portal "
+        "and start again."
+    ),
+    "fed_request_unreadable": N_(
+        "Front Desk could not read the sign-in request from the portal. Go back to the portal "
+        "and start again; if it keeps happening, tell the district's IT staff."
+    ),
+    "fed_sp_unknown": N_(
+        "This portal is not registered with Front Desk, so it cannot sign you in. Tell the "
+        "district's IT staff (they add it with 'kiosk sps add')."
+    ),
+    "fed_binding": N_(
+        "The portal asked for a response binding Front Desk does not send (only HTTP-POST)."
+    ),
+    "fed_wrong_acs": N_(
+        "The portal asked to receive your sign-in at an address it has not registered (the "
+        "AssertionConsumerService URL). Nothing was sent; tell the district's IT."
+    ),
+    "fed_unsolicited": N_(
+        "This portal only accepts sign-ins it asked for. Start from the portal's own sign-in page."
+    ),
+    "fed_sp_gone": N_("This portal is no longer registered with Front Desk."),
+    "fed_logout_unregistered": N_(
+        "The app asked to return to an address it has not registered; you are signed out of "
+        "Front Desk."
+    ),
+    "fed_signed_out": N_("You are signed out of Front Desk."),
+    "fed_too_large": N_("The request is too large."),
+    "fed_app_request": N_(
+        "The app's sign-in request cannot be used ({reason}). Go back to the app and try again."
+    ),
     # the kiosk itself
     "unexpected": N_("Something went wrong. Please try again, or ask the front desk for help."),
-    "busy": N_("Please wait: the last request is still being checked."),
 }
 
 STAFF: dict[str, str] = {
@@ -140,9 +193,6 @@ STAFF: dict[str, str] = {
     ),
     "staff_signin_first": N_("Sign in as staff first."),
     "staff_current_password_wrong": N_("The current password is not right. Type it again."),
-    "staff_reauth_signed_out": N_(
-        "Too many wrong staff passwords: you were signed out. Sign in again at the front desk."
-    ),
     "staff_only": N_("Only signed-in staff can do that."),
     "role_forbidden": N_("Your staff role does not allow that. Ask a district admin."),
     "role_invalid": N_("Role must be one of: {roles}."),
@@ -343,6 +393,50 @@ STAFF: dict[str, str] = {
         "Install it with: {command}"
     ),
     "fatal": N_("Front Desk stopped because of an unexpected problem. Run 'kiosk doctor'."),
+    # federation: registering portals and the signing key (kiosk.federation)
+    "fed_https_only": N_("{source} must use https:// (plain http only for localhost)."),
+    "fed_fetch_failed": N_(
+        "Could not read {source} ({why}). Check the address and that this server can reach it."
+    ),
+    "fed_no_file": N_("There is no file {source}. Give a metadata file or URL."),
+    "fed_too_big": N_("{source} is larger than {limit} bytes ([federation] metadata_max_bytes)."),
+    "fed_not_utf8": N_("{source} is not UTF-8 text."),
+    "fed_no_key": N_("There is no federation key yet. Run 'kiosk init' first."),
+    "fed_key_missing": N_(
+        "The federation signing key is missing ({path}). Run 'kiosk init' to create it."
+    ),
+    "fed_xmlsec": N_(
+        "SAML needs Debian's xmlsec1 to sign responses: install it (apt install xmlsec1)."
+    ),
+    "fed_saml_setup": N_(
+        "The SAML identity provider could not start. Run 'kiosk sps list' and 'kiosk doctor' "
+        "to check the registrations and the signing key."
+    ),
+    "fed_not_metadata": N_(
+        "That is not SAML metadata for one service provider (an EntityDescriptor). Ask the "
+        "portal's administrator for its SP metadata XML."
+    ),
+    "fed_no_acs": N_(
+        "The metadata has no AssertionConsumerService: it does not describe a service provider "
+        "Front Desk can send parents to."
+    ),
+    "fed_acs_not_url": N_("The metadata's AssertionConsumerService {url} is not a URL."),
+    "fed_sp_name": N_("Give the service provider a short name, e.g. campus."),
+    "fed_profile": N_("Unknown profile {profile}; choose one of {choices}."),
+    "fed_sp_taken": N_("A service provider named {name} is already registered."),
+    "fed_entity_taken": N_("The entity {entity_id} is already registered."),
+    "fed_sp_not_found": N_("No service provider named {name}. 'kiosk sps list' shows them."),
+    "fed_client_not_found": N_("No client named {name}. 'kiosk clients list' shows them."),
+    "fed_redirect_bad": N_(
+        "{uri} is not a usable redirect URI: give the full address, without a #fragment."
+    ),
+    "fed_redirect_https": N_(
+        "{uri} must use https:// (plain http:// only for localhost while testing)."
+    ),
+    "fed_client_name": N_("Give the client a short name, e.g. powerschool."),
+    "fed_redirect_count": N_("Give from 1 to {n} --redirect-uri values."),
+    "fed_subject_type": N_('The subject type must be "pairwise" or "public".'),
+    "fed_client_taken": N_("A client named {name} is already registered."),
 }
 
 #: Field names and words used inside other messages (passed as ``Label`` parameters).

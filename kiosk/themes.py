@@ -28,6 +28,8 @@ _THEMES = themes_dir()
 APP_CSS = [_THEMES / "app.tcss", _THEMES / "parent.tcss"]
 PARENT_FORMS_CSS = [_THEMES / "parent_forms.tcss"]
 STAFF_CSS = [_THEMES / "staff.tcss"]
+#: The admin console's tools and dialogs, on top of the staff styles.
+ADMIN_CSS = [*STAFF_CSS, _THEMES / "admin.tcss"]
 
 
 # -- theme definitions (plain data; kiosk/app.py turns them into Textual themes) ------------

@@ -143,7 +143,8 @@ def test_every_reason_for_a_refusal_is_listed(ctx):
 
 
 def test_username_availability_for_live_feedback(ctx):
-    assert [str(p) for p in activation.username_available(ctx, "ALOPEZ")] == [
+    key = activation.issue_key(ctx, SYSTEM, "G-1001").key
+    assert [str(p) for p in activation.username_available(ctx, key, "ALOPEZ")] == [
         "That username is taken; choose another one."
     ]
-    assert activation.username_available(ctx, "newparent") == []
+    assert activation.username_available(ctx, key, "newparent") == []

@@ -111,6 +111,4 @@ async def test_audit_screen_filters_and_checks_the_chain(ctx: Context) -> None:
         await pilot.click("#verify")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert str(screen.query_one("#audit-status", Static).render()).startswith(
-            "Audit log intact:"
-        )
+        assert str(screen.query_one("#status", Static).render()).startswith("Audit log intact:")

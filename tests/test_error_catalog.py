@@ -98,8 +98,12 @@ def literal_codes() -> list[tuple[str, int, str]]:
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
             first = node.args[0]
-            if name in CODE_TAKERS and isinstance(first, ast.Constant):
+            if name not in CODE_TAKERS:
+                continue
+            if isinstance(first, ast.Constant):
                 found.append((path.name, node.lineno, first.value))
+            elif isinstance(first, ast.JoinedStr | ast.BinOp):  # a sentence built in place
+                found.append((path.name, node.lineno, ast.unparse(first)))
     return found
 
 

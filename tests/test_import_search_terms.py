@@ -63,3 +63,33 @@ def test_first_import_writes_the_same_index_as_a_rebuild(any_ctx: Context, tmp_p
     import_roster(any_ctx, SYSTEM, tmp_path / "gen")
     kept, rebuilt = _as_rebuilt(any_ctx)
     assert len(kept) > 500 and kept == rebuilt
+
+
+def test_postgres_plans_search_from_the_index_order_and_fresh_statistics(
+    any_ctx: Context, tmp_path: Path
+) -> None:
+    """On PostgreSQL a short prefix must be read in the index's own order (the scan stops at
+    the limit, no sort of every match), and the import leaves statistics for the planner."""
+    from bench.generate import generate
+
+    if any_ctx.store.is_sqlite:
+        return  # SQLite's index order is plain ORDER BY term, id (test_search covers it)
+    generate(tmp_path / "gen", 300, seed=4)
+    import_roster(any_ctx, SYSTEM, tmp_path / "gen")
+    db = any_ctx.store.db
+    with any_ctx.store.read():
+        # ANALYZE ran inside the import: the planner knows the tables are not empty.
+        tuples = db.execute_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = 'search_term'::regclass"
+        ).fetchone()[0]
+        assert tuples > 1000
+        # At this size a sort is cheap, so forbid it: only an ORDER BY in the index's own
+        # order has a plan without one (a plain ORDER BY term does not).
+        db.execute_sql("SET LOCAL enable_sort = off")
+        sql = search_index._find_sql(db, search_index.GUARDIAN, 0, None)
+        plan = "\n".join(
+            row[0] for row in db.execute_sql("EXPLAIN " + sql, ["g", "g%", 30]).fetchall()
+        )
+    assert "Index Scan using search_term_prefix" in plan and "Sort" not in plan, plan
+    found = search(any_ctx, SYSTEM, "g")
+    assert sum(hit.kind == "guardian" for hit in found) == 25

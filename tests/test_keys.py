@@ -73,7 +73,8 @@ def test_partial_formatting_groups_as_typed():
 def test_activation_link_uses_the_district_url_or_the_bare_key():
     key = "E69293F41CB54E298F1EEEF6FF3BB7F7"
     assert keys.activation_link("", key) == "{E69293F4-1CB5-4E29-8F1E-EEF6FF3BB7F7}"
-    assert keys.activation_link("https://p.example/a?key={key}", key) == (
-        f"https://p.example/a?key={key}"
+    assert keys.activation_link("https://p.example/a#key={key}", key) == (
+        f"https://p.example/a#key={key}"
     )
-    assert keys.activation_link("https://p.example/a", key) == f"https://p.example/a?key={key}"
+    # Without a {key} placeholder the key still goes in the fragment, never the query.
+    assert keys.activation_link("https://p.example/a", key) == f"https://p.example/a#key={key}"

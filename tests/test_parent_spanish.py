@@ -49,8 +49,8 @@ async def test_activate_in_spanish_with_refusals_in_spanish(ctx):
         assert "✓ Clave aceptada. ¡Hola, Maria!" in shown
         assert str(app.screen.query_one("#create").label) == "Crear mi cuenta"
         await type_into(pilot, app, "#username", "alopez")
+        await type_into(pilot, app, "#new-password", "corta")  # leaving the name checks it
         assert "Ese nombre de usuario ya está en uso; elija otro." in texts(app)
-        await type_into(pilot, app, "#new-password", "corta")
         assert "Seguridad:" in texts(app)
         assert "· Al menos 15 caracteres" in texts(app)
         await pilot.click("#create")

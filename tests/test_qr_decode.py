@@ -19,7 +19,7 @@ from kiosk.widgets.qr import QRCode
 from tests.conftest import build_context, make_config
 from tests.staff_helpers import settled, sign_in_as
 
-URL = "https://portal.example.org/activate?key={key}"
+URL = "https://portal.example.org/activate#key={key}"
 PX = 4  # pixels per module
 _TOP = {"█", "▀"}
 _BOTTOM = {"█", "▄"}
@@ -90,7 +90,7 @@ def decode(image: Image.Image) -> list[str]:
 async def test_issue_key_screen_qr_decodes_to_the_exact_link(url_ctx, size):
     desk = _desk(url_ctx)
     issued = issue_key(url_ctx, desk, "G-1001")
-    assert issued.link.startswith("https://portal.example.org/activate?key=")
+    assert issued.link.startswith("https://portal.example.org/activate#key=")
     app = make_app(url_ctx)
     async with app.run_test(size=size) as pilot:
         await sign_in_as(pilot)

@@ -172,28 +172,29 @@ async def _settle(app, pilot) -> None:
 
 
 async def test_admin_home_offers_only_what_the_role_allows(ctx: Context) -> None:
-    from textual.widgets import Button
+    from textual.widgets import OptionList
 
     from kiosk.app import make_app
     from kiosk.screens.admin_home import AdminHomeScreen
     from kiosk.screens.admin_reports import AdminReportsScreen
 
     expected = {
-        "desk": ["tool-reports"],
-        "registrar": ["tool-reports", "tool-duplicates"],
-        "admin": ["tool-reports", "tool-duplicates", "tool-import", "tool-audit", "tool-staff"],
+        "desk": ["reports"],
+        "registrar": ["reports", "duplicates"],
+        "admin": ["reports", "duplicates", "import", "audit", "staff"],
     }
     app = make_app(ctx, kiosk_mode=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        for name, buttons in expected.items():
+        for name, tools in expected.items():
             app.staff = staff_actor(ctx, name)
             await app.push_screen(AdminHomeScreen())
             await pilot.pause()
-            assert [b.id for b in app.screen.query(Button)] == buttons
+            menu = app.screen.query_one("#tools", OptionList)
+            assert [menu.get_option_at_index(i).id for i in range(menu.option_count)] == tools
             app.pop_screen()
         app.staff = staff_actor(ctx, "desk")
         await app.push_screen(AdminHomeScreen())
-        await pilot.click("#tool-reports")
+        await pilot.press("enter")  # the first tool is highlighted
         await pilot.pause()
         assert isinstance(app.screen, AdminReportsScreen)
 
@@ -216,14 +217,14 @@ async def test_staff_screen_disables_and_shows_a_temporary_password_once(ctx: Co
         table.move_cursor(row=2)  # hsdesk
         await pilot.click("#disable")
         await _settle(app, pilot)
-        status = screen.query_one("#staff-status", Static)
+        status = screen.query_one("#status", Static)
         assert str(status.render()) == "Disable hsdesk? Press the button again to confirm."
         assert staff_sign_in(ctx, "hsdesk", "high-school-desk-demo")  # nothing happened yet
         screen.query_one("#disable", Button).press()  # (a 2nd click during the press effect
         # animation is ignored by Textual; a person's second click comes later)
         await _settle(app, pilot)
         assert str(status.render()) == "hsdesk is disabled."
-        assert str(table.get_row_at(2)[4]) == "disabled"
+        assert str(table.get_row_at(2)[4]) == "no"  # enabled: no
         with pytest.raises(AuthenticationFailed):
             staff_sign_in(ctx, "hsdesk", "high-school-desk-demo")
         await pilot.click("#reset")
@@ -254,4 +255,4 @@ async def test_staff_screen_refuses_non_admins(ctx: Context) -> None:
         await app.push_screen(AdminStaffScreen())
         await _settle(app, pilot)
         assert app.screen.query_one("#staff-rows", DataTable).row_count == 0
-        assert "role does not allow" in str(app.screen.query_one("#staff-status", Static).render())
+        assert "role does not allow" in str(app.screen.query_one("#status", Static).render())

@@ -395,6 +395,7 @@ async def test_import_screen_checks_imports_and_lists_problems(ctx: Context, tmp
 
     from kiosk.app import make_app
     from kiosk.screens.admin_import import AdminImportScreen
+    from kiosk.widgets.admin_table import AdminTable
 
     good = write_roster(tmp_path / "good")
     bad = write_roster(tmp_path / "bad", demographics_csv=DEMOGRAPHICS + "p1,active,,nope,\n")
@@ -403,7 +404,7 @@ async def test_import_screen_checks_imports_and_lists_problems(ctx: Context, tmp
         app.staff = staff_actor(ctx, "admin")
         await app.push_screen(AdminImportScreen())
         screen = app.screen
-        result = screen.query_one("#import-result", Static)
+        result = screen.query_one("#status", Static)
 
         async def press(button: str, path: Path) -> str:
             screen.query_one("#roster-path", Input).value = str(path)
@@ -413,13 +414,20 @@ async def test_import_screen_checks_imports_and_lists_problems(ctx: Context, tmp
             return str(result.render())
 
         checked = await press("#check", good)
-        assert checked.startswith("Check passed: would import 2 schools, 3 students")
+        assert checked.startswith("Check passed; nothing was changed.")
+        assert "2 schools, 3 students" in checked
         assert Student.select().where(Student.sourced_id == "st1").count() == 0
         refused = await press("#import", bad)
-        assert "nothing was changed" in refused
-        assert "demographics.csv:4: birthDate 'nope' is not a date (YYYY-MM-DD)" in refused
-        done = await press("#import", good)
-        assert done.startswith("Imported 2 schools, 3 students, 2 guardians, 3 links.")
+        assert "Nothing was changed" in refused
+        problems = [row[0] for row in screen.query_one(AdminTable).shown_rows]
+        assert "demographics.csv:4: birthDate 'nope' is not a date (YYYY-MM-DD)" in problems
+        await press("#import", good)  # checks, then asks for the password
+        await pilot.press(*"district-admin-demo-pass", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert str(result.render()).startswith("Imported. 2 schools, 3 students, 2 guardians")
         assert Student.select().where(Student.sourced_id == "st1").count() == 1
         app.staff = staff_actor(ctx, "registrar")
         denied = await press("#import", good)

@@ -190,15 +190,21 @@ async def test_verify_then_issue_shows_the_key_and_done_clears_it(ctx, monkeypat
         assert all(not isinstance(s, IssueKeyScreen) for s in app.screen_stack)
 
 
+async def issue_for_maria(pilot, app) -> IssueKeyScreen:
+    """Sign in at the desk, verify Maria's request with a passport and reach her key."""
+    await sign_in_as(pilot)
+    form = await verify_form(pilot)
+    form.query_one("#id-type", Select).value = "passport"
+    form.query_one("#signature", Checkbox).value = True
+    await click(pilot, "#submit")
+    await wait_for(pilot, lambda: on_screen(app, IssueKeyScreen))
+    return app.screen
+
+
 async def test_email_the_key_to_the_guardian(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in_as(pilot)
-        form = await verify_form(pilot)
-        form.query_one("#id-type", Select).value = "passport"
-        form.query_one("#signature", Checkbox).value = True
-        await click(pilot, "#submit")
-        await wait_for(pilot, lambda: on_screen(app, IssueKeyScreen))
+        await issue_for_maria(pilot, app)
         key = app.screen.issued.key
         await pilot.press("f7")
         await wait_for(pilot, lambda: "Emailed to" in screen_text(app))
@@ -384,3 +390,25 @@ async def test_registrar_sets_custody_and_portal_flags_on_the_card(ctx):
     assert not link.custody_restriction and link.portal_access
     event = AuditEvent.select().where(AuditEvent.action == "relationship.update").get()
     assert event.target == "G-1008->S-2008" and event.actor == "staff:registrar"
+
+
+async def test_key_screen_notices_an_account_made_on_the_phone_and_offers_students(ctx):
+    from kiosk.screens.linked_students import LinkedStudentsScreen
+    from kiosk.services.activation import redeem_key
+
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await issue_for_maria(pilot, app)
+        screen.check_redeemed()  # what the screen's timer does every few seconds
+        await app.workers.wait_for_complete()
+        await settled(pilot)
+        assert not screen.query_one("#students", Button).display  # nothing made yet
+        password = "seven green ferries at dawn"
+        redeem_key(ctx, screen.issued.key, "mgarcia", password, password)  # on the phone
+        screen.check_redeemed()
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: "on their phone" in screen_text(app))
+        assert "mgarcia" in screen_text(app) and screen.issued is None  # the key is gone
+        assert app.focused is screen.query_one("#students", Button)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: on_screen(app, LinkedStudentsScreen))

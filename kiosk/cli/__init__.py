@@ -11,6 +11,8 @@ import click
 
 from kiosk.cli import accounts, audit, district, reports, staff, start
 from kiosk.cli.common import State
+from kiosk.federation import cli as federation_cli
+from kiosk.web.cli import serve
 
 
 @click.group(invoke_without_command=True)
@@ -49,3 +51,7 @@ for command in (
     reports.report,
 ):
     main.add_command(command)
+main.add_command(serve)
+main.add_command(federation_cli.sps)
+main.add_command(federation_cli.clients)
+main.add_command(federation_cli.federation)

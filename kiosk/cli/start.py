@@ -59,6 +59,10 @@ def init(demo: bool) -> None:
     from kiosk.services.schools import sync_config_schools
 
     create_secret_key(st.config)
+    from kiosk.federation.keys import ensure_keys
+
+    if ensure_keys(st.config):
+        click.echo("Created the federation signing key and certificate (owner-only files).")
 
     added = sync_config_schools(ctx)
     if added:

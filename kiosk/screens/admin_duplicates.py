@@ -1,19 +1,20 @@
 """Admin console: likely duplicate guardians, a merge preview, and the merge itself.
 
-The registrar picks a pair, reads what would move, and merges into the record to keep. When
-both records have a portal account, they must choose which account stays (the other is
-disabled, not deleted).
+The registrar picks a pair and reads what would change: which record goes, which students
+move, which portal account survives. A merge cannot be undone, so it asks for the staff
+password over the same preview. When both records have an account, the registrar chooses the
+one to keep (the other is disabled, not deleted). After a merge the list is loaded again.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Static
 
-from kiosk.errors import KioskError
-from kiosk.screens.staff_base import StaffScreen
+from kiosk.screens.admin_base import AdminScreen
+from kiosk.screens.admin_confirm import ConfirmWithPasswordModal
 from kiosk.services.duplicates import (
     DuplicatePair,
     MergePreview,
@@ -22,29 +23,41 @@ from kiosk.services.duplicates import (
     merge_guardians,
     preview_merge,
 )
-from kiosk.text import display
+from kiosk.widgets.admin_table import AdminTable
+
+HEADER = ["name", "keep", "merge", "why", "accounts"]
 
 
 def preview_text(p: MergePreview) -> str:
     lines = [
-        f"Keep {p.keep_id} {display(p.keep_name)}; merge {p.drop_id} {display(p.drop_name)} "
-        "into it.",
-        "Students moving: " + (display(", ".join(p.students_moving)) or "none"),
-        "Already linked to both: " + (display(", ".join(p.students_shared)) or "none"),
+        f"Keep {p.keep_id} {p.keep_name}; merge {p.drop_id} {p.drop_name} into it.",
+        "Students moving: " + (", ".join(p.students_moving) or "none"),
+        "Already linked to both: " + (", ".join(p.students_shared) or "none"),
         f"Households {p.households_moving}, keys {p.keys_moving}, requests {p.requests_moving}.",
     ]
     if p.needs_account_choice:
         lines.append(
-            f"Both have portal accounts ({display(p.keep_account)}, {display(p.drop_account)}): "
-            "choose the one to keep; the other is disabled."
+            f"Both have portal accounts ({p.keep_account}, {p.drop_account}): choose the one "
+            "to keep; the other is disabled."
         )
     elif p.keep_account or p.drop_account:
-        lines.append(f"Portal account kept: {display(p.keep_account or p.drop_account)}.")
+        lines.append(f"Portal account that stays: {p.keep_account or p.drop_account}.")
+    else:
+        lines.append("Neither record has a portal account.")
     return "\n".join(lines)
 
 
-class AdminDuplicatesScreen(StaffScreen):
-    BINDINGS = [("escape", "app.pop_screen", "Back")]
+def account_line(p: MergePreview, keep_account: str | None) -> str:
+    if keep_account is None:
+        return ""
+    stays, goes = (p.keep_account, p.drop_account)
+    if keep_account == "drop":
+        stays, goes = goes, stays
+    return f"\nAccount that stays: {stays}. Disabled (kept, findable): {goes}."
+
+
+class AdminDuplicatesScreen(AdminScreen):
+    EXPORT_NAME = "duplicates"
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,76 +66,98 @@ class AdminDuplicatesScreen(StaffScreen):
         self.last_merge = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="admin-duplicates"):
-            yield Static("Likely duplicate guardians", classes="title")
-            yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="preview", markup=False)
-            with Horizontal(id="merge-actions"):
-                yield Button("Merge", id="merge", variant="primary", disabled=True)
-                yield Button("Keep first record's account", id="keep-account", disabled=True)
-                yield Button("Keep second record's account", id="drop-account", disabled=True)
+        with Horizontal(classes="admin-header"):
+            yield Static("Likely duplicate guardians", classes="admin-title")
+            yield Static("Registrars and district admins", classes="admin-who")
+        with Vertical(id="admin-duplicates", classes="admin-body"):
+            yield AdminTable(id="pairs")
+            yield Static("", id="status", markup=False)
+            with Horizontal(id="merge-actions", classes="admin-actions"):
+                yield Button("Merge...", id="merge", variant="warning", compact=True)
+                yield Button("Keep first's account...", id="keep-account", compact=True)
+                yield Button("Keep second's account...", id="drop-account", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#pairs", DataTable)
-        table.add_columns("name", "keep", "merge", "why", "accounts")
+        self.query_one(AdminTable).focus()
+        self._buttons(shown=False)
         self.load()
 
     def load(self) -> None:
         ctx, staff = self.kiosk.ctx, self.kiosk.staff
-        self.run_service(lambda: find_duplicates(ctx, staff), self._show, self._failed)
+        self.status((self.last_merge + "\n" if self.last_merge else "") + "Looking...")
+        self.run_service(lambda: find_duplicates(ctx, staff), self._show, self.failed)
 
     def _show(self, pairs: list[DuplicatePair]) -> None:
-        self.pairs = pairs
-        table = self.query_one("#pairs", DataTable)
-        table.clear()
+        self.pairs, self.preview = pairs, None
+        rows = []
         for p in pairs:
             accounts = ", ".join(
                 i for i, has in ((p.first_id, p.first_has_account),
                                  (p.second_id, p.second_has_account)) if has
             )  # fmt: skip
-            table.add_row(
-                Text(display(p.name)),
-                Text(p.first_id),
-                Text(p.second_id),
-                Text("; ".join(p.reasons)),
-                Text(accounts or "-"),
-            )
+            rows.append([p.name, p.first_id, p.second_id, "; ".join(p.reasons), accounts or "-"])
+        self.query_one(AdminTable).show(HEADER, rows)
+        done = self.last_merge + "\n" if self.last_merge else ""
         if not pairs:
-            done = f"{self.last_merge}\n" if self.last_merge else ""
-            self.query_one("#preview", Static).update(done + "No likely duplicates.")
+            self._buttons(shown=False)  # nothing left to merge: no Merge beside "none"
+            self.status(done + "No likely duplicates.")
+        else:
+            self.status(done + f"{len(pairs)} likely duplicate(s). Highlight one to preview.")
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if not 0 <= event.cursor_row < len(self.pairs):
+    def _buttons(self, *, shown: bool, choice: bool = False) -> None:
+        self.query_one("#merge-actions").display = shown
+        self.query_one("#merge", Button).display = not choice
+        self.query_one("#keep-account", Button).display = choice
+        self.query_one("#drop-account", Button).display = choice
+
+    def highlighted(self) -> DuplicatePair | None:
+        table = self.query_one(AdminTable)
+        row = table.cursor_row
+        if not 0 <= row < len(table.shown_rows):
+            return None
+        first, second = table.shown_rows[row][1:3]
+        return next((p for p in self.pairs if (p.first_id, p.second_id) == (first, second)), None)
+
+    @on(DataTable.RowHighlighted)
+    def show_preview(self) -> None:
+        pair = self.highlighted()
+        if pair is None:
             return
-        pair = self.pairs[event.cursor_row]
         ctx, staff = self.kiosk.ctx, self.kiosk.staff
         self.run_service(
             lambda: preview_merge(ctx, staff, pair.first_id, pair.second_id),
             self._previewed,
-            self._failed,
+            self.failed,
             group="preview",
         )
 
     def _previewed(self, preview: MergePreview) -> None:
         self.preview = preview
-        self.query_one("#preview", Static).update(preview_text(preview))
-        choice = preview.needs_account_choice
-        self.query_one("#merge", Button).disabled = choice
-        self.query_one("#keep-account", Button).disabled = not choice
-        self.query_one("#drop-account", Button).disabled = not choice
+        self.status(preview_text(preview))
+        self._buttons(shown=True, choice=preview.needs_account_choice)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if self.preview is None:
+    @on(Button.Pressed, "#merge, #keep-account, #drop-account")
+    def confirm(self, event: Button.Pressed) -> None:
+        p = self.preview
+        if p is None:
             return
         keep_account = {"keep-account": "keep", "drop-account": "drop"}.get(event.button.id or "")
-        p, ctx, staff = self.preview, self.kiosk.ctx, self.kiosk.staff
-        for button in self.query(Button):
-            button.disabled = True
+        modal = ConfirmWithPasswordModal(
+            "Merge these guardians? This cannot be undone.",
+            preview_text(p) + account_line(p, keep_account),
+            "Merge now",
+        )
+        self.app.push_screen(modal, lambda ok: self._merge(p, keep_account) if ok else None)
+
+    def _merge(self, p: MergePreview, keep_account: str | None) -> None:
+        ctx, staff = self.kiosk.ctx, self.kiosk.staff
+        self._buttons(shown=False)
+        self.status("Merging...")
         self.run_service(
             lambda: merge_guardians(ctx, staff, p.keep_id, p.drop_id, keep_account=keep_account),
             self._merged,
-            self._failed,
+            self.failed,
             group="merge",
         )
 
@@ -130,12 +165,7 @@ class AdminDuplicatesScreen(StaffScreen):
         p = result.preview
         text = f"Merged {p.drop_id} into {p.keep_id}."
         if result.disabled_account:
-            text += f" Account {display(result.disabled_account)} was disabled (kept, findable)."
-        self.preview = None
+            text += f" Account {result.disabled_account} was disabled (kept, findable)."
         self.last_merge = text
         self.notify(text, markup=False)
-        self.query_one("#preview", Static).update(text)
         self.load()
-
-    def _failed(self, error: KioskError) -> None:
-        self.query_one("#preview", Static).update(str(error))

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-UNEXPECTED = "Something went wrong. Please try again, or ask the front desk for help."
-
 
 class ServiceMixin:
     """Mixed into screens and modals: ``self.run_service(...)``."""
@@ -71,7 +69,8 @@ class ServiceMixin:
         if recover is not None:
             recover()
         else:
-            self.app.notify(UNEXPECTED, severity="error", markup=False)  # type: ignore[attr-defined]
+            unexpected = explain(KioskError("unexpected"))  # in the parent's language
+            self.app.notify(unexpected, severity="error", markup=False)  # type: ignore[attr-defined]
 
     def _deliver_error(self, error: KioskError, on_error: Callable[[KioskError], Any] | None):
         if isinstance(error, DatabaseLost):  # nothing more can be saved: the kiosk stops

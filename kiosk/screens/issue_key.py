@@ -20,12 +20,14 @@ from textual.widgets import Button, Footer, Static
 from kiosk.errors import KioskError
 from kiosk.keys import normalize_key
 from kiosk.screens.staff_base import StaffScreen
-from kiosk.services.activation import IssuedKey, email_key
+from kiosk.services.activation import IssuedKey, NewAccount, account_from_key, email_key
 from kiosk.text import display
 from kiosk.widgets.qr import QRCode
 
 #: Columns the text beside the code needs.
 SIDE_WIDTH = 34
+#: How often the screen asks whether the parent made the account on their own phone.
+REDEEMED_CHECK_SECONDS = 3.0
 
 
 def key_lines(key: str, width: int) -> str:
@@ -65,6 +67,9 @@ class IssueKeyScreen(StaffScreen):
                 )
                 yield Button("Continue here with the parent", id="hand-off", variant="primary")
                 yield Button("Email it to the guardian", id="email")
+                students = Button("Show linked students", id="students")
+                students.display = False  # until the parent has made the account
+                yield students
                 yield Button("Done", id="done")
                 yield Static("", id="message", markup=False)
         yield Footer()
@@ -82,6 +87,33 @@ class IssueKeyScreen(StaffScreen):
 
     def on_mount(self) -> None:
         self.query_one("#hand-off", Button).focus()
+        self.guardian_id = self.issued.guardian_id if self.issued else ""
+        self._watch = self.set_interval(REDEEMED_CHECK_SECONDS, self.check_redeemed)
+
+    def check_redeemed(self) -> None:
+        """Has the parent scanned the code and made the account on their phone?"""
+        issued = self.issued
+        if issued is None:
+            return
+        ctx, key = self.kiosk.ctx, issued.key
+        self.run_service(lambda: account_from_key(ctx, key), self._redeemed, group="redeemed")
+
+    def _redeemed(self, account: NewAccount | None) -> None:
+        if account is None or self.issued is None:
+            return
+        self._watch.stop()
+        self.clear_key()
+        for button_id in ("#hand-off", "#email"):
+            self.query_one(button_id, Button).display = False
+        students = self.query_one("#students", Button)
+        students.display = True
+        students.focus()
+        self.query_one("#message", Static).update(
+            Text(f"The parent made the account '{display(account.username)}' on their phone.")
+        )
+
+    def action_students(self) -> None:
+        self.kiosk.show_linked_students(self.guardian_id, staff_view=True)
 
     def on_resize(self, event: Resize) -> None:
         if self.issued is None:
@@ -95,9 +127,11 @@ class IssueKeyScreen(StaffScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"hand-off": self.action_hand_off, "email": self.action_email}.get(
-            event.button.id or "", self.action_done
-        )()
+        {
+            "hand-off": self.action_hand_off,
+            "email": self.action_email,
+            "students": self.action_students,
+        }.get(event.button.id or "", self.action_done)()
 
     def clear_key(self) -> None:
         """Take the key off every widget and forget it."""

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk import keys
-from kiosk.errors import KeyProblem, KioskError
+from kiosk.errors import KeyProblem, KioskError, Message
 from kiosk.i18n import _, explain
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_checklist import PasswordChoice
@@ -25,6 +25,7 @@ from kiosk.services.activation import (
     context_words,
     redeem_key,
     username_available,
+    username_rules,
 )
 from kiosk.text import display
 
@@ -129,16 +130,23 @@ class ParentActivateScreen(ParentScreen):
 
     @on(Input.Changed, "#username")
     def username_changed(self, event: Input.Changed) -> None:
+        """While typing, only the district's rules: whether a name is taken is looked up when
+        the parent leaves the field, and only once a live key was accepted."""
         name = event.value
-        if not name:
-            self.say("#username-status", "")
+        problems = username_rules(self.kiosk.ctx, name) if name else []
+        self.say("#username-status", "\n".join(explain(p) for p in problems), error=True)
+
+    @on(Input.Blurred, "#username")
+    def username_left(self, event: Input.Blurred) -> None:
+        name, key = event.value, self.query_one("#key", Input).value
+        if not name or not self.key_owner:
             return
         ctx = self.kiosk.ctx
         self.run_service(
-            lambda: username_available(ctx, name), self._username_result, group="username"
+            lambda: username_available(ctx, key, name), self._username_result, group="username"
         )
 
-    def _username_result(self, problems: list[str]) -> None:
+    def _username_result(self, problems: list[Message]) -> None:
         if problems:
             self.say("#username-status", "\n".join(explain(p) for p in problems), error=True)
         else:
@@ -155,6 +163,8 @@ class ParentActivateScreen(ParentScreen):
 
     @on(Button.Pressed, "#create")
     def create(self) -> None:
+        if self.query_one("#create", Button).disabled:
+            return  # the account is being created: Enter again must not start a second try
         ctx = self.kiosk.ctx
         key = self.query_one("#key", Input).value
         username = self.query_one("#username", Input).value

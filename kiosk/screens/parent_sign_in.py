@@ -39,6 +39,8 @@ class ParentSignInScreen(ParentScreen):
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in")
     def sign_in(self) -> None:
+        if self.query_one("#sign-in", Button).disabled:
+            return  # a check is in flight: Enter again must not start a second one
         ctx = self.kiosk.ctx
         username = self.query_one("#username", Input).value
         password = self.query_one("#password", Input).value

@@ -11,7 +11,7 @@ from textual.widgets import Button, Label, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import KioskModal
-from kiosk.services.staff import verify_staff_password
+from kiosk.services.staff import Recheck, verify_staff_password
 from kiosk.text import display
 from kiosk.widgets.secret import SecretInput
 
@@ -32,6 +32,8 @@ class StaffReauthModal(KioskModal[bool]):
     def __init__(self, purpose: str = "return") -> None:
         super().__init__()
         self.purpose = purpose
+        #: True while a password is being checked: Enter again must not start another check.
+        self.checking = False
 
     def compose(self) -> ComposeResult:
         staff = self.kiosk.staff
@@ -64,6 +66,8 @@ class StaffReauthModal(KioskModal[bool]):
         self.dismiss(False)
 
     def check(self) -> None:
+        if self.checking:
+            return
         field = self.query_one("#password", SecretInput)
         password = field.value
         field.wipe()
@@ -75,18 +79,23 @@ class StaffReauthModal(KioskModal[bool]):
             self.query_one("#message", Static).update("Type your staff password.")
             return
         ctx = self.kiosk.ctx
+        self.checking = True
         self.run_service(
             lambda: verify_staff_password(ctx, staff, password), self._checked, self._failed
         )
 
-    def _checked(self, ok: bool) -> None:
-        if ok:
+    def _checked(self, result: Recheck) -> None:
+        self.checking = False
+        if result.ok:
             self.dismiss(True)
+        elif result.signed_out:  # too many wrong passwords: nobody stays signed in as staff
+            self.kiosk.go_welcome()
         else:
             self.query_one("#message", Static).update(WRONG)
             self.query_one("#password", SecretInput).focus()
 
     def _failed(self, error: KioskError) -> None:
+        self.checking = False
         self.query_one("#message", Static).update(str(error))
 
 

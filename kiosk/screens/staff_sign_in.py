@@ -12,7 +12,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from kiosk.auth import Actor
 from kiosk.errors import KioskError
 from kiosk.screens.base import KioskScreen
-from kiosk.services.staff import staff_sign_in
+from kiosk.screens.staff_new_password import StaffNewPasswordScreen
+from kiosk.services.staff import staff_must_change_password, staff_sign_in
 from kiosk.themes import STAFF_CSS
 from kiosk.widgets.secret import SecretInput
 
@@ -25,7 +26,20 @@ class StaffSignInScreen(KioskScreen):
     CSS_PATH = STAFF_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back to Welcome"),
+        # Priority so the footer shows it over the app's hidden guard of the same key.
+        Binding("ctrl+q", "quit_console", "Quit", priority=True),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The admin console starts here: there is no Welcome to go back to, but it may quit.
+        if action == "cancel":
+            return not self.kiosk.admin
+        if action == "quit_console":
+            return not self.kiosk.kiosk_mode
+        return True
+
+    async def action_quit_console(self) -> None:
+        await self.app.action_quit()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-sign-in", classes="form-card"):
@@ -37,7 +51,8 @@ class StaffSignInScreen(KioskScreen):
             yield Static("", id="message", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Sign in", id="sign-in", variant="primary")
-                yield Button("Back", id="cancel")
+                if not self.kiosk.admin:
+                    yield Button("Back", id="cancel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -60,6 +75,8 @@ class StaffSignInScreen(KioskScreen):
         self.kiosk.go_welcome()
 
     def submit(self) -> None:
+        if self.query_one("#sign-in", Button).disabled:
+            return  # a check is in flight: Enter again must not start a second one
         username = self.query_one("#username", Input).value.strip()
         password_field = self.query_one("#password", SecretInput)
         password = password_field.value
@@ -71,11 +88,19 @@ class StaffSignInScreen(KioskScreen):
         message.update("Checking…")
         self.query_one("#sign-in", Button).disabled = True
         ctx = self.kiosk.ctx
-        self.run_service(
-            lambda: staff_sign_in(ctx, username, password), self._signed_in, self._failed
-        )
 
-    def _signed_in(self, actor: Actor) -> None:
+        def sign_in() -> tuple[Actor, bool]:
+            actor = staff_sign_in(ctx, username, password)
+            return actor, staff_must_change_password(ctx, actor)
+
+        self.run_service(sign_in, lambda answer: self._signed_in(*answer, password), self._failed)
+
+    def _signed_in(self, actor: Actor, must_change: bool, password: str) -> None:
+        if must_change:  # a first or temporary password: choose their own before anything else
+            self.query_one("#message", Static).update("")
+            self.query_one("#sign-in", Button).disabled = False
+            self.app.push_screen(StaffNewPasswordScreen(actor, password))
+            return
         self.kiosk.staff = actor
         self.kiosk.go_staff_home()
 

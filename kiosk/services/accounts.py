@@ -20,9 +20,9 @@ from kiosk.errors import (
     message,
     please_fix,
 )
-from kiosk.passwords import normalize_username, password_problems
+from kiosk.passwords import password_problems
 from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
-from kiosk.services import outgoing, throttle
+from kiosk.services import credentials, outgoing, throttle
 from kiosk.services.activation import context_words
 from kiosk.services.outgoing import Audited
 from kiosk.store.models import EmailCode, PortalAccount, SecurityPreferences
@@ -73,61 +73,20 @@ def _session(ctx: Context, account: PortalAccount) -> Session:
 
 def sign_in(ctx: Context, username: str, password: str) -> Session:
     """One generic failure for unknown user, wrong password, disabled or locked account."""
-    norm = normalize_username(username or "")
-    policy = ctx.config.security
-    with ctx.store.read():
-        account = PortalAccount.get_or_none(PortalAccount.username_norm == norm)
-    if account is not None:
-        ctx.sleep(throttle.delay_for(account.failed_attempts, policy))
-    ok = ctx.hasher.verify(account.password_hash if account else None, password or "")
-    now = ctx.clock.now()
+    result = credentials.attempt(ctx, "parent", username, password)
+    account = result.account
     if account is None:
-        with ctx.store.write():
-            audit.record(ctx, "parent:anonymous", "signin", outcome="failed")
+        credentials.audit_attempt(ctx, "parent:anonymous", "signin", result)
         raise AuthenticationFailed("signin_failed")
-    with ctx.store.write():
-        account = PortalAccount.get_by_id(account.id)
-        usable = account.enabled and not throttle.is_locked(account.locked_until, now)
-        if not ok or not usable:
-            if account.enabled and not throttle.is_locked(account.locked_until, now):
-                failures, lock = throttle.after_failure(account.failed_attempts, policy, now)
-                account.failed_attempts = failures
-                account.locked_until = lock
-                account.save()
-                outcome = "locked" if lock else "failed"
-            else:
-                outcome = "disabled" if not account.enabled else "while_locked"
-            audit.record(
-                ctx,
-                f"parent:{account.username}",
-                "signin",
-                outcome=outcome,
-                target=account.guardian.sourced_id,
-            )
-            error: KioskError = AuthenticationFailed("signin_failed")
-        else:
-            temp_expiry = parse(account.temporary_password_expires_at)
-            if account.must_change_password and temp_expiry and temp_expiry <= now:
-                audit.record(
-                    ctx,
-                    f"parent:{account.username}",
-                    "signin",
-                    outcome="temporary_expired",
-                    target=account.guardian.sourced_id,
-                )
-                error = AuthenticationFailed("temporary_expired")
-            else:
-                account.failed_attempts = 0
-                account.locked_until = None
-                account.last_sign_in_at = iso(now)
-                if ctx.hasher.needs_rehash(account.password_hash):
-                    account.password_hash = ctx.hasher.hash(password)
-                account.save()
-                audit.record(
-                    ctx, f"parent:{account.username}", "signin", target=account.guardian.sourced_id
-                )
-                return _session(ctx, account)
-    raise error
+    who, target = f"parent:{account.username}", account.guardian.sourced_id
+    temp_expiry = parse(account.temporary_password_expires_at)
+    if account.must_change_password and temp_expiry and temp_expiry <= ctx.clock.now():
+        expired = credentials.Attempt(None, "temporary_expired")
+        credentials.audit_attempt(ctx, who, "signin", expired, target=target)
+        raise AuthenticationFailed("temporary_expired")
+    credentials.audit_attempt(ctx, who, "signin", result, target=target)
+    with ctx.store.read():
+        return _session(ctx, account)
 
 
 def current(ctx: Context, session: Session, *, allow_restricted: bool = False) -> PortalAccount:
@@ -170,7 +129,7 @@ def profile(ctx: Context, session: Session) -> Profile:
 
 
 def _check_password(ctx: Context, account: PortalAccount, password: str) -> None:
-    if not ctx.hasher.verify(account.password_hash, password or ""):
+    if not credentials.recheck(ctx, account, password):
         raise AuthenticationFailed("current_password_wrong")
 
 
@@ -194,16 +153,12 @@ def change_password(
         account = current(ctx, session, allow_restricted=True)
     _check_password(ctx, account, current_password)
     _new_password_problems(ctx, account, new, again)
-    if ctx.hasher.verify(account.password_hash, new):
+    if credentials.verify(ctx, account, new):
         raise ValidationError("password_unchanged")
     new_hash = ctx.hasher.hash(new)
     with ctx.store.write():
         account = current(ctx, session, allow_restricted=True)
-        account.password_hash = new_hash
-        account.must_change_password = False
-        account.temporary_password_expires_at = None
-        account.session_epoch += 1
-        account.save()
+        credentials.set_password(account, new_hash)
         audit.record(
             ctx,
             f"parent:{account.username}",
@@ -251,13 +206,21 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**8):08d}"
 
 
-def issue_email_code(ctx: Context, account: PortalAccount, purpose: str, email: str) -> str:
-    """Create and store (hashed) a code; returns it for mailing. Call inside a write."""
+def issue_email_code(
+    ctx: Context, account: PortalAccount, purpose: str, email: str, *, replace: bool = True
+) -> str:
+    """Create and store (hashed) a code; returns it for mailing. Call inside a write.
+
+    ``replace`` ends the account's earlier codes for ``purpose``. Password-reset codes keep
+    them: anyone can ask for a code, and a request the owner did not make must not cancel the
+    one the owner is about to type (how many can be live is bounded by the request limit).
+    """
     now = ctx.clock.now()
     code = new_code()
-    EmailCode.update(used_at=iso(now)).where(
-        EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
-    ).execute()
+    if replace:
+        EmailCode.update(used_at=iso(now)).where(
+            EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+        ).execute()
     EmailCode.create(
         account=account,
         purpose=purpose,
@@ -269,29 +232,47 @@ def issue_email_code(ctx: Context, account: PortalAccount, purpose: str, email: 
     return code
 
 
-def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: str) -> EmailCode:
-    """The live code row when ``code`` matches; counts wrong tries. Call inside a write."""
-    now = ctx.clock.now()
-    row = (
+def _live_codes(ctx: Context, account: PortalAccount, purpose: str) -> list[EmailCode]:
+    return list(
         EmailCode.select()
         .where(
-            EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+            EmailCode.account == account,
+            EmailCode.purpose == purpose,
+            EmailCode.used_at.is_null(),
+            EmailCode.expires_at > ctx.clock.now_iso(),
         )
         .order_by(EmailCode.id.desc())
-        .first()
     )
+
+
+def check_email_code(ctx: Context, account: PortalAccount, purpose: str, code: str) -> EmailCode:
+    """The live code row that ``code`` matches; counts wrong tries. Call inside a write.
+
+    Wrong tries count against every live code of the account, so several live codes never
+    give more than ``email_code_attempts`` guesses.
+    """
     cleaned = re.sub(r"[\s-]", "", code or "")
-    if row is None or parse(row.expires_at) <= now:
+    live = _live_codes(ctx, account, purpose)
+    if not live:
         ctx.hasher.verify(None, cleaned)
         raise ValidationError("code_expired")
-    if row.attempts >= ctx.config.security.email_code_attempts:
+    allowed = ctx.config.security.email_code_attempts
+    if max(row.attempts for row in live) >= allowed:
         raise ValidationError("code_attempts")
-    if not ctx.hasher.verify(row.code_hash, cleaned):
-        row.attempts += 1
-        row.save()
-        left = ctx.config.security.email_code_attempts - row.attempts
-        raise ValidationError("code_wrong", left=left) if left else ValidationError("code_attempts")
-    return row
+    for row in live:
+        if ctx.hasher.verify(row.code_hash, cleaned):
+            return row
+    ids = [row.id for row in live]
+    EmailCode.update(attempts=EmailCode.attempts + 1).where(EmailCode.id.in_(ids)).execute()
+    left = allowed - max(row.attempts for row in live) - 1
+    raise ValidationError("code_wrong", left=left) if left else ValidationError("code_attempts")
+
+
+def spend_email_codes(ctx: Context, account: PortalAccount, purpose: str) -> None:
+    """Every live code of ``purpose`` is used up (one of them just worked). Inside a write."""
+    EmailCode.update(used_at=ctx.clock.now_iso()).where(
+        EmailCode.account == account, EmailCode.purpose == purpose, EmailCode.used_at.is_null()
+    ).execute()
 
 
 def _code_email(

@@ -21,7 +21,7 @@ from kiosk.errors import (
     please_fix,
 )
 from kiosk.passwords import normalize_username, password_problems, username_problems
-from kiosk.services import outgoing
+from kiosk.services import outgoing, ratelimit
 from kiosk.services.access import (
     can_serve_school,
     guardian_by_id,
@@ -226,7 +226,7 @@ def issue_key(
         guardian.sourced_id,
         _full_name(guardian),
         keys.format_key(key),
-        keys.activation_link(ctx.config.portal.activation_url, key),
+        keys.activation_link(ctx.config.activation_url, key),
         expires,
         guardian.email,
     )
@@ -273,7 +273,7 @@ def email_key(ctx: Context, actor: Actor, issued: IssuedKey) -> str:
         f"Hello {issued.guardian_name},\n\n"
         f"Here is your {district} parent portal activation key:\n\n    {issued.key}\n\n"
         f"It can be used once and expires on {issued.expires_at:%B %d, %Y}.\n"
-        + (f"Activate online: {issued.link}\n" if ctx.config.portal.activation_url else "")
+        + (f"Activate online: {issued.link}\n" if ctx.config.activation_url else "")
         + f"\n{steps}\n\n{_support_line(ctx)}\n"
     )
     subject = f"{district}: your parent portal activation key"
@@ -408,17 +408,50 @@ def redeem_key(
     return NewAccount(account.id, username, guardian.sourced_id)
 
 
-def username_available(ctx: Context, username: str) -> list[Message]:
-    """Problems with a username, including 'taken', for live feedback while typing."""
-    problems = username_problems(username, ctx.config.usernames)
+#: Username look-ups allowed per activation key and per kiosk (each one is audited). A parent
+#: checks a few names; a script trying a list of names meets the limit quickly.
+USERNAME_CHECKS_PER_KEY = ratelimit.Limit("username.check.key", count=20, window_seconds=600)
+USERNAME_CHECKS_PER_KIOSK = ratelimit.Limit("username.check.kiosk", count=200, window_seconds=600)
+
+
+def username_rules(ctx: Context, username: str) -> list[Message]:
+    """What the district's username rules say about ``username`` (no look-up: nothing about
+    other accounts), for feedback while the parent types."""
+    return username_problems(username, ctx.config.usernames)
+
+
+def username_available(ctx: Context, key_text: str, username: str) -> list[Message]:
+    """Problems with a username, including 'taken', for the holder of a valid, live key.
+
+    Without such a key nothing is looked up (usernames cannot be discovered without one);
+    look-ups are rate limited per key and per kiosk and audited.
+    """
+    problems = username_rules(ctx, username)
     if problems:
         return problems
+    try:
+        digest = keys.hash_key(key_text)
+    except KeyProblem:
+        return [message("key_first")]
     with ctx.store.read():
-        taken = (
-            PortalAccount.select()
-            .where(PortalAccount.username_norm == normalize_username(username))
-            .exists()
+        row = ActivationKey.get_or_none(ActivationKey.key_hash == digest)
+        if _key_state(row, ctx.clock.now()) != "live":
+            return [message("key_first")]
+        guardian_id = row.guardian.sourced_id
+    allowed = ratelimit.hit(ctx, USERNAME_CHECKS_PER_KIOSK, ctx.kiosk_id).allowed and (
+        ratelimit.hit(ctx, USERNAME_CHECKS_PER_KEY, digest).allowed
+    )
+    taken = False
+    with ctx.store.write():
+        if allowed:
+            norm = normalize_username(username)
+            taken = PortalAccount.select().where(PortalAccount.username_norm == norm).exists()
+        outcome = ("taken" if taken else "available") if allowed else "rate_limited"
+        audit.record(
+            ctx, "parent:anonymous", "key.username_check", outcome=outcome, target=guardian_id
         )
+    if not allowed:
+        return [message("username_check_later")]
     return [message("username_taken_short")] if taken else []
 
 
@@ -431,3 +464,14 @@ def live_key(guardian: Guardian, now: dt.datetime) -> ActivationKey | None:
         )
         .first()
     )
+
+
+def account_from_key(ctx: Context, key_text: str) -> NewAccount | None:
+    """The account made with this key (on the parent's own phone, say), or None while the key
+    is unused. The desk's key screen asks, so staff can go on to the linked students."""
+    digest = keys.hash_key(key_text)
+    with ctx.store.read():
+        row = ActivationKey.get_or_none(ActivationKey.key_hash == digest)
+        if row is None or row.account_id is None:
+            return None
+        return NewAccount(row.account_id, row.account.username, row.guardian.sourced_id)

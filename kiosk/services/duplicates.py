@@ -10,6 +10,7 @@ or history is lost and a re-import does not bring the duplicate back.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from kiosk.auth import Actor
 from kiosk.clock import iso
 from kiosk.context import Context
 from kiosk.errors import ValidationError
+from kiosk.services import credentials
 from kiosk.services.access import (
     guardian_by_id,
     live_key_condition,
@@ -246,54 +248,12 @@ def merge_guardians(
                 drop_account=preview.drop_account,
                 drop=drop.sourced_id,
             )
-        # Links: move, or fold into the kept record's link to the same student. A custody
-        # restriction on either record's link is never lost.
-        keep_links = {
-            r.student_id: r for r in Relationship.select().where(Relationship.guardian == keep)
-        }
-        for link in list(Relationship.select().where(Relationship.guardian == drop)):
-            twin = keep_links.get(link.student_id)
-            if twin is None:
-                link.guardian = keep
-                link.save()
-                continue
-            twin.custody_restriction = twin.custody_restriction or link.custody_restriction
-            twin.is_guardian = twin.is_guardian or link.is_guardian
-            twin.portal_access = twin.portal_access or link.portal_access
-            twin.active = twin.active or link.active
-            twin.save()
-            link.delete_instance()
-        keep_households = {
-            h.household_id
-            for h in HouseholdGuardian.select().where(HouseholdGuardian.guardian == keep)
-        }
-        for member in list(HouseholdGuardian.select().where(HouseholdGuardian.guardian == drop)):
-            if member.household_id in keep_households:
-                member.delete_instance()
-            else:
-                member.guardian = keep
-                member.save()
+        _move_links(keep, drop)
+        _move_households(keep, drop)
         PortalRequest.update(guardian=keep).where(PortalRequest.guardian == drop).execute()
         ActivationKey.update(guardian=keep).where(ActivationKey.guardian == drop).execute()
-
         account, disabled = _merge_accounts(keep, drop, keep_account)
-        # One live key at most, and none once the kept record has an account.
-        live = list(
-            ActivationKey.select()
-            .where(
-                ActivationKey.guardian == keep,
-                live_key_condition(iso(now)),
-            )
-            .order_by(ActivationKey.id.desc())
-        )
-        stale = live if account else live[1:]
-        revoked = 0
-        if stale:
-            revoked = (
-                ActivationKey.update(revoked_at=iso(now))
-                .where(ActivationKey.id.in_([k.id for k in stale]))
-                .execute()
-            )
+        revoked = _revoke_extra_keys(keep, bool(account), now)
         Guardian.update(merged_into=keep).where(Guardian.merged_into == drop).execute()
         drop.active = False
         drop.merged_into = keep
@@ -316,6 +276,55 @@ def merge_guardians(
             },
         )
     return MergeResult(preview, account, disabled, revoked)
+
+
+def _move_links(keep: Guardian, drop: Guardian) -> None:
+    """Move DROP's links to KEEP, or fold them into KEEP's link to the same student. A custody
+    restriction on either record's link is never lost."""
+    keep_links = {
+        r.student_id: r for r in Relationship.select().where(Relationship.guardian == keep)
+    }
+    for link in list(Relationship.select().where(Relationship.guardian == drop)):
+        twin = keep_links.get(link.student_id)
+        if twin is None:
+            link.guardian = keep
+            link.save()
+            continue
+        twin.custody_restriction = twin.custody_restriction or link.custody_restriction
+        twin.is_guardian = twin.is_guardian or link.is_guardian
+        twin.portal_access = twin.portal_access or link.portal_access
+        twin.active = twin.active or link.active
+        twin.save()
+        link.delete_instance()
+
+
+def _move_households(keep: Guardian, drop: Guardian) -> None:
+    keep_households = {
+        h.household_id for h in HouseholdGuardian.select().where(HouseholdGuardian.guardian == keep)
+    }
+    for member in list(HouseholdGuardian.select().where(HouseholdGuardian.guardian == drop)):
+        if member.household_id in keep_households:
+            member.delete_instance()
+        else:
+            member.guardian = keep
+            member.save()
+
+
+def _revoke_extra_keys(keep: Guardian, has_account: bool, now: dt.datetime) -> int:
+    """One live key at most, and none once the kept record has an account."""
+    live = list(
+        ActivationKey.select()
+        .where(ActivationKey.guardian == keep, live_key_condition(iso(now)))
+        .order_by(ActivationKey.id.desc())
+    )
+    stale = live if has_account else live[1:]
+    if not stale:
+        return 0
+    return (
+        ActivationKey.update(revoked_at=iso(now))
+        .where(ActivationKey.id.in_([k.id for k in stale]))
+        .execute()
+    )
 
 
 def _merge_accounts(
@@ -347,6 +356,6 @@ def _merge_accounts(
         placeholder.delete_instance()
         kept, other = other, kept
     other.enabled = False
-    other.session_epoch += 1
+    credentials.end_sessions(other)
     other.save()
     return kept.username, other.username

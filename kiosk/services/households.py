@@ -7,7 +7,7 @@ duplicate record of the same parent. Each is diagnosed here so staff can fix it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk import audit
 from kiosk.auth import Actor
@@ -110,89 +110,107 @@ def diagnose(ctx: Context, actor: Actor, guardian_id: str) -> list[MissingStuden
     with ctx.store.read():
         guardian = guardian_by_id(guardian_id)
         require_guardian_access(ctx, actor, guardian)
-        households = HouseholdGuardian.select(HouseholdGuardian.household).where(
-            HouseholdGuardian.guardian == guardian
+        return _diagnose(guardian)
+
+
+def diagnose_for_parent(ctx: Context, guardian_id: str) -> list[MissingStudent]:
+    """The same diagnosis for the signed-in parent themself: reasons without staff detail.
+
+    The other record's ID stays with staff, and a student behind a custody restriction is not
+    named (the parent is only told to see the registrar).
+    """
+    with ctx.store.read():
+        found = _diagnose(guardian_by_id(guardian_id))
+    return [
+        replace(
+            m,
+            name="" if m.reason == "custody" else m.name,
+            explanation="",
+            fix="",
+            duplicate_guardian_id="",
         )
-        students = (
-            Student.select(Student, School)
-            .join(School)
-            .switch(Student)
-            .join(HouseholdStudent)
-            .where(HouseholdStudent.household.in_(households))
-            .distinct()
-            .order_by(Student.family_name, Student.given_name)
+        for m in found
+    ]
+
+
+def _diagnose(guardian: Guardian) -> list[MissingStudent]:
+    households = HouseholdGuardian.select(HouseholdGuardian.household).where(
+        HouseholdGuardian.guardian == guardian
+    )
+    students = (
+        Student.select(Student, School)
+        .join(School)
+        .switch(Student)
+        .join(HouseholdStudent)
+        .where(HouseholdStudent.household.in_(households))
+        .distinct()
+        .order_by(Student.family_name, Student.given_name)
+    )
+    links = {
+        link.student_id: link
+        for link in Relationship.select().where(Relationship.guardian == guardian)
+    }
+    found: list[MissingStudent] = []
+    for student in students:
+        link = links.get(student.id)
+        if link is None or not _visible(link):
+            found.append(_why_missing(guardian, student, link))
+    return found
+
+
+def _why_missing(guardian: Guardian, student: Student, link: Relationship | None) -> MissingStudent:
+    """Why the account does not show ``student``, and who can fix it."""
+    name = f"{student.given_name} {student.family_name}"
+
+    def missing(reason: str, explanation: str, fix: str, duplicate: str = "") -> MissingStudent:
+        return MissingStudent(
+            student_id=student.sourced_id,
+            name=name,
+            school=student.school.name,
+            reason=reason,
+            explanation=explanation,
+            fix=fix,
+            duplicate_guardian_id=duplicate,
         )
-        links = {
-            link.student_id: link
-            for link in Relationship.select().where(Relationship.guardian == guardian)
-        }
-        found: list[MissingStudent] = []
-        for student in students:
-            name = f"{student.given_name} {student.family_name}"
-            link = links.get(student.id)
-            if link is not None and _visible(link):
-                continue
-            common = {"student_id": student.sourced_id, "name": name, "school": student.school.name}
-            if link is None:
-                twin = _duplicate_holding(guardian, student)
-                if twin is not None:
-                    other, why = twin
-                    found.append(
-                        MissingStudent(
-                            **common,
-                            reason="duplicate",
-                            explanation=f"The link to {name} is on another record of this parent "
-                            f"({other.sourced_id}: {why}).",
-                            fix="Merge the duplicate person records (registrar).",
-                            duplicate_guardian_id=other.sourced_id,
-                        )
-                    )
-                else:
-                    found.append(
-                        MissingStudent(
-                            **common,
-                            reason="no_relationship",
-                            explanation=f"No parent/guardian relationship to {name} is recorded.",
-                            fix="Add the relationship after checking guardianship (registrar).",
-                        )
-                    )
-            elif not student.active or not link.active:
-                found.append(
-                    MissingStudent(
-                        **common,
-                        reason="inactive",
-                        explanation=f"{name}'s record or link is inactive in the roster.",
-                        fix="Check enrollment in the student information system.",
-                    )
-                )
-            elif link.custody_restriction:
-                found.append(
-                    MissingStudent(
-                        **common,
-                        reason="custody",
-                        explanation=f"A custody restriction blocks portal access to {name}.",
-                        fix="Only the registrar may change this, with the court documents.",
-                    )
-                )
-            elif not link.is_guardian:
-                found.append(
-                    MissingStudent(
-                        **common,
-                        reason="no_relationship",
-                        explanation=f"This person is recorded for {name} but not as a guardian.",
-                        fix="Mark the relationship as guardian after checking (registrar).",
-                    )
-                )
-            else:
-                found.append(
-                    MissingStudent(
-                        **common,
-                        reason="portal_off",
-                        explanation=f"Portal access is turned off for {name}.",
-                        fix="Turn portal access on for this relationship (registrar).",
-                    )
-                )
-        return found
+
+    if link is None:
+        twin = _duplicate_holding(guardian, student)
+        if twin is None:
+            return missing(
+                "no_relationship",
+                f"No parent/guardian relationship to {name} is recorded.",
+                "Add the relationship after checking guardianship (registrar).",
+            )
+        other, why = twin
+        return missing(
+            "duplicate",
+            f"The link to {name} is on another record of this parent ({other.sourced_id}: {why}).",
+            "Merge the duplicate person records (registrar).",
+            other.sourced_id,
+        )
+    if not student.active or not link.active:
+        return missing(
+            "inactive",
+            f"{name}'s record or link is inactive in the roster.",
+            "Check enrollment in the student information system.",
+        )
+    if link.custody_restriction:
+        return missing(
+            "custody",
+            f"A custody restriction blocks portal access to {name}.",
+            "Only the registrar may change this, with the court documents.",
+        )
+    if not link.is_guardian:
+        return missing(
+            "no_relationship",
+            f"This person is recorded for {name} but not as a guardian.",
+            "Mark the relationship as guardian after checking (registrar).",
+        )
+    return missing(
+        "portal_off",
+        f"Portal access is turned off for {name}.",
+        "Turn portal access on for this relationship (registrar).",
+    )
 
 
 def _duplicate_holding(guardian: Guardian, student: Student) -> tuple[Guardian, str] | None:

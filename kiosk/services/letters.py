@@ -25,6 +25,7 @@ import peewee as pw
 from kiosk import audit, keys, qr
 from kiosk.auth import Actor
 from kiosk.clock import iso
+from kiosk.config import Config
 from kiosk.context import Context
 from kiosk.errors import NotFound, ValidationError
 from kiosk.services.access import awaiting_account, live_key_condition, require_staff, unused_key
@@ -113,6 +114,22 @@ def _eligible(
     return found
 
 
+def _revoke_unused_keys(ids: list[int], now: dt.datetime) -> tuple[dict[int, Guardian], int]:
+    """The guardians, and how many of their unused keys were revoked (in batches)."""
+    people: dict[int, Guardian] = {}
+    revoked = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        for g in Guardian.select().where(Guardian.id.in_(chunk)):
+            people[g.id] = g
+        revoked += (
+            ActivationKey.update(revoked_at=iso(now))
+            .where(ActivationKey.guardian.in_(chunk), unused_key())
+            .execute()
+        )
+    return people, revoked
+
+
 def issue_letter_keys(
     ctx: Context,
     actor: Actor,
@@ -130,25 +147,12 @@ def issue_letter_keys(
         raise ValidationError("bad_choice", option="only", choices=", ".join(ONLY_CHOICES))
     now = ctx.clock.now()
     expires = now + dt.timedelta(days=ctx.config.keys.lifetime_days)
-    template = ctx.config.portal.activation_url
+    template = ctx.config.activation_url
     letters: list[Letter] = []
-    revoked = 0
     with ctx.store.write():
         chosen = _eligible(ctx, actor, school, grade, only)
         ids = list(chosen)
-        people = {}
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            for g in Guardian.select().where(Guardian.id.in_(chunk)):
-                people[g.id] = g
-            revoked += (
-                ActivationKey.update(revoked_at=iso(now))
-                .where(
-                    ActivationKey.guardian.in_(chunk),
-                    unused_key(),
-                )
-                .execute()
-            )
+        people, revoked = _revoke_unused_keys(ids, now)
         rows = []
         for gid in ids:
             g = people[gid]
@@ -357,6 +361,11 @@ def _page(ctx: Context, pdf, letter: Letter, fonts: tuple[str, str, bool], cache
     expiry = text(f"It works once and expires on {letter.expires_at:%B %d, %Y}.")
     pdf.cell(0, 5.5, expiry, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
+    _instructions(pdf, config, text, body, cache)
+
+
+def _instructions(pdf, config: Config, text: Callable[[str], str], body: str, cache: dict) -> None:
+    """The letter's second half: the activation steps, the portal, the app code, support."""
     pdf.set_font(body, "B", 11)
     pdf.cell(0, 6, text("How to activate your account"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(body, "", 10.5)

@@ -17,6 +17,7 @@ from kiosk.auth import Actor
 from kiosk.clock import iso
 from kiosk.context import Context
 from kiosk.errors import KioskError
+from kiosk.mail import Mailer, send_in_background
 from kiosk.store.models import AuditEvent
 
 FAILED = "failed"
@@ -41,11 +42,9 @@ class Audited:
     target: str = ""
 
 
-def _record(ctx: Context, what: Audited, sent: bool) -> None:
+def _record(ctx: Context, what: Audited, outcome: str) -> None:
     with ctx.store.write():
-        audit.record(
-            ctx, what.actor, what.action, target=what.target, outcome="ok" if sent else FAILED
-        )
+        audit.record(ctx, what.actor, what.action, target=what.target, outcome=outcome)
 
 
 def send(ctx: Context, to: str, subject: str, body: str, what: Audited) -> None:
@@ -53,22 +52,29 @@ def send(ctx: Context, to: str, subject: str, body: str, what: Audited) -> None:
     try:
         ctx.mailer.send(to, subject, body)
     except KioskError:
-        _record(ctx, what, False)
+        _record(ctx, what, FAILED)
         raise
-    _record(ctx, what, True)
+    _record(ctx, what, "ok")
 
 
-def send_quietly(ctx: Context, to: str, subject: str, body: str, what: Audited) -> None:
+def send_quietly(
+    ctx: Context, to: str, subject: str, body: str, what: Audited, *,
+    mailer: Mailer | None = None, outcome: str = "ok",
+) -> None:  # fmt: skip
     """Send in the background (the caller's answer takes the same time either way) and audit
-    the outcome there."""
+    the outcome there: ``outcome`` when sent, ``failed`` when not. ``mailer`` stands in for
+    the configured one (a miss hands its email to a mailer that delivers nothing)."""
 
     def done(sent: bool) -> None:
         try:
-            _record(ctx, what, sent)
+            _record(ctx, what, outcome if sent else FAILED)
         except KioskError:
             log.warning("the outcome of a background email could not be audited")
 
-    ctx.send_quietly(to, subject, body, then=done)
+    if mailer is None:
+        ctx.send_quietly(to, subject, body, then=done)
+    else:
+        ctx.track_mail(send_in_background(mailer, to, subject, body, done))
 
 
 @dataclass(frozen=True)

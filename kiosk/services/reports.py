@@ -292,3 +292,24 @@ REPORTS: dict[str, Report] = {
 
 def columns(report: Report) -> list[str]:
     return [f.name for f in fields(report.row_type)]
+
+
+#: Fields holding a stored UTC time: shown in the district's time zone, with the date.
+TIME_FIELDS = frozenset({"issued_at", "expires_at", "locked_until"})
+
+
+def readable(report: Report, rows: list, time_zone: str) -> tuple[list[str], list[list[str]]]:
+    """Column titles and cells as staff read them: "yes"/"no", local times with the date."""
+    from kiosk.clock import local_text
+
+    names = columns(report)
+
+    def cell(name: str, value: object) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if name in TIME_FIELDS:
+            return local_text(value or None, time_zone)  # type: ignore[arg-type]
+        return "" if value is None else str(value)
+
+    body = [[cell(n, getattr(row, n)) for n in names] for row in rows]
+    return [n.replace("_", " ") for n in names], body

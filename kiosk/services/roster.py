@@ -44,8 +44,24 @@ from kiosk.services.roster_files import (
 )
 from kiosk.services.roster_households import HOUSEHOLD_PREFIX, rebuild_households
 from kiosk.store import search_index
-from kiosk.store.bulk import BATCH, BulkInsert, IdMap, update_many
-from kiosk.store.models import Guardian, Relationship, School, Student
+from kiosk.store.bulk import (
+    BATCH,
+    BulkInsert,
+    IdMap,
+    raw_rows,
+    refresh_statistics,
+    update_many,
+)
+from kiosk.store.models import (
+    Guardian,
+    Household,
+    HouseholdGuardian,
+    HouseholdStudent,
+    Relationship,
+    School,
+    SearchTerm,
+    Student,
+)
 from kiosk.text import digits, fold
 
 __all__ = [
@@ -203,6 +219,8 @@ def _write(
         people.student_ids,
         people.family_names,
     )
+    refresh_statistics(ctx.store.db, [Student, Guardian, Relationship, Household,
+                                      HouseholdGuardian, HouseholdStudent, SearchTerm])  # fmt: skip
     if progress:
         progress("writing", plan.user_rows % 1000, plan.user_rows)
 
@@ -275,7 +293,7 @@ class _Table:
     def __init__(self, db: pw.Database, model: type[pw.Model], fields: tuple[str, ...]) -> None:
         self.db, self.model, self.fields = db, model, list(fields)
         columns = [model._meta.columns[name] for name in fields]
-        query = model.select(model.sourced_id, model.id, *columns).tuples().iterator()
+        query = raw_rows(model.select(model.sourced_id, model.id, *columns))
         self.stored = {row[0]: row[1:] for row in query}
         self.ids = IdMap({sid: old[0] for sid, old in self.stored.items()}, model)
         self.inserts = BulkInsert(db, model, [model.id, model.sourced_id, *columns])
@@ -423,15 +441,15 @@ def _write_links(ctx: Context, plan: Plan, people: _People, summary: ImportSumma
     # links (portal access, custody) are never overwritten by a re-import.
     stored_links = {
         (g, s): (i, a, rsid)
-        for i, g, s, a, rsid in Relationship.select(
-            Relationship.id,
-            Relationship.guardian,
-            Relationship.student,
-            Relationship.active,
-            Relationship.sourced_id,
+        for i, g, s, a, rsid in raw_rows(
+            Relationship.select(
+                Relationship.id,
+                Relationship.guardian,
+                Relationship.student,
+                Relationship.active,
+                Relationship.sourced_id,
+            )
         )
-        .tuples()
-        .iterator()
     }
     used_link_ids = {v[2] for v in stored_links.values() if v[2]}
     new_links = BulkInsert(

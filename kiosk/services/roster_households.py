@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 import peewee as pw
 
 from kiosk.context import Context
-from kiosk.store.bulk import BATCH, BulkInsert, IdMap, update_many
+from kiosk.store.bulk import BATCH, BulkInsert, IdMap, raw_rows, update_many
 from kiosk.store.models import BaseModel, Household, HouseholdGuardian, HouseholdStudent
 from kiosk.text import fold
 
@@ -123,12 +123,11 @@ def _write_households(ctx: Context, wanted: Wanted) -> IdMap:
     """Delete, update and insert household rows; returns household sourcedId -> id."""
     stored = {
         sid: (hid, name, address)
-        for hid, sid, name, address in Household.select(
-            Household.id, Household.sourced_id, Household.name, Household.address
+        for hid, sid, name, address in raw_rows(
+            Household.select(
+                Household.id, Household.sourced_id, Household.name, Household.address
+            ).where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
         )
-        .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
-        .tuples()
-        .iterator()
     }
     obsolete = [v[0] for sid, v in stored.items() if sid not in wanted]
     for start in range(0, len(obsolete), BATCH):
@@ -159,11 +158,11 @@ def _write_members(
     """Make the roster households' (household, member) rows of ``model`` exactly ``want``."""
     have: dict[tuple[int, int], int] = {
         (household, member): row_id
-        for row_id, household, member in model.select(model.id, model.household, column)
-        .join(Household)
-        .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
-        .tuples()
-        .iterator()
+        for row_id, household, member in raw_rows(
+            model.select(model.id, model.household, column)
+            .join(Household)
+            .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
+        )
     }
     gone = [row_id for key, row_id in have.items() if key not in want]
     for start in range(0, len(gone), BATCH):

@@ -20,7 +20,7 @@ from kiosk.errors import (
     please_fix,
 )
 from kiosk.passwords import normalize_username, password_problems, username_problems
-from kiosk.services import throttle
+from kiosk.services import credentials
 from kiosk.services.access import guardian_by_id, require_guardian_access, require_staff
 from kiosk.services.activation import account_state
 from kiosk.store import search_index
@@ -134,50 +134,42 @@ def staff_actor(staff: StaffUser) -> Actor:
 
 
 def staff_sign_in(ctx: Context, username: str, password: str) -> Actor:
-    norm = normalize_username(username or "")
-    policy = ctx.config.security
+    result = credentials.attempt(ctx, "staff", username, password)
+    staff = result.account
+    who = f"staff:{staff.username}" if staff else "staff:unknown"
+    credentials.audit_attempt(ctx, who, "staff.signin", result)
+    if staff is None:
+        raise AuthenticationFailed("staff_signin_failed")
     with ctx.store.read():
-        staff = StaffUser.get_or_none(StaffUser.username_norm == norm)
-    if staff is not None:
-        ctx.sleep(throttle.delay_for(staff.failed_attempts, policy))
-    ok = ctx.hasher.verify(staff.password_hash if staff else None, password or "")
-    now = ctx.clock.now()
-    with ctx.store.write():
-        if staff is None:
-            audit.record(ctx, "staff:unknown", "staff.signin", outcome="failed")
-        else:
-            staff = StaffUser.get_by_id(staff.id)
-            usable = staff.enabled and not throttle.is_locked(staff.locked_until, now)
-            if ok and usable:
-                staff.failed_attempts, staff.locked_until = 0, None
-                staff.last_sign_in_at = iso(now)
-                if ctx.hasher.needs_rehash(staff.password_hash):
-                    staff.password_hash = ctx.hasher.hash(password)
-                staff.save()
-                audit.record(ctx, f"staff:{staff.username}", "staff.signin")
-                return staff_actor(staff)
-            if usable:
-                staff.failed_attempts, staff.locked_until = throttle.after_failure(
-                    staff.failed_attempts, policy, now
-                )
-                staff.save()
-            audit.record(
-                ctx,
-                f"staff:{staff.username}",
-                "staff.signin",
-                outcome="locked" if staff.locked_until else "failed",
-            )
-    raise AuthenticationFailed("staff_signin_failed")
+        return staff_actor(staff)
 
 
-def verify_staff_password(ctx: Context, actor: Actor, password: str) -> bool:
-    """Re-check a signed-in staff member's password (leaving the parent side, exiting)."""
+@dataclass(frozen=True)
+class Recheck:
+    """The answer to a staff password re-check: right, or wrong (and whether that was one
+    wrong password too many, so the staff member is now signed out)."""
+
+    ok: bool
+    signed_out: bool = False
+
+
+def verify_staff_password(ctx: Context, actor: Actor, password: str) -> Recheck:
+    """Re-check a signed-in staff member's password (leaving the parent side, exiting).
+
+    Counted like a sign-in; after ``recheck_attempts`` wrong passwords in a row (or a lock) the
+    answer says to sign the staff member out, so a parent left at the kiosk cannot keep guessing.
+    """
     with ctx.store.read():
         staff = StaffUser.get_or_none(StaffUser.id == actor.staff_id)
-    ok = ctx.hasher.verify(staff.password_hash if staff and staff.enabled else None, password)
+    if staff is None:
+        return Recheck(False, signed_out=True)
+    ok = credentials.recheck(ctx, staff, password)
+    failures = 0 if ok else credentials.failures(ctx, staff)
+    signed_out = not ok and failures >= ctx.config.security.recheck_attempts
     with ctx.store.write():
-        audit.record(ctx, actor, "staff.reauth", outcome="ok" if ok else "failed")
-    return ok
+        outcome = "ok" if ok else ("signed_out" if signed_out else "failed")
+        audit.record(ctx, actor, "staff.reauth", outcome=outcome)
+    return Recheck(ok, signed_out)
 
 
 def list_staff(ctx: Context, actor: Actor) -> list[StaffInfo]:
@@ -338,13 +330,7 @@ def reset_password(
     expires = now + dt.timedelta(hours=ctx.config.security.temporary_password_hours)
     with ctx.store.write():
         account = _account(ctx, actor, username)
-        account.password_hash = temp_hash
-        account.must_change_password = True
-        account.temporary_password_expires_at = iso(expires)
-        account.failed_attempts = 0
-        account.locked_until = None
-        account.session_epoch += 1
-        account.save()
+        credentials.set_password(account, temp_hash, temporary=True, expires_at=iso(expires))
         audit.record(
             ctx,
             actor,
@@ -368,7 +354,9 @@ def _set(
         for name, value in changes.items():
             setattr(account, name, value)
         if changes.get("enabled") is False:
-            account.session_epoch += 1
+            credentials.end_sessions(account)
+        if action == "account.unlock":
+            credentials.clear_failures(account)
         account.save()
         audit.record(
             ctx,
@@ -389,7 +377,7 @@ def disable_account(ctx: Context, actor: Actor, username: str) -> AccountStatus:
 
 
 def unlock_account(ctx: Context, actor: Actor, username: str) -> AccountStatus:
-    return _set(ctx, actor, username, "account.unlock", locked_until=None, failed_attempts=0)
+    return _set(ctx, actor, username, "account.unlock")
 
 
 # -- managing staff users (district admins) ---------------------------------------------------
@@ -421,7 +409,7 @@ def set_staff_enabled(ctx: Context, actor: Actor, username: str, enabled: bool) 
             raise ValidationError("disable_self")
         staff.enabled = enabled
         if enabled:
-            staff.failed_attempts, staff.locked_until = 0, None
+            credentials.clear_failures(staff)
         staff.save()
         audit.record(
             ctx, actor, "staff.enable" if enabled else "staff.disable", target=staff.username
@@ -453,10 +441,7 @@ def reset_staff_password(
     password_hash = ctx.hasher.hash(password)
     with ctx.store.write():
         staff = _staff_user(username)
-        staff.password_hash = password_hash
-        staff.must_change_password = temporary
-        staff.failed_attempts, staff.locked_until = 0, None
-        staff.save()
+        credentials.set_password(staff, password_hash, temporary=temporary)
         audit.record(
             ctx, actor, "staff.reset", target=staff.username, detail={"temporary": temporary}
         )
@@ -475,14 +460,12 @@ def change_staff_password(ctx: Context, actor: Actor, current: str, new: str) ->
     require_staff(actor)
     with ctx.store.read():
         staff = StaffUser.get_or_none(StaffUser.id == actor.staff_id)
-    if staff is None or not ctx.hasher.verify(staff.password_hash, current or ""):
+    if staff is None or not credentials.recheck(ctx, staff, current):
         raise AuthenticationFailed("staff_current_password_wrong")
     problems = password_problems(new, STAFF_PASSWORD_POLICY, context=[staff.username])
     if problems:
         raise please_fix(problems)
     password_hash = ctx.hasher.hash(new)
     with ctx.store.write():
-        StaffUser.update(password_hash=password_hash, must_change_password=False).where(
-            StaffUser.id == staff.id
-        ).execute()
+        credentials.set_password(StaffUser.get_by_id(staff.id), password_hash)
         audit.record(ctx, actor, "staff.password_change", target=staff.username)

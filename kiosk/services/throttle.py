@@ -1,16 +1,18 @@
-"""Failed sign-in counting shared by parent and staff accounts.
+"""The sign-in throttle's arithmetic, shared by parents' and staff accounts.
 
-Failures are counted per account. After ``delay_after`` failures each attempt first waits a
-delay that doubles with every failure (capped), and at ``lockout_threshold`` the account locks
-for ``lockout_minutes``. Success resets the count. Forgot-password requests never come here.
+Failures are counted per name typed (see ``kiosk.services.credentials``). After
+``delay_after`` failures each attempt first waits a delay that doubles with every failure
+(capped); at ``lockout_threshold`` the name locks for ``lockout_minutes``. Failures are forgotten
+once ``lockout_minutes`` have passed since the last one (so also when a lock ends), and a right
+password forgets them at once. Forgot-password requests never come here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.clock import iso, parse
-from kiosk.config import SecurityConfig
+from kiosk.clock import parse
+from kiosk.config import Config, SecurityConfig
 
 
 def delay_for(failures: int, policy: SecurityConfig) -> float:
@@ -25,11 +27,12 @@ def is_locked(locked_until: str | None, now: dt.datetime) -> bool:
     return bool(moment and moment > now)
 
 
-def after_failure(
-    failures: int, policy: SecurityConfig, now: dt.datetime
-) -> tuple[int, str | None]:
-    """The new failure count and the lock time (if this failure locks the account)."""
-    failures += 1
-    if failures >= policy.lockout_threshold:
-        return failures, iso(now + dt.timedelta(minutes=policy.lockout_minutes))
-    return failures, None
+def forget_before(config: Config, now: dt.datetime) -> dt.datetime:
+    """Failures older than this are forgotten."""
+    return now - dt.timedelta(minutes=config.security.lockout_minutes)
+
+
+def forgotten(last_failure_at: str | None, policy: SecurityConfig, now: dt.datetime) -> bool:
+    """True when the failures counted before ``now`` no longer count."""
+    last = parse(last_failure_at)
+    return last is None or last <= now - dt.timedelta(minutes=policy.lockout_minutes)

@@ -26,9 +26,11 @@ from kiosk.store import append_only, models
 log = logging.getLogger("kiosk.store")
 
 #: The schema version this code writes (the highest of ``MIGRATIONS``).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 8
 
-_VERSION_1_MODELS = [m for m in models.ALL_MODELS if m is not models.SearchTerm]
+#: Tables added by later versions are made by their own migration, not by version 1.
+_LATER_MODELS = {models.SearchTerm, models.WebSession, *models.FEDERATION_MODELS}
+_VERSION_1_MODELS = [m for m in models.ALL_MODELS if m not in _LATER_MODELS]
 
 
 def _migrate_to_1(db: pw.Database) -> None:
@@ -64,6 +66,28 @@ def _migrate_to_4(db: pw.Database) -> None:
     db.create_tables([models.RateCounter], safe=True)
 
 
+def _migrate_to_5(db: pw.Database) -> None:
+    """Sign-in failures are forgotten after a while and counted for unknown names too."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    db.create_tables([models.SignInThrottle], safe=True)
+    migrator = SchemaMigrator.from_database(db)
+    for model in (models.PortalAccount, models.StaffUser):
+        table = model._meta.table_name
+        if "last_failure_at" not in {c.name for c in db.get_columns(table)}:
+            migrate(migrator.add_column(table, "last_failure_at", model.last_failure_at))
+
+
+def _migrate_to_7(db: pw.Database) -> None:
+    """Server-side web sessions (``kiosk serve``), shared by every web process."""
+    db.create_tables([models.WebSession], safe=True)
+
+
+def _migrate_to_8(db: pw.Database) -> None:
+    """Federation: SAML service providers, OIDC clients, authorization codes, access tokens."""
+    db.create_tables(models.FEDERATION_MODELS, safe=True)
+
+
 def _migrate_to_6(db: pw.Database) -> None:
     """The audit chain is keyed; PostgreSQL refuses to change or delete audit events.
 
@@ -72,13 +96,21 @@ def _migrate_to_6(db: pw.Database) -> None:
     bless any edit made before the upgrade).
     """
     table = models.AuditEvent._meta.table_name
-    if "keyed" not in {c.name for c in db.get_columns(table)}:
-        from playhouse.migrate import SchemaMigrator, migrate
-
-        migrator = SchemaMigrator.from_database(db)
-        migrate(migrator.add_column(table, "keyed", models.AuditEvent.keyed))
     append_only.protect(db, table)
+    if _has_keyed_column(db):
+        return
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(db)
+    migrate(migrator.add_column(table, "keyed", models.AuditEvent.keyed))
     _strip_unsafe_addresses(db)
+
+
+def _has_keyed_column(db: pw.Database) -> bool:
+    """Whether schema 6 really ran: a build without it may have recorded the number (older
+    ``migrate`` loops recorded versions they did not know), so the column is what counts."""
+    table = models.AuditEvent._meta.table_name
+    return "keyed" in {c.name for c in db.get_columns(table)}
 
 
 def _strip_unsafe_addresses(db: pw.Database) -> None:
@@ -98,7 +130,10 @@ MIGRATIONS: dict[int, Callable[[pw.Database], None]] = {
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
+    8: _migrate_to_8,
 }
 
 
@@ -210,7 +245,8 @@ class Store:
             raise DatabaseError("db_not_set_up")
         if version > SCHEMA_VERSION:
             raise DatabaseError("db_newer", version=version, known=SCHEMA_VERSION)
-        if version < SCHEMA_VERSION or set(MIGRATIONS) - self.applied_versions():
+        missing = set(MIGRATIONS) - self.applied_versions()
+        if version < SCHEMA_VERSION or missing or not _has_keyed_column(self.db):
             raise DatabaseError("db_older", version=version, known=SCHEMA_VERSION)
 
     def migrate(self) -> tuple[int, int]:
@@ -225,6 +261,8 @@ class Store:
                 models.SchemaVersion.create(
                     version=version, applied_at=dt.datetime.now(dt.UTC).isoformat()
                 )
+            if 6 in applied and not _has_keyed_column(self.db):
+                _migrate_to_6(self.db)  # recorded by a build that did not have it
         return before, SCHEMA_VERSION
 
     def close(self) -> None:

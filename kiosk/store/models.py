@@ -150,6 +150,8 @@ class StaffUser(BaseModel):
     enabled = pw.BooleanField(default=True)
     failed_attempts = pw.IntegerField(default=0)
     locked_until = Text(null=True)
+    #: When the last counted failure happened; failures older than the lockout time are forgotten.
+    last_failure_at = Text(null=True)
     must_change_password = pw.BooleanField(default=False)
     created_at = Text()
     last_sign_in_at = Text(null=True)
@@ -188,6 +190,7 @@ class PortalAccount(BaseModel):
     enabled = pw.BooleanField(default=True)
     locked_until = Text(null=True)
     failed_attempts = pw.IntegerField(default=0)
+    last_failure_at = Text(null=True)
     must_change_password = pw.BooleanField(default=False)
     temporary_password_expires_at = Text(null=True)
     recovery_email = Text(null=True)
@@ -274,6 +277,92 @@ class RateCounter(BaseModel):
         indexes = ((("scope", "subject", "window_start"), True),)
 
 
+class SignInThrottle(BaseModel):
+    """Failed sign-ins with a name that belongs to no account, counted like an account's own
+    (``kind`` parent or staff), so delays and locks cannot tell the two apart."""
+
+    kind = Text(max_length=16)
+    subject = Text(max_length=64)  # a digest of the name, never the name itself
+    failed_attempts = pw.IntegerField(default=0)
+    locked_until = Text(null=True)
+    last_failure_at = Text(null=True, index=True)
+
+    class Meta:
+        indexes = ((("kind", "subject"), True),)
+
+
+class WebSession(BaseModel):
+    """A parent signed in on the web (schema version 7). Only a hash of the cookie's id is kept;
+    ``epoch`` is the account's session epoch at sign-in, so a reset or disable ends it."""
+
+    id_hash = Text(unique=True)
+    account = pw.ForeignKeyField(PortalAccount, backref="web_sessions", on_delete="CASCADE")
+    epoch = pw.IntegerField()
+    created_at = Text()
+    last_seen_at = Text(index=True)
+    #: When the password was last checked in this session (re-authentication refreshes it).
+    auth_time = Text()
+    #: The parent put off the recovery email and pictures for this session.
+    setup_deferred = pw.BooleanField(default=False)
+
+
+class ServiceProvider(BaseModel):
+    """A SAML service provider registered to receive parents' identities (schema version 8)."""
+
+    name = Text(unique=True)
+    entity_id = Text(unique=True)
+    metadata_xml = LongText()
+    profile = Text()  # username | guardian-id | email
+    allow_unsolicited = pw.BooleanField(default=False)
+    created_at = Text()
+
+
+class OidcClient(BaseModel):
+    """An OpenID Connect relying party; a confidential client's secret is kept only as a hash."""
+
+    name = Text(unique=True)
+    client_id = Text(unique=True)
+    secret_hash = Text(null=True)
+    public = pw.BooleanField(default=False)
+    redirect_uris = LongText()  # one exact URI a line
+    #: "pairwise" (a different ``sub`` for each client, the default) or "public".
+    subject_type = Text(default="pairwise")
+    pairwise_salt = Text()
+    created_at = Text()
+
+
+class AuthorizationCode(BaseModel):
+    """A single-use, short-lived OpenID Connect authorization code (stored hashed)."""
+
+    code_hash = Text(unique=True)
+    client = pw.ForeignKeyField(OidcClient, backref="codes", on_delete="CASCADE")
+    account = pw.ForeignKeyField(PortalAccount, on_delete="CASCADE")
+    session_epoch = pw.IntegerField()
+    redirect_uri = LongText()
+    scope = LongText(default="")
+    nonce = Text(null=True)
+    code_challenge = Text(null=True)
+    code_challenge_method = Text(null=True)
+    auth_time = pw.IntegerField()
+    created_at = Text()
+    expires_at = Text()
+    used_at = Text(null=True)
+
+
+class AccessToken(BaseModel):
+    """A bearer token for UserInfo (stored hashed); it dies with the parent's session epoch."""
+
+    token_hash = Text(unique=True)
+    client = pw.ForeignKeyField(OidcClient, backref="tokens", on_delete="CASCADE")
+    account = pw.ForeignKeyField(PortalAccount, on_delete="CASCADE")
+    session_epoch = pw.IntegerField()
+    scope = LongText(default="")
+    created_at = Text()
+    expires_at = Text()
+
+
+FEDERATION_MODELS = [ServiceProvider, OidcClient, AuthorizationCode, AccessToken]
+
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     School,
@@ -294,4 +383,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     AuditEvent,
     SearchTerm,
     RateCounter,
+    SignInThrottle,
+    WebSession,
+    *FEDERATION_MODELS,
 ]

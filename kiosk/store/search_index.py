@@ -199,10 +199,8 @@ def matching_refs(
         return []
     ordered = sorted(set(tokens), key=len, reverse=True)[:4]
     first, rest = ordered[0], ordered[1:]
-    query = (
-        SearchTerm.select(SearchTerm.ref)
-        .where(SearchTerm.kind == kind, prefix(db, SearchTerm.term, first))
-        .order_by(SearchTerm.term, SearchTerm.id)
+    query = SearchTerm.select(SearchTerm.ref).where(
+        SearchTerm.kind == kind, prefix(db, SearchTerm.term, first)
     )
     for token in rest:
         other = SearchTerm.alias()
@@ -215,6 +213,10 @@ def matching_refs(
         )
     if scope is not None:
         query = query.where(scope)
+    if isinstance(db, pw.SqliteDatabase):  # the index's order, as in _order
+        query = query.order_by(SearchTerm.term, SearchTerm.id)
+    else:
+        query = query.order_by(pw.NodeList((SearchTerm.term, pw.SQL("USING ~<~"))))
     refs: list[int] = []
     for row in query.limit(limit * 4).tuples().iterator():
         if row[0] not in refs:
@@ -238,6 +240,21 @@ def _pattern(db: pw.Database, token: str) -> str:
 
 
 _SQL_CACHE: dict[tuple, str] = {}
+
+
+def _order(db: pw.Database) -> str:
+    """The order the prefix index is kept in, so the scan stops after LIMIT rows instead of
+    sorting every match of a short prefix (thousands at district size).
+
+    SQLite's (kind, term) index entries end with the row id: ``term, id``. PostgreSQL's
+    ``text_pattern_ops`` index is in byte order, which a plain ``ORDER BY term`` (the
+    database's collation) is not: that sorted every match, 290 ms for "g" over 100,000
+    students; ``USING ~<~`` is the index's own order (0.4 ms).
+    """
+    if isinstance(db, pw.SqliteDatabase):
+        return "ORDER BY t.term, t.id"
+    return "ORDER BY t.term USING ~<~"
+
 
 #: What a search returns per person (the hit's columns), by kind.
 _COLUMNS = {
@@ -273,13 +290,7 @@ def _find_sql(db: pw.Database, kind: str, extra_tokens: int, schools: int | None
             "EXISTS (SELECT 1 FROM relationship r JOIN student s ON s.id = r.student_id "  # noqa: S608
             f"WHERE r.guardian_id = p.id AND s.school_id IN ({marks}))"
         )
-    # ORDER BY term, id follows the (kind, term) index (its entries end with the row id), so
-    # SQLite stops after LIMIT rows instead of sorting every match of a short prefix.
-    sql = (
-        f"SELECT {_COLUMNS[kind]} WHERE "
-        + " AND ".join(where)
-        + f" ORDER BY t.term, t.id LIMIT {p}"
-    )
+    sql = f"SELECT {_COLUMNS[kind]} WHERE " + " AND ".join(where) + f" {_order(db)} LIMIT {p}"
     _SQL_CACHE[key] = sql
     return sql
 

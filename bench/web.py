@@ -1,0 +1,327 @@
+"""The parent web under load: ``kiosk serve`` in its own process, driven over 127.0.0.1.
+
+* Pages that do not hash: 100 concurrent clients (httpx, asyncio) each loading the signed-in
+  students page, the sign-in form and the front page in turn. The baseline is a bare Starlette
+  app served by the same uvicorn under the same load in the same run.
+* Sign-ins per second against the machine's argon2 limit (cores / one argon2 verify with the
+  production parameters, measured in the same run), with as many ``kiosk serve`` workers as
+  cores.
+* The event loop while sign-ins hash: a light page is loaded every 20 ms during the sign-in
+  load; if hashing ran on the loop, its worst wait would be whole argon2 verifies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.workspace import Workspace
+
+CLIENTS = 100
+#: Mean pause between one client's page loads, in seconds.
+THINK_S = 1.0
+BARE_APP = """
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+async def page(request):
+    return HTMLResponse("<!doctype html><title>bare</title><p>bare page</p>")
+
+app = Starlette(routes=[Route("/", page), Route("/healthz", page)])
+"""
+
+
+@dataclass(frozen=True)
+class WebResult:
+    requests: int
+    bare_p95_ms: float
+    pages_p50_ms: float
+    pages_p95_ms: float
+    pages_ratio: float
+    verify_ms: float
+    cores: int
+    argon2_limit_per_s: float
+    signins_per_s: float
+    signin_ratio: float
+    probe_idle_p95_ms: float
+    probe_busy_p95_ms: float
+    probe_busy_max_ms: float
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    for line in process.stdout:  # type: ignore[union-attr]
+        if "Application startup complete" in line:
+            break
+    else:
+        raise RuntimeError("the server did not start")
+    # Keep reading so a full pipe never blocks the server (access logs).
+    import threading
+
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+    return process
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+async def _load(
+    base: str, paths: list[str], per_client: int, cookies: dict[str, str]
+) -> list[float]:
+    import httpx
+
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    times: list[float] = []
+    async with httpx.AsyncClient(
+        base_url=base, limits=limits, cookies=cookies, timeout=60
+    ) as client:
+
+        async def one_client(offset: int) -> None:
+            pace = random.Random(offset)
+            await asyncio.sleep(pace.uniform(0, THINK_S))  # clients arrive spread out
+            for n in range(per_client):
+                if n:
+                    await asyncio.sleep(pace.uniform(0.5 * THINK_S, 1.5 * THINK_S))
+                path = paths[(offset + n) % len(paths)]
+                started = time.perf_counter()
+                response = await client.get(path)
+                times.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{path}: {response.status_code}")
+
+        await asyncio.gather(*(one_client(i) for i in range(CLIENTS)))
+    return times
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def _sign_in_cookies(base: str) -> dict[str, str]:
+    import httpx
+
+    with httpx.Client(base_url=base, follow_redirects=False) as client:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/sign-in").text).group(1)
+        from kiosk.demo import PARENT_PASSWORD
+
+        client.post(
+            "/sign-in", data={"csrf": token, "username": "alopez", "password": PARENT_PASSWORD}
+        )
+        return dict(client.cookies)
+
+
+async def _sign_ins(
+    base: str, total: int, parallel: int, probe_every: float
+) -> tuple[float, list[float]]:
+    """Sign-ins per second with ``parallel`` in flight; and the probe's waits meanwhile."""
+    import httpx
+
+    from kiosk.demo import PARENT_PASSWORD
+
+    done = asyncio.Event()
+    waits: list[float] = []
+
+    async def probe() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            while not done.is_set():
+                started = time.perf_counter()
+                await client.get("/healthz")
+                waits.append((time.perf_counter() - started) * 1000)
+                await asyncio.sleep(probe_every)
+
+    async def signer(count: int) -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) as client:
+            page = await client.get("/sign-in")
+            token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+            for _ in range(count):
+                response = await client.post(
+                    "/sign-in?reauth=1",
+                    data={"csrf": token, "username": "alopez", "password": PARENT_PASSWORD},
+                )
+                if response.status_code != 303:
+                    raise RuntimeError(f"sign-in answered {response.status_code}")
+                page = await client.get("/account")
+                token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+    prober = asyncio.create_task(probe())
+    started = time.perf_counter()
+    await asyncio.gather(*(signer(total // parallel) for _ in range(parallel)))
+    elapsed = time.perf_counter() - started
+    done.set()
+    await prober
+    return (total // parallel) * parallel / elapsed, waits
+
+
+async def _probe_alone(base: str, seconds: float) -> list[float]:
+    """The light page's waits with nothing else running (the probe's own baseline)."""
+    import httpx
+
+    waits: list[float] = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            started = time.perf_counter()
+            await client.get("/healthz")
+            waits.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.02)
+    return waits
+
+
+def _verify_ms() -> float:
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher()
+    stored = hasher.hash("correct horse battery staple")
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        hasher.verify(stored, "correct horse battery staple")
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _prepare(ws: Workspace, scratch: Path) -> Workspace:
+    from kiosk.cli.start import create_secret_key
+
+    web = ws.copy_to(scratch / "web")
+    with web.config_path.open("a") as handle:
+        handle.write('\n[web]\nbase_url = "http://127.0.0.1"\nclient_requests_per_minute = 10000\n')
+    create_secret_key(web.config())
+    return web
+
+
+def measure(ws: Workspace, scratch: Path, per_client: int = 20, sign_ins: int = 48) -> WebResult:
+    web = _prepare(ws, scratch)
+    try:
+        return _measure(web, scratch, per_client, sign_ins)
+    finally:
+        web.discard()
+
+
+def _measure(web: Workspace, scratch: Path, per_client: int, sign_ins: int) -> WebResult:
+    env = {**web.env(), "KIOSK_CONFIG": str(web.config_path)}
+    env.pop("KIOSK_DATABASE_URL", None)
+    cores = os.cpu_count() or 1
+    (scratch / "bare_app.py").write_text(BARE_APP)
+    port = _port()
+    bare = _serve(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bare_app:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "info",
+            "--no-access-log",
+        ],
+        scratch,
+        env,
+    )
+    try:
+        bare_times = asyncio.run(_load(f"http://127.0.0.1:{port}", ["/"], per_client, {}))
+    finally:
+        _stop(bare)
+    port = _port()
+    server = _serve(
+        [sys.executable, "-m", "kiosk", "serve", "--port", str(port), "--workers", str(cores)],
+        web.folder,
+        env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        cookies = _sign_in_cookies(base)
+        times = asyncio.run(_load(base, ["/students", "/account", "/"], per_client, cookies))
+        idle = asyncio.run(_probe_alone(base, 1.0))
+        verify = _verify_ms()
+        rate, waits = asyncio.run(_sign_ins(base, sign_ins, cores * 2, 0.02))
+    finally:
+        _stop(server)
+    limit = cores * 1000 / verify
+    return WebResult(
+        requests=len(times),
+        bare_p95_ms=_p95(bare_times),
+        pages_p50_ms=statistics.median(times),
+        pages_p95_ms=_p95(times),
+        pages_ratio=_p95(times) / _p95(bare_times),
+        verify_ms=verify,
+        cores=cores,
+        argon2_limit_per_s=limit,
+        signins_per_s=rate,
+        signin_ratio=rate / limit,
+        probe_idle_p95_ms=_p95(idle),
+        probe_busy_p95_ms=_p95(waits) if len(waits) >= 2 else max(waits, default=0.0),
+        probe_busy_max_ms=max(waits, default=0.0),
+    )
+
+
+KEYS = ("web_pages", "web_signins", "web_loop")
+
+
+def web_rows(suite) -> None:  # type: ignore[no-untyped-def]
+    """Measure on a copy of the suite's district and add the three rows."""
+    quick = suite.sizes.students <= 200
+    r = measure(suite.ws, suite.scratch, 2 if quick else 20, 8 if quick else 48)
+    suite.keep("web", r)
+    suite.rows.update(rows(r))
+
+
+def rows(r: WebResult) -> dict[str, object]:
+    """The three rows of the results table (``bench.report.Row``)."""
+    from bench.report import Row
+
+    return {
+        "web_pages": Row(
+            "web_pages",
+            f"parent web pages that do not hash, {CLIENTS} concurrent clients ({r.requests} loads)",
+            f"bare Starlette page, same uvicorn and load: p95 {r.bare_p95_ms:.1f} ms",
+            f"p50 {r.pages_p50_ms:.1f} ms, p95 {r.pages_p95_ms:.1f} ms",
+            f"p95 {r.pages_p95_ms:.1f} ms, {r.pages_ratio:.2f}x",
+            "p95 <= 50 ms",
+            r.pages_p95_ms <= 50,
+        ),
+        "web_signins": Row(
+            "web_signins",
+            f"web sign-ins per second, {r.cores} workers",
+            f"argon2 limit: {r.cores} cores / one verify ({r.verify_ms:.0f} ms) = "
+            f"{r.argon2_limit_per_s:.1f}/s",
+            f"{r.signins_per_s:.1f} sign-ins/s",
+            f"{r.signin_ratio:.2f}x",
+            ">= 0.8x",
+            r.signin_ratio >= 0.8,
+        ),
+        "web_loop": Row(
+            "web_loop",
+            "a light page while sign-ins hash (the event loop is not blocked)",
+            f"the same page alone: p95 {r.probe_idle_p95_ms:.1f} ms",
+            f"p95 {r.probe_busy_p95_ms:.1f} ms, worst {r.probe_busy_max_ms:.1f} ms",
+            f"worst {r.probe_busy_max_ms:.1f} ms vs one verify {r.verify_ms:.0f} ms",
+            "worst < one argon2 verify",
+            r.probe_busy_max_ms < r.verify_ms,
+        ),
+    }
