@@ -7,6 +7,8 @@ in clear: keys, codes and passwords are hashes; SSNs are a keyed hash plus the l
 
 from __future__ import annotations
 
+import re
+
 import peewee as pw
 
 from kiosk.errors import Label, ValidationError
@@ -46,6 +48,17 @@ class LongText(_Guarded, pw.TextField):
     """A long text column (TEXT) that refuses control and direction characters."""
 
 
+class Lines(LongText):
+    """A multi-line document (SAML metadata, one URI a line): line breaks and tabs are allowed,
+    every other control or direction character is refused."""
+
+    def db_value(self, value: object) -> object:
+        if isinstance(value, str) and has_unsafe(_LINE_BREAKS.sub("", value)):
+            raise unsafe_value(self.name, _LINE_BREAKS.sub("", value))
+        return pw.TextField.db_value(self, value)
+
+
+_LINE_BREAKS = re.compile("[\t\n\r]")
 GUARDED_TEXT = (Text, LongText)
 
 
@@ -311,7 +324,7 @@ class ServiceProvider(BaseModel):
 
     name = Text(unique=True)
     entity_id = Text(unique=True)
-    metadata_xml = LongText()
+    metadata_xml = Lines()
     profile = Text()  # username | guardian-id | email
     allow_unsolicited = pw.BooleanField(default=False)
     created_at = Text()
@@ -324,7 +337,7 @@ class OidcClient(BaseModel):
     client_id = Text(unique=True)
     secret_hash = Text(null=True)
     public = pw.BooleanField(default=False)
-    redirect_uris = LongText()  # one exact URI a line
+    redirect_uris = Lines()  # one exact URI a line
     #: "pairwise" (a different ``sub`` for each client, the default) or "public".
     subject_type = Text(default="pairwise")
     pairwise_salt = Text()
