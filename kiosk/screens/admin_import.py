@@ -23,7 +23,8 @@ from kiosk.i18n import explain
 from kiosk.screens.admin_base import AdminScreen
 from kiosk.screens.admin_confirm import ConfirmWithPasswordModal
 from kiosk.services.import_preview import ImportPreview, preview_import_isolated
-from kiosk.services.roster import ImportSummary, describe, import_roster_isolated
+from kiosk.services.roster import ImportSummary, describe
+from kiosk.services.roster_process import import_roster_isolated
 from kiosk.widgets.admin_table import AdminTable
 
 HEADER = ["would deactivate", "ID", "name"]
