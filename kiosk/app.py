@@ -19,7 +19,7 @@ from textual.screen import Screen
 
 from kiosk.auth import Actor
 from kiosk.context import Context
-from kiosk.crash import CRASH_MESSAGE, FATAL_MESSAGE, PlainCrash, raised_off_stage
+from kiosk.crash import FATAL_MESSAGE, PlainCrash, crash_notice, raised_off_stage
 from kiosk.errors import KioskError
 from kiosk.i18n import set_language
 from kiosk.keyflood import KeyBudget
@@ -116,7 +116,7 @@ class FrontDeskApp(App[None]):
         self.set_interval(self.IDLE_CHECK_SECONDS, self.check_idle_timeout)
         self.go_welcome()
         if self.after_crash:
-            self.notify(CRASH_MESSAGE, severity="error", markup=False, timeout=10)
+            self.notify(crash_notice(), severity="error", markup=False, timeout=10)
 
     def stop_for_database(self, error: KioskError) -> None:
         """The database cannot be used any more (its file was replaced under us): exit; the
@@ -197,7 +197,7 @@ class FrontDeskApp(App[None]):
     def start_over(self) -> None:
         if not self.at_rest():  # two failures in one moment rebuild Welcome only once
             self.go_welcome()
-        self.notify(CRASH_MESSAGE, severity="error", markup=False, timeout=10)
+        self.notify(crash_notice(), severity="error", markup=False, timeout=10)
 
     # -- idle timeout ----------------------------------------------------------------------
 

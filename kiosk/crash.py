@@ -9,11 +9,18 @@ from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widget import Widget
 
-CRASH_MESSAGE = (
-    "Something went wrong and the kiosk started over. Nothing you typed was kept. "
-    "If it happens again, please tell the front desk."
-)
-FATAL_MESSAGE = "Front Desk stopped because of an unexpected problem. Run 'kiosk doctor'."
+from kiosk.messages import PARENT, STAFF
+
+CRASH_MESSAGE = PARENT["crash_restarted"]
+FATAL_MESSAGE = STAFF["fatal"]
+
+
+def crash_notice() -> str:
+    """The restart notice in every language: after a restart nobody has chosen one yet."""
+    from kiosk.errors import message
+    from kiosk.i18n import LANGUAGES, explain
+
+    return "\n".join(explain(message("crash_restarted"), language) for language in LANGUAGES)
 
 
 class PlainCrash(Exception):

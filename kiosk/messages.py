@@ -56,6 +56,10 @@ PARENT: dict[str, str] = {
         "Your temporary password has expired. Ask the front desk for a new one."
     ),
     "session": N_("Your session has ended. Please sign in again."),
+    "crash_restarted": N_(
+        "Something went wrong and the kiosk started over. Nothing you typed was kept. If it "
+        "happens again, please tell the front desk."
+    ),
     "must_change": N_("Choose a new password first."),
     "current_password_wrong": N_("Your current password is not right. Type it again."),
     "password_unchanged": N_("Choose a password different from the current one."),
