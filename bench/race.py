@@ -112,9 +112,11 @@ def _run(
     backend: str, folder: Path, url: str, connect: dict, keys: int, processes: int
 ) -> RaceResult:
     from kiosk.auth import SYSTEM
+    from kiosk.cli.start import create_secret_key
     from kiosk.services import activation
 
     folder.mkdir(parents=True, exist_ok=True)
+    create_secret_key(_config(folder, url))  # as 'kiosk init' does: audit events are keyed
     ctx = _context(folder, url, connect)
     result = RaceResult(backend, keys, processes)
     try:

@@ -137,6 +137,7 @@ async def _import(ws: Workspace, scratch: Path) -> StallResult:
 
 
 async def _run_import(app, admin, roster: Path) -> StallResult:  # type: ignore[no-untyped-def]
+    from kiosk.screens.admin_confirm import ConfirmWithPasswordModal
     from kiosk.screens.admin_import import AdminImportScreen
 
     async with app.run_test(size=(100, 30)) as pilot:
@@ -147,17 +148,26 @@ async def _run_import(app, admin, roster: Path) -> StallResult:  # type: ignore[
         screen = app.screen
         screen.query_one("#roster-path").value = str(roster)
         await pilot.pause()
-        result = screen.query_one("#import-result")
+        status = screen.query_one("#status")
 
         async def start() -> None:
-            await pilot.click("#import")
+            await pilot.click("#import")  # checks first (in a child process), then asks
+            while not (
+                isinstance(app.screen, ConfirmWithPasswordModal)
+                and getattr(app.focused, "id", "") == "password"
+            ):  # the dialog is up and its password field has the keyboard
+                if app.screen is screen and not screen.query_one("#import").disabled:
+                    return  # the check refused the roster: nothing to confirm
+                await asyncio.sleep(0.005)
+            await pilot.press(*"district-admin-demo-pass", "enter")
 
         def done() -> bool:
-            return str(result.render()).startswith(("Imported", "The roster"))
+            text = str(status.render())
+            return text.startswith("Imported") or text.endswith("Nothing was changed.")
 
         outcome = await _watch(pilot, Ticker(app), start, done, limit=1800)
-        if not str(result.render()).startswith("Imported"):
-            raise RuntimeError(f"the import from the app failed: {result.render()}")
+        if not str(status.render()).startswith("Imported"):
+            raise RuntimeError(f"the import from the app failed: {status.render()}")
         return outcome
 
 

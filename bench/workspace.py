@@ -140,7 +140,14 @@ class Workspace:
         folder.mkdir(parents=True, exist_ok=True)
         other = Workspace(folder, self.students, self.seed, self.pg_url, schema, self.roster)
         write_config(other)
+        # The same district, so the same secret: its audit chain is keyed with it.
+        shutil.copy2(self.secret_path, other.secret_path)
         return other
+
+    @property
+    def secret_path(self) -> Path:
+        config = self.config()
+        return config.resolve(config.security.secret_file)
 
     def fresh(self, folder: Path) -> Workspace:
         """A district with the demo data only (as before the import), for a load into it."""
@@ -212,6 +219,9 @@ def prepare(
     if roster is None:
         generate_roster(ws.roster, students, seed)
     write_config(ws)
+    from kiosk.cli.start import create_secret_key
+
+    create_secret_key(ws.config())  # as 'kiosk init' does: audit events are keyed with it
     with ws.active():
         ctx = make_context(ws.config(), check_schema=False)
     try:

@@ -14,14 +14,13 @@ from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.color import Color, ColorParseError
 from textual.message import Message
 from textual.screen import Screen
-from textual.theme import Theme
 
 from kiosk.auth import Actor
 from kiosk.context import Context
 from kiosk.crash import CRASH_MESSAGE, FATAL_MESSAGE, PlainCrash, raised_off_stage
+from kiosk.errors import KioskError
 from kiosk.i18n import set_language
 from kiosk.keyflood import KeyBudget
 from kiosk.screens.admin_home import AdminHomeScreen
@@ -33,12 +32,11 @@ from kiosk.screens.staff_sign_in import StaffSignInScreen
 from kiosk.screens.welcome import WelcomeScreen
 from kiosk.themes import (
     APP_CSS,
-    DEFAULT_ACCENT,
     DEFAULT_THEME,
     STAFF_CSS,
     THEME_NAMES,
-    theme_colours,
 )
+from kiosk.widgets.theme import build_theme
 
 if TYPE_CHECKING:
     from kiosk.services.accounts import Session
@@ -60,14 +58,6 @@ _ACTIVITY = (
     events.MouseScrollUp,
     events.Paste,
 )
-
-
-def build_theme(name: str, accent: str) -> Theme:
-    try:
-        Color.parse(accent)
-    except ColorParseError:
-        accent = DEFAULT_ACCENT
-    return Theme(**theme_colours(name, accent))  # type: ignore[arg-type]
 
 
 class FrontDeskApp(App[None]):
@@ -109,6 +99,7 @@ class FrontDeskApp(App[None]):
         self.session: Session | None = None
         #: True after an unexpected error ended the app (``run`` starts a fresh one).
         self.crashed = False
+        self.database_error: KioskError | None = None
         #: Set once a staff member confirmed "Exit kiosk".
         self.exiting = False
         self.use_command_palette = not kiosk_mode
@@ -126,6 +117,12 @@ class FrontDeskApp(App[None]):
         self.go_welcome()
         if self.after_crash:
             self.notify(CRASH_MESSAGE, severity="error", markup=False, timeout=10)
+
+    def stop_for_database(self, error: KioskError) -> None:
+        """The database cannot be used any more (its file was replaced under us): exit; the
+        supervisor raises the error, so the command line prints its plain message."""
+        self.database_error = error
+        self.exit(return_code=1)
 
     # -- navigation (kiosk.screens.shell.Shell) --------------------------------------------
 

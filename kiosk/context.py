@@ -33,10 +33,17 @@ class Context:
     sleep: Callable[[float], None] = time.sleep
     _pending: list[Future[None]] = field(default_factory=list, repr=False)
 
-    def send_quietly(self, to: str, subject: str, body: str) -> None:
+    def send_quietly(
+        self, to: str, subject: str, body: str, *, then: Callable[[bool], None] | None = None
+    ) -> None:
         """Send in the background, so the answer takes the same time whether or not an email
-        goes out (forgot password/username must not reveal that an account exists)."""
-        self._pending.append(send_in_background(self.mailer, to, subject, body))
+        goes out (forgot password/username must not reveal that an account exists).
+        ``then(sent)`` runs afterwards on the mail thread (to audit the outcome)."""
+        self._pending.append(send_in_background(self.mailer, to, subject, body, then))
+
+    def track_mail(self, pending: Future[None]) -> None:
+        """Wait for this background email too in ``flush_mail``."""
+        self._pending.append(pending)
 
     def flush_mail(self, timeout: float = 30.0) -> None:
         """Wait for background emails (tests, and before the app exits)."""

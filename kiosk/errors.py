@@ -79,6 +79,12 @@ class DatabaseError(KioskError):
     code = "database"
 
 
+class DatabaseLost(DatabaseError):
+    """The database file was deleted or replaced under a running kiosk: it must stop."""
+
+    code = "database_lost"
+
+
 class ValidationError(KioskError):
     """Input that breaks a rule; ``reasons`` lists every rule broken, as catalog messages."""
 

@@ -6,10 +6,14 @@ server cannot hold the write lock. Messages carry codes and notices, never a pas
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import os
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -45,22 +49,57 @@ def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
 
 
 class OutboxMailer:
-    """Writes each message as an .eml file; staff or a relay pick them up later."""
+    """Writes each message as an .eml file; staff or a relay pick them up later.
+
+    The folder is owner-only (0700) and each file 0600: a message may carry a code or a key.
+    Files older than the email-code lifetime are removed (``sweep``) when a kiosk process
+    starts and by ``kiosk doctor --fix``, so codes do not pile up on disk.
+    """
 
     def __init__(self, folder: Path, sender: str) -> None:
         self.folder = folder
         self.sender = sender
 
+    def _ready_folder(self) -> None:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.folder.stat().st_mode & 0o077:
+            self.folder.chmod(0o700)  # made by an older release, or by hand
+
     def send(self, to: str, subject: str, body: str) -> None:
         msg = _message(self.sender, to, subject, body)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self._ready_folder()
             tmp = self.folder / f".{uuid.uuid4().hex}.tmp"
-            tmp.write_bytes(bytes(msg))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(bytes(msg))
             final = self.folder / f"{msg['Date'][5:16].replace(' ', '-')}-{uuid.uuid4().hex}.eml"
             os.replace(tmp, final)
         except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise MailError("mail_disk_full", folder=self.folder) from None
             raise MailError("mail_outbox", folder=self.folder, reason=exc.strerror) from None
+
+    def stale(self, max_age_seconds: float) -> list[Path]:
+        """Messages (and interrupted writes) older than ``max_age_seconds``."""
+        if not self.folder.is_dir():
+            return []
+        cutoff = time.time() - max_age_seconds
+        found = []
+        for path in [*self.folder.glob("*.eml"), *self.folder.glob(".*.tmp")]:
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < cutoff:
+                    found.append(path)
+        return found
+
+    def sweep(self, max_age_seconds: float) -> int:
+        """Remove stale messages; returns how many were removed."""
+        removed = 0
+        for path in self.stale(max_age_seconds):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+        return removed
 
     def messages(self) -> list[EmailMessage]:
         """The messages in the outbox, oldest first (for staff, the demo and tests)."""
@@ -114,7 +153,9 @@ class SmtpMailer:
             raise MailError("mail_unreachable", host=self.host, port=self.port) from None
 
 
-def make_mailer(config: Config) -> Mailer:
+def make_mailer(config: Config, *, sweep: bool = True) -> Mailer:
+    """The configured mailer; an outbox is swept of messages older than the code lifetime
+    (``sweep``: a kiosk process starting; ``kiosk doctor`` only reports them)."""
     m = config.mail
     if m.mode == "smtp":
         return SmtpMailer(
@@ -126,7 +167,11 @@ def make_mailer(config: Config) -> Mailer:
             password=os.environ.get(m.smtp_password_env, ""),
             timeout=m.smtp_timeout_seconds,
         )
-    return OutboxMailer(config.resolve(m.outbox_dir), m.from_address)
+    outbox = OutboxMailer(config.resolve(m.outbox_dir), m.from_address)
+    if sweep:
+        with contextlib.suppress(OSError):  # a folder problem is reported when mail is sent
+            outbox.sweep(config.security.email_code_minutes * 60)
+    return outbox
 
 
 # -- background sending ----------------------------------------------------------------------
@@ -144,14 +189,21 @@ def _background_pool() -> ThreadPoolExecutor:
         return _pool
 
 
-def send_in_background(mailer: Mailer, to: str, subject: str, body: str) -> Future[None]:
+def send_in_background(
+    mailer: Mailer, to: str, subject: str, body: str, then: Callable[[bool], None] | None = None
+) -> Future[None]:
     """Send on the mail thread; a failure is logged (without the address), never raised, so
-    the caller's answer is the same whether or not the email went out."""
+    the caller's answer is the same whether or not the email went out. ``then(sent)`` runs
+    afterwards on the mail thread (to audit the outcome)."""
 
     def send() -> None:
         try:
             mailer.send(to, subject, body)
+            sent = True
         except KioskError:
             logging.getLogger("kiosk.mail").warning("a background email could not be sent")
+            sent = False
+        if then is not None:
+            then(sent)
 
     return _background_pool().submit(send)

@@ -280,6 +280,20 @@ STAFF: dict[str, str] = {
     "roster_more": N_("\n... and {n} more"),
     "roster_missing_path": N_("{path} does not exist. Give a folder or a .zip file."),
     "roster_path_kind": N_("{path} is neither a folder nor a zip file of OneRoster CSV files."),
+    "roster_stopped": N_(
+        "The roster was not imported: the check stopped after {count} problems (there may be "
+        "more); nothing was changed. Fix these in the export and run the import again:\n"
+        "{problems}{more}"
+    ),
+    "roster_twice": N_(
+        "{path} holds {file} twice ({first} and {second}); keep only one copy of each file in "
+        "the export and import it again."
+    ),
+    "roster_too_big": N_(
+        "{path} holds {mb} MB of files, more than the {limit} MB a roster may have ([roster] "
+        "max_total_mb in kiosk.toml). Check the export; raise the limit only if the district "
+        "really is that large."
+    ),
     # mail
     "mail_outbox": N_(
         "Could not write the email to the outbox folder {folder} ({reason}). Check [mail] "
@@ -293,6 +307,10 @@ STAFF: dict[str, str] = {
         "'kiosk doctor'), then try again."
     ),
     "mail_unreachable": N_("Cannot reach the mail server {host}:{port}."),
+    "mail_disk_full": N_(
+        "The disk is full: the email could not be written to {folder}. Free some space, then "
+        "try again."
+    ),
     # the database
     "db_busy": N_("The database is busy (another kiosk is writing). Wait a moment and try again."),
     "db_not_set_up": N_(
@@ -305,6 +323,30 @@ STAFF: dict[str, str] = {
     "db_readonly": N_("The database file is read-only. Give the kiosk user write access to it."),
     "db_error": N_("The database reported an error. Run 'kiosk doctor' to check the set-up."),
     "db_closed": N_("The database connection is closed or unusable. Restart the kiosk."),
+    "db_disk_full": N_(
+        "The disk is full: nothing was saved. Free some space on the disk that holds the "
+        "database (or ask IT to), then try again."
+    ),
+    "db_lost": N_(
+        "The database file {path} was deleted or replaced while the kiosk was running, so "
+        "nothing more can be saved. Stop the kiosk, restore the database from its backup (or "
+        "run 'kiosk init'), then start it again."
+    ),
+    "audit_append_only": N_(
+        "The audit log is append-only: its events cannot be changed or deleted."
+    ),
+    "audit_checkpoint_damaged": N_(
+        "The audit checkpoint {path} is damaged. Keep it for investigation, restore the last "
+        "copy kept elsewhere, and verify again."
+    ),
+    "audit_checkpoint_forged": N_(
+        "The audit checkpoint {path} is not signed with this district's secret: it was edited "
+        "or belongs to another installation. Keep it for investigation."
+    ),
+    "audit_checkpoint_write": N_(
+        "Could not write the audit checkpoint {path} ({reason}). Check that the folder exists, "
+        "is writable and the disk is not full."
+    ),
     "db_newer": N_(
         "This database was written by a newer Front Desk (schema {version}; this one knows up "
         "to {known}). Upgrade Front Desk before using it."

@@ -39,6 +39,8 @@ def run(ctx: Context, *, demo: bool = False, kiosk_mode: bool = True, admin: boo
             ctx, demo=demo, kiosk_mode=kiosk_mode, admin=admin, after_crash=after_crash
         )
         app.run()
+        if app.database_error is not None:  # set by stop_for_database
+            raise app.database_error
         if not (kiosk_mode and app.crashed):
             break
         now = time.monotonic()

@@ -20,6 +20,11 @@ _UNSAFE = re.compile(
 )
 
 
+def has_unsafe(value: str) -> bool:
+    """Whether ``value`` holds any character ``check_text`` refuses (one regex pass)."""
+    return _UNSAFE.search(value) is not None
+
+
 def unsafe_characters(value: str) -> list[str]:
     """The distinct unsafe characters in ``value``, as ``U+XXXX`` names, in order of first use."""
     seen: list[str] = []
@@ -46,6 +51,12 @@ def check_text(value: str, field: str, *, max_length: int = 200, required: bool 
     if len(cleaned) > max_length:
         raise ValidationError("text_too_long", field=Label(field), n=max_length)
     return cleaned
+
+
+def escape_unsafe(value: str) -> str:
+    """``value`` with each unsafe character written as ``\\uXXXX`` (text kept for the record,
+    e.g. the audit log, that must stay readable and harmless in a terminal)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
 
 
 def display(value: object) -> str:

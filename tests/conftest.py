@@ -25,6 +25,7 @@ from kiosk.mail import OutboxMailer
 from kiosk.store.db import open_store
 
 PG_URL = os.environ.get("KIOSK_TEST_DATABASE_URL", "")
+TEST_SECRET = "0123456789abcdef" * 4
 FAST_ARGON2 = dict(time_cost=1, memory_cost=1024, parallelism=1)
 
 
@@ -61,6 +62,12 @@ def make_config(tmp_path: Path, **sections: dict) -> Config:
             data[name] = values
     path = tmp_path / "kiosk.toml"
     path.write_text("# written by the test\n")
+    # One district secret for every test, so the demo template's keyed audit chain verifies.
+    secret = tmp_path / "kiosk.secret"
+    if not secret.exists():
+        fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(TEST_SECRET)
     return config_from_dict(data, path)
 
 

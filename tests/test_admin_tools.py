@@ -333,3 +333,36 @@ async def test_merge_asks_for_the_password_and_leaves_no_stale_buttons(ctx) -> N
         assert "No likely duplicates." in str(screen.query_one("#status", Static).render())
         assert not screen.query_one("#merge-actions").display  # no Merge beside "none"
     assert Guardian.get(Guardian.sourced_id == "G-1007").merged_into.sourced_id == "G-1006"
+
+
+async def test_import_shows_progress_while_the_check_runs(ctx, tmp_path, monkeypatch) -> None:
+    import threading
+
+    from textual.widgets import ProgressBar
+
+    from kiosk.screens import admin_import
+
+    release, started = threading.Event(), threading.Event()
+    real = admin_import.preview_import_isolated
+
+    def slow(*args):  # the real check, held until the test has looked at the screen
+        started.set()
+        release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(admin_import, "preview_import_isolated", slow)
+    folder = write_roster(tmp_path / "r")
+    app = make_app(ctx, kiosk_mode=False, admin=True)
+    async with app.run_test(size=SMALL) as pilot:
+        app.staff = staff_actor(ctx, "admin")
+        await app.push_screen(AdminImportScreen())
+        await pilot.press(*str(folder), "enter")
+        await wait_for(pilot, started.is_set)
+        screen = app.screen
+        assert screen.query_one("#progress", ProgressBar).display
+        assert shown(app, "#status").startswith("Checking the files")
+        assert all(b.disabled for b in screen.query(Button))  # no second start meanwhile
+        release.set()
+        await settle(app, pilot)
+        assert not screen.query_one("#progress", ProgressBar).display
+        assert shown(app, "#status").startswith("Check passed")

@@ -467,6 +467,7 @@ def test_run_restarts_a_crashed_kiosk_but_not_forever(ctx, monkeypatch):
         def __init__(self, crash: bool) -> None:
             self.crash = crash
             self.crashed = False
+            self.database_error = None
 
         def run(self) -> None:
             runs.append(1)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from kiosk.cli import main
 from kiosk.demo import PARENT_PASSWORD
+from tests.conftest import TEST_SECRET
 
 COMMANDS = [
     [],
@@ -34,6 +35,7 @@ COMMANDS = [
 def cli(tmp_path, demo_template):
     """Run ``kiosk`` against a copy of the demo database with a kiosk.toml in the cwd."""
     shutil.copy(demo_template, tmp_path / "kiosk.db")
+    (tmp_path / "kiosk.secret").write_text(TEST_SECRET)  # the demo's audit chain is keyed with it
     (tmp_path / "kiosk.toml").write_text(
         '[district]\nname = "CLI District"\n[database]\nurl = "kiosk.db"\n'
         '[mail]\noutbox_dir = "outbox"\n'

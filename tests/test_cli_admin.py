@@ -19,7 +19,7 @@ def cli_config(ctx: Context, tmp_path: Path) -> Path:
             f'[district]\nname = "Test Valley Schools"\nmobile_app_code = "TVS"\n'
             f'[database]\nurl = "{ctx.store.url}"\n'
             f'[mail]\nmode = "outbox"\noutbox_dir = "{tmp_path}/cli-outbox"\n'
-            f'[security]\nsecret_file = "{tmp_path}/cli.secret"\n'
+            f'[security]\nsecret_file = "{tmp_path}/kiosk.secret"\n'
         )
     return path
 

@@ -13,6 +13,7 @@ from kiosk.store.models import Student
 def test_the_secret_is_created_only_by_kiosk_init_and_read_by_the_context(ctx, tmp_path):
     from kiosk.cli.start import create_secret_key
 
+    (tmp_path / "kiosk.secret").unlink()  # the test set-up writes one; start without
     with pytest.raises(ConfigError, match="kiosk init"):
         secret_key(ctx.config)  # reading never creates it
     assert not (tmp_path / "kiosk.secret").exists()

@@ -106,7 +106,8 @@ def test_the_app_import_runs_in_a_child_process_with_the_same_answers(ctx, tmp_p
     what comes back (a summary, or a refusal with every problem) is what import_roster says."""
     from bench.generate import generate
     from kiosk.auth import SYSTEM
-    from kiosk.services.roster import RosterRejected, import_roster_isolated
+    from kiosk.services.roster import RosterRejected
+    from kiosk.services.roster_process import import_roster_isolated
     from kiosk.store.models import Student
 
     generate(tmp_path / "roster", 60, seed=2)

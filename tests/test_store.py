@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from kiosk.errors import DatabaseError
-from kiosk.store.db import SCHEMA_VERSION, open_store
+from kiosk.store.db import MIGRATIONS, SCHEMA_VERSION, open_store
 from kiosk.store.models import SchemaVersion, Student
 
 
@@ -16,7 +16,21 @@ def test_migrate_is_idempotent_and_records_the_version(tmp_path):
     assert store.schema_version() == 0
     assert store.migrate() == (0, SCHEMA_VERSION)
     assert store.migrate() == (SCHEMA_VERSION, SCHEMA_VERSION)
-    assert SchemaVersion.select().count() == SCHEMA_VERSION
+    assert SchemaVersion.select().count() == len(MIGRATIONS)
+    store.check_schema()
+
+
+def test_a_version_that_lands_later_below_the_highest_is_still_applied(tmp_path, monkeypatch):
+    """Schema versions belong to features merged in any order: a gap is filled, not skipped."""
+    store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+    store.migrate()
+    ran = []
+    monkeypatch.setitem(MIGRATIONS, 0, lambda db: ran.append(db))  # a version below the top
+    with pytest.raises(DatabaseError, match="run 'kiosk init' to upgrade"):
+        store.check_schema()
+    store.migrate()
+    store.migrate()
+    assert len(ran) == 1
     store.check_schema()
 
 

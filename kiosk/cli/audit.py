@@ -1,13 +1,17 @@
-"""The audit log: ``kiosk audit verify|export``."""
+"""The audit log: ``kiosk audit verify|checkpoint|export``."""
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from kiosk.auth import SYSTEM
 from kiosk.cli.common import friendly, state
+
+if TYPE_CHECKING:
+    from kiosk.audit import VerifyResult
 
 
 @click.group()
@@ -18,13 +22,37 @@ def audit() -> None:
 @audit.command("verify")
 @friendly
 def audit_verify() -> None:
-    """Check the hash chain; exits 1 if any event was edited or deleted."""
-    from kiosk.audit import verify
+    """Check the keyed chain against the last checkpoint, then write a new checkpoint.
 
-    result = verify(state().context())
-    if result.ok:
-        click.echo(f"Audit log intact: {result.count} events. Head hash {result.head}.")
-        return
+    Exits 1 if any event was edited, inserted or deleted, or the log is shorter than the
+    checkpoint says.
+    """
+    from kiosk.audit_checkpoint import verify_and_checkpoint
+
+    outcome = verify_and_checkpoint(state().context())
+    result = outcome.result
+    if not result.ok:
+        _report_tampering(result)
+    legacy = f" ({result.legacy} from before the chain was keyed)" if result.legacy else ""
+    click.echo(f"Audit log intact: {result.count} events{legacy}. Head hash {result.head}.")
+    click.echo(f"Checkpoint written to {outcome.written}.")
+
+
+@audit.command("checkpoint")
+@friendly
+def audit_checkpoint() -> None:
+    """Verify the log and record its length and head outside the database (for cron).
+
+    Silent when the log is intact; exits 1 and says why when it is not.
+    """
+    from kiosk.audit_checkpoint import verify_and_checkpoint
+
+    outcome = verify_and_checkpoint(state().context())
+    if not outcome.result.ok:
+        _report_tampering(outcome.result)
+
+
+def _report_tampering(result: VerifyResult) -> NoReturn:
     for problem in result.problems:
         click.echo(problem, err=True)
     click.echo(

@@ -91,13 +91,14 @@ def demo() -> None:
 
 
 @click.command()
+@click.option("--fix", is_flag=True, help="Make files owner-only; remove expired outbox mail.")
 @friendly
-def doctor() -> None:
+def doctor(fix: bool) -> None:
     """Check the configuration, database and mail set-up, and say what is wrong."""
     from kiosk.doctor import run_checks
 
     failures = 0
-    for check in run_checks(state().config_path):
+    for check in run_checks(state().config_path, fix=fix):
         mark = "ok  " if check.ok else "FAIL"
         click.echo(f"[{mark}] {check.name}: {check.message}")
         failures += not check.ok

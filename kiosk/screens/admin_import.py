@@ -22,8 +22,9 @@ from kiosk.errors import KioskError
 from kiosk.i18n import explain
 from kiosk.screens.admin_base import AdminScreen
 from kiosk.screens.admin_confirm import ConfirmWithPasswordModal
-from kiosk.services.import_preview import ImportPreview, preview_import
-from kiosk.services.roster import ImportSummary, describe, import_roster_isolated
+from kiosk.services.import_preview import ImportPreview, preview_import_isolated
+from kiosk.services.roster import ImportSummary, describe
+from kiosk.services.roster_process import import_roster_isolated
 from kiosk.widgets.admin_table import AdminTable
 
 HEADER = ["would deactivate", "ID", "name"]
@@ -123,7 +124,7 @@ class AdminImportScreen(AdminScreen):
         ctx, staff = self.shell.ctx, self.shell.staff
         self._busy("Checking the files and what they would change...")
         self.run_service(
-            lambda: preview_import(ctx, staff, Path(path)),
+            lambda: preview_import_isolated(ctx, staff, Path(path)),
             lambda preview: self._checked(preview, then_confirm),
             self._failed,
             group="import",

@@ -13,7 +13,7 @@ from typing import Any, TypeVar, cast
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
-from kiosk.errors import KioskError
+from kiosk.errors import DatabaseLost, KioskError
 from kiosk.i18n import explain
 from kiosk.screens.shell import Shell
 
@@ -67,7 +67,9 @@ class ServiceMixin:
         self.shell.start_over()
 
     def _deliver_error(self, error: KioskError, on_error: Callable[[KioskError], Any] | None):
-        if on_error is not None:
+        if isinstance(error, DatabaseLost):  # nothing more can be saved: the kiosk stops
+            self.app.stop_for_database(error)  # type: ignore[attr-defined]
+        elif on_error is not None:
             on_error(error)
         else:
             self.app.notify(explain(error), severity="error", markup=False)  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import secrets
@@ -21,8 +22,9 @@ from kiosk.errors import (
 )
 from kiosk.passwords import password_problems
 from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
-from kiosk.services import credentials, throttle
+from kiosk.services import credentials, outgoing, throttle
 from kiosk.services.activation import context_words
+from kiosk.services.outgoing import Audited
 from kiosk.store.models import EmailCode, PortalAccount, SecurityPreferences
 from kiosk.text import check_text, fold
 
@@ -183,11 +185,8 @@ def _notify(ctx: Context, email: str | None, subject: str, text: str) -> None:
         + (f" or {ctx.config.support.email}" if ctx.config.support.email else "")
         + f".\n\n{district}\n"
     )
-    try:
-        ctx.mailer.send(email, f"{district}: {subject}", body)
-    except KioskError:
-        with ctx.store.write():
-            audit.record(ctx, "system", "mail.notice", outcome="failed")
+    with contextlib.suppress(KioskError):  # audited as failed; the change stands
+        outgoing.send(ctx, email, f"{district}: {subject}", body, Audited("system", "mail.notice"))
 
 
 # -- recovery email -----------------------------------------------------------------------------
@@ -276,16 +275,20 @@ def spend_email_codes(ctx: Context, account: PortalAccount, purpose: str) -> Non
     ).execute()
 
 
-def _code_email(ctx: Context, to: str, code: str, why: str, *, quietly: bool = False) -> None:
+def _code_email(
+    ctx: Context, to: str, code: str, why: str, what: Audited, *, quietly: bool = False
+) -> None:
     district = ctx.config.district.name
     minutes = ctx.config.security.email_code_minutes
-    send = ctx.send_quietly if quietly else ctx.mailer.send
+    send = outgoing.send_quietly if quietly else outgoing.send
     send(
+        ctx,
         to,
         f"{district}: your code is {code[:4]} {code[4:]}",
         f"Your one-time code is:\n\n    {code[:4]} {code[4:]}\n\n{why}\nIt works once and "
         f"expires in {minutes} minutes. If you did not ask for it, ignore this email.\n\n"
         f"{district}\n",
+        what,
     )
 
 
@@ -301,10 +304,8 @@ def start_recovery_email(
     _check_password(ctx, account, password)
     with ctx.store.write():
         code = issue_email_code(ctx, account, "verify_email", email)
-        audit.record(
-            ctx, f"parent:{account.username}", "email.code_sent", target=account.guardian.sourced_id
-        )
-    _code_email(ctx, email, code, "Type it at the kiosk to confirm your recovery email.")
+    what = Audited(f"parent:{account.username}", "email.code_sent", account.guardian.sourced_id)
+    _code_email(ctx, email, code, "Type it at the kiosk to confirm your recovery email.", what)
     return email
 
 

@@ -21,7 +21,7 @@ from kiosk.errors import (
     please_fix,
 )
 from kiosk.passwords import normalize_username, password_problems, username_problems
-from kiosk.services import ratelimit
+from kiosk.services import outgoing, ratelimit
 from kiosk.services.access import (
     can_serve_school,
     guardian_by_id,
@@ -31,6 +31,7 @@ from kiosk.services.access import (
     require_staff,
     unused_key,
 )
+from kiosk.services.outgoing import Audited
 from kiosk.store.models import (
     ActivationKey,
     Guardian,
@@ -275,9 +276,8 @@ def email_key(ctx: Context, actor: Actor, issued: IssuedKey) -> str:
         + (f"Activate online: {issued.link}\n" if ctx.config.activation_url else "")
         + f"\n{steps}\n\n{_support_line(ctx)}\n"
     )
-    ctx.mailer.send(issued.email, f"{district}: your parent portal activation key", body)
-    with ctx.store.write():
-        audit.record(ctx, actor, "key.email", target=issued.guardian_id)
+    subject = f"{district}: your parent portal activation key"
+    outgoing.send(ctx, issued.email, subject, body, Audited(actor, "key.email", issued.guardian_id))
     return issued.email
 
 

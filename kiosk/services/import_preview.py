@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import peewee as pw
 
@@ -111,3 +112,11 @@ def preview_import(
             raise _RollBack(ImportPreview(str(path), summary, listed))
     except _RollBack as done:
         return done.preview
+
+
+def preview_import_isolated(ctx: Context, actor: Actor, path: Path | str) -> ImportPreview:
+    """``preview_import`` in a child process, for the app: it does a whole import's work."""
+    from kiosk.services.isolated import call_isolated
+
+    preview = call_isolated(ctx, "kiosk.services.import_preview:preview_import", actor, str(path))
+    return cast(ImportPreview, preview)

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from kiosk import audit
 from kiosk.context import Context
 from kiosk.errors import Message, ValidationError, message
-from kiosk.mail import send_in_background
 from kiosk.passwords import normalize_username
-from kiosk.services import credentials, ratelimit, throttle
+from kiosk.services import credentials, outgoing, ratelimit, throttle
 from kiosk.services.accounts import (
     _code_email,
     _new_password_problems,
@@ -23,6 +22,7 @@ from kiosk.services.accounts import (
     issue_email_code,
     spend_email_codes,
 )
+from kiosk.services.outgoing import Audited
 from kiosk.store.models import PortalAccount, SecurityPreferences
 from kiosk.text import fold
 
@@ -74,9 +74,6 @@ def request_password_reset(ctx: Context, identifier: str) -> Message:
                 ctx, account, "reset_password", account.recovery_email, replace=False
             )
             sent.append((account.recovery_email, code))
-            audit.record(
-                ctx, "parent:anonymous", "recovery.code_sent", target=account.guardian.sourced_id
-            )
         for account in matched:
             if account not in accounts:
                 audit.record(
@@ -90,8 +87,10 @@ def request_password_reset(ctx: Context, identifier: str) -> Message:
             ctx.hasher.hash("equal time")  # the same argon2 work as a real code
         if not matched:
             audit.record(ctx, "parent:anonymous", "recovery.code_sent", outcome="no_match")
-    for email, code in sent:
-        _code_email(ctx, email, code, "Type it at the kiosk to reset your password.", quietly=True)
+    for (email, code), account in zip(sent, accounts, strict=True):
+        what = Audited("parent:anonymous", "recovery.code_sent", account.guardian.sourced_id)
+        _code_email(ctx, email, code, "Type it at the kiosk to reset your password.", what,
+                    quietly=True)  # fmt: skip
     return message("reset_code_sent", minutes=ctx.config.security.email_code_minutes)
 
 
@@ -180,10 +179,6 @@ class _Nowhere:
         return None
 
 
-def _deliver_nowhere(to: str, subject: str, body: str) -> None:
-    send_in_background(_Nowhere(), to, subject, body)
-
-
 def forgot_username(ctx: Context, email: str) -> Message:
     """Email the usernames whose verified recovery address this is.
 
@@ -193,18 +188,19 @@ def forgot_username(ctx: Context, email: str) -> Message:
     """
     with ctx.store.read():
         accounts = [a for a in _matching(email) if a.enabled] if "@" in (email or "") else []
-    with ctx.store.write():
-        audit.record(
-            ctx, "parent:anonymous", "recovery.username", outcome="sent" if accounts else "no_match"
-        )
     district = ctx.config.district.name
     names = "\n".join(f"    {a.username}" for a in accounts)
-    send = ctx.send_quietly if accounts else _deliver_nowhere
-    send(
-        accounts[0].recovery_email if accounts else "",
-        f"{district}: your portal username",
+    subject = f"{district}: your portal username"
+    body = (
         f"The parent portal usernames for this email address are:\n\n{names}\n\n"
         "If you did not ask for this, you can ignore this email.\n\n"
-        f"{district}\n",
+        f"{district}\n"
     )
+    # Either way the email and its audit event are handed to the mail thread, so a match and
+    # a miss do the same work before the answer; the event says what happened to the email.
+    what = Audited("parent:anonymous", "recovery.username")
+    if accounts:
+        outgoing.send_quietly(ctx, accounts[0].recovery_email, subject, body, what)
+    else:
+        outgoing.send_quietly(ctx, "", subject, body, what, mailer=_Nowhere(), outcome="no_match")
     return message("username_sent")

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import peewee as pw
+
 from kiosk import audit
 from kiosk.auth import Actor
 from kiosk.context import Context
@@ -28,8 +30,8 @@ from kiosk.services.roster_files import (
     GUARDIAN,
     INACTIVE_STATUSES,
     LEGAL_GUARDIAN_ROLES,
-    OTHER,
     STUDENT,
+    Limits,
     Plan,
     Problems,
     RosterRejected,
@@ -93,31 +95,6 @@ class ImportSummary:
         return data
 
 
-def _gc_paused(func: Callable[..., ImportSummary]) -> Callable[..., ImportSummary]:
-    """No cyclic garbage collection while a roster loads.
-
-    The import holds a few million small objects; each full collection walks them all while
-    holding the GIL, which froze the app's screen for up to 110 ms at a time (the import runs
-    in a worker thread). Nothing here makes reference cycles, so reference counting frees it
-    all anyway; collection resumes when the import ends.
-    """
-    import functools
-    import gc
-
-    @functools.wraps(func)
-    def paused(*args: object, **kwargs: object) -> ImportSummary:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused
-
-
-@_gc_paused
 def import_roster(
     ctx: Context,
     actor: Actor,
@@ -131,7 +108,8 @@ def import_roster(
     ``progress(stage, done_increment, total)`` is called now and then for a progress bar.
     """
     require_staff(actor, "district_admin")
-    source = RosterSource(Path(path))
+    limits = Limits(total_bytes=ctx.config.roster.max_total_mb * 2**20)
+    source = RosterSource(Path(path), limits)
     try:
         plan = validate(
             source, (lambda n: progress("checking the files", n, 0)) if progress else None
@@ -271,6 +249,140 @@ class _People:
     family_names: dict[int, str]
 
 
+STUDENT_FIELDS = ("student_number", "given_name", "family_name", "search_name", "birth_date",
+                  "grade", "school_id", "active")  # fmt: skip
+GUARDIAN_FIELDS = ("given_name", "family_name", "search_name", "email", "phone", "phone_digits",
+                   "address", "birth_date", "active")  # fmt: skip
+USER_COLUMNS = ("sourcedId", "status", "role", "givenName", "familyName", "identifier", "username",
+                "grades", "orgSourcedIds", "primaryOrgSourcedId", "agentSourcedIds", "phone",
+                "sms", "email", *ADDRESS_COLUMNS)  # fmt: skip
+
+
+class _Table:
+    """One model's rows by sourcedId: insert the new, update the changed, deactivate the gone.
+
+    New rows get their ids here (after the highest stored id), so links are resolved in the
+    same pass over users.csv without querying ids back. ``active`` is the last field.
+    """
+
+    def __init__(self, db: pw.Database, model: type[pw.Model], fields: tuple[str, ...]) -> None:
+        self.db, self.model, self.fields = db, model, list(fields)
+        columns = [model._meta.columns[name] for name in fields]
+        query = raw_rows(model.select(model.sourced_id, model.id, *columns))
+        self.stored = {row[0]: row[1:] for row in query}
+        self.ids = IdMap({sid: old[0] for sid, old in self.stored.items()}, model)
+        self.inserts = BulkInsert(db, model, [model.id, model.sourced_id, *columns])
+        self.updates: list[tuple] = []
+
+    def upsert(self, sid: str, own_id: int, values: tuple, summary: ImportSummary) -> tuple | None:
+        """Queue the row; returns () if new, the stored row if changed, None if unchanged."""
+        old = self.stored.get(sid)
+        if old is None:
+            self.inserts.add((own_id, sid, *values))
+            summary.added += 1
+            return ()
+        if old[1:] == values:
+            return None
+        self.updates.append((*values, old[0]))
+        if old[-1] and not values[-1]:
+            summary.deactivated += 1
+        else:
+            summary.updated += 1
+        return old
+
+    def finish(self, keep: Callable[[str], bool], bulk: bool, summary: ImportSummary) -> None:
+        """Write what is pending; in a bulk file, deactivate stored rows ``keep`` rejects."""
+        self.inserts.flush()
+        self.ids.fix_sequence(self.db)
+        update_many(self.db, self.model, self.fields, self.updates)
+        if not bulk:
+            return
+        gone = [old[0] for sid, old in self.stored.items() if old[-1] and not keep(sid)]
+        for start in range(0, len(gone), BATCH):
+            chunk = gone[start : start + BATCH]
+            self.model.update(active=False).where(self.model.id.in_(chunk)).execute()
+        summary.deactivated += len(gone)
+
+
+class _PeoplePass:
+    """The second pass over users.csv: one row builder per role, one insert-or-update."""
+
+    def __init__(
+        self, ctx: Context, plan: Plan, school_ids: dict[str, int], summary: ImportSummary,
+        terms: search_index.TermWriter,
+    ) -> None:  # fmt: skip
+        self.plan, self.school_ids, self.summary, self.terms = plan, school_ids, summary, terms
+        self.students = _Table(ctx.store.db, Student, STUDENT_FIELDS)
+        self.guardians = _Table(ctx.store.db, Guardian, GUARDIAN_FIELDS)
+        # A guardian merged into another record: the roster's links land on the kept record.
+        self.merged = dict(
+            Guardian.select(Guardian.id, Guardian.merged_into)
+            .where(Guardian.merged_into.is_null(False))
+            .tuples()
+        )
+        self.people = _People(self.students.ids, {}, set(), set(), [], {})
+
+    def student(self, sid: str, row: tuple[str, ...], active: bool) -> None:
+        (_sid, _status, _role, given, family, identifier, username, grades, org_list, primary,
+         agents, *_rest) = row  # fmt: skip
+        plan, people = self.plan, self.people
+        self.summary.students += active
+        school_sid = next((org for org in split_ids(org_list) if org in plan.schools), None)
+        school_sid = (school_sid or primary.strip() or plan.role_rows.get(sid, ("", ""))[1]
+                      or plan.student_school.get(sid))  # fmt: skip
+        grade_list = split_ids(grades)
+        given, family = given.strip(), family.strip()
+        number = identifier.strip() or username.strip() or sid
+        grade = grade_list[0] if grade_list else ""
+        values = (number, given, family, fold(f"{given} {family}"), plan.birth_dates.get(sid),
+                  grade, self.school_ids[school_sid], active)  # fmt: skip
+        own_id = self.students.ids[sid]
+        old = self.students.upsert(sid, own_id, values, self.summary)
+        if old is not None:  # new or changed: its search words may have changed
+            was = (old[2], old[3], old[1]) if old else None
+            self.terms.student(own_id, given, family, number, was=was)
+        if not active:
+            people.inactive_students.add(own_id)
+        for agent in split_ids(agents):
+            if plan.roles.get(agent) == GUARDIAN:
+                gid = self.guardians.ids[agent]
+                people.pairs.setdefault((self.merged.get(gid, gid), own_id), f"{agent}:{sid}")
+
+    def guardian(self, sid: str, row: tuple[str, ...], active: bool) -> None:
+        (_sid, _status, role, given, family, _identifier, _username, _grades, _orgs, _primary,
+         agents, phone, sms, email, *address_values) = row  # fmt: skip
+        plan, people = self.plan, self.people
+        own_id = self.guardians.ids[sid]
+        if own_id in self.merged:
+            active = False  # merged into another record by a registrar: stays retired
+        self.summary.guardians += active
+        phone = phone.strip() or sms.strip()
+        address = next((clean_address(a) for a in address_values if a.strip()), "")
+        given, family = given.strip(), family.strip()
+        values = (given, family, fold(f"{given} {family}"), email.strip(), phone, digits(phone),
+                  address, plan.birth_dates.get(sid), active)  # fmt: skip
+        old = self.guardians.upsert(sid, own_id, values, self.summary)
+        if old is not None:
+            was = (*old[1:3], old[6], old[4]) if old else None
+            self.terms.guardian(own_id, given, family, values[5], values[3], was=was)
+        link_gid = self.merged.get(own_id, own_id)
+        if link_gid == own_id:
+            people.family_names[own_id] = family
+        if (role.strip() or plan.role_rows.get(sid, ("", ""))[0]) not in LEGAL_GUARDIAN_ROLES:
+            people.relative_ids.add(link_gid)
+        if address and active:
+            people.guardian_addresses.append((link_gid, address))
+        for agent in split_ids(agents):
+            if plan.roles.get(agent) == STUDENT:
+                people.pairs.setdefault((link_gid, self.students.ids[agent]), f"{sid}:{agent}")
+
+    def finish(self) -> _People:
+        roles, bulk = self.plan.roles, "users.csv" not in self.plan.delta
+        self.students.finish(lambda sid: roles.get(sid) == STUDENT, bulk, self.summary)
+        self.guardians.finish(lambda sid: roles.get(sid) == GUARDIAN, bulk, self.summary)
+        return self.people
+
+
 def _write_people(
     ctx: Context,
     plan: Plan,
@@ -280,204 +392,21 @@ def _write_people(
     progress: Callable[[str, int, int], None] | None,
     terms: search_index.TermWriter,
 ) -> _People:
-    users_delta = "users.csv" in plan.delta
-    # Students and guardians: compare with what is stored, insert new, update changed. New
-    # rows get their ids here (after the highest stored id), so links are resolved in the same
-    # pass over users.csv, without querying ids back.
-    student_fields = [
-        "student_number",
-        "given_name",
-        "family_name",
-        "search_name",
-        "birth_date",
-        "grade",
-        "school_id",
-        "active",
-    ]
-    guardian_fields = [
-        "given_name",
-        "family_name",
-        "search_name",
-        "email",
-        "phone",
-        "phone_digits",
-        "address",
-        "birth_date",
-        "active",
-    ]
-    student_columns = [Student._meta.columns[name] for name in student_fields]
-    guardian_columns = [Guardian._meta.columns[name] for name in guardian_fields]
-    stored_students = {
-        row[0]: row[1:]
-        for row in raw_rows(Student.select(Student.sourced_id, Student.id, *student_columns))
-    }
-    stored_guardians = {
-        row[0]: row[1:]
-        for row in raw_rows(Guardian.select(Guardian.sourced_id, Guardian.id, *guardian_columns))
-    }
-    student_ids = IdMap({sid: old[0] for sid, old in stored_students.items()}, Student)
-    guardian_ids = IdMap({sid: old[0] for sid, old in stored_guardians.items()}, Guardian)
-    # A guardian merged into another record: the roster's links land on the kept record.
-    merged = dict(
-        Guardian.select(Guardian.id, Guardian.merged_into)
-        .where(Guardian.merged_into.is_null(False))
-        .tuples()
-    )
-    new_students = BulkInsert(
-        ctx.store.db, Student, [Student.id, Student.sourced_id, *student_columns]
-    )
-    new_guardians = BulkInsert(
-        ctx.store.db, Guardian, [Guardian.id, Guardian.sourced_id, *guardian_columns]
-    )
-    student_updates: list[tuple] = []
-    guardian_updates: list[tuple] = []
-    pairs: dict[tuple[int, int], str] = {}
-    inactive_students: set[int] = set()
-    relative_ids: set[int] = set()
-    guardian_addresses: list[tuple[int, str]] = []
-    family_names: dict[int, str] = {}
-    roles = plan.roles
-    done = 0
-    birth_dates, schools, role_rows = plan.birth_dates, plan.schools, plan.role_rows
-    users = picked_rows(
-        source,
-        "users.csv",
-        Problems(),
-        ("sourcedId", "status", "role", "givenName", "familyName", "identifier", "username",
-         "grades", "orgSourcedIds", "primaryOrgSourcedId", "agentSourcedIds", "phone", "sms",
-         "email", *ADDRESS_COLUMNS),
-    )  # fmt: skip
-    for _line, picked, _values in users:
-        done += 1
+    """Students and guardians from users.csv (already checked), compared with what is stored."""
+    writer = _PeoplePass(ctx, plan, school_ids, summary, terms)
+    users = picked_rows(source, "users.csv", Problems(), USER_COLUMNS, check=False)
+    for done, (_line, picked, _values) in enumerate(users, start=1):
         if progress and done % 1000 == 0:
             progress("writing", 1000, plan.user_rows)
         sid = picked[0].strip()
-        kind = roles.get(sid)
-        if kind == OTHER or kind is None:
-            continue
-        (_sid, status, role, given, family, identifier, username, grades, org_list, primary,
-         agents, phone, sms, email, *address_values) = picked  # fmt: skip
-        given, family = given.strip(), family.strip()
-        active = status.strip() not in INACTIVE_STATUSES
-        born = birth_dates.get(sid)
+        kind = plan.roles.get(sid)
+        active = picked[1].strip() not in INACTIVE_STATUSES
         if kind == STUDENT:
-            summary.students += active
-            number = identifier.strip() or username.strip() or sid
-            grade_list = split_ids(grades)
-            school_sid = None
-            for org in split_ids(org_list):
-                if org in schools:
-                    school_sid = org
-                    break
-            school_sid = (
-                school_sid
-                or primary.strip()
-                or role_rows.get(sid, ("", ""))[1]
-                or plan.student_school.get(sid)
-            )
-            values = (
-                number,
-                given,
-                family,
-                fold(f"{given} {family}"),
-                born,
-                grade_list[0] if grade_list else "",
-                school_ids[school_sid],
-                active,
-            )
-            old = stored_students.get(sid)
-            own_id = student_ids[sid]
-            if old is None:
-                new_students.add((own_id, sid, *values))
-                terms.student(own_id, given, family, number)
-                summary.added += 1
-            elif old[1:] != values:
-                terms.student(own_id, given, family, number, was=(old[2], old[3], old[1]))
-                student_updates.append((*values, old[0]))
-                if old[-1] and not active:
-                    summary.deactivated += 1
-                else:
-                    summary.updated += 1
-            if not active:
-                inactive_students.add(own_id)
-            if agents:
-                for agent in split_ids(agents):
-                    if roles.get(agent) == GUARDIAN:
-                        gid = guardian_ids[agent]
-                        key = (merged.get(gid, gid), own_id)
-                        if key not in pairs:
-                            pairs[key] = f"{agent}:{sid}"
-        else:
-            own_id = guardian_ids[sid]
-            if merged and own_id in merged:
-                active = False  # merged into another record by a registrar: stays retired
-            summary.guardians += active
-            phone = phone.strip() or sms.strip()
-            address = ""
-            for raw in address_values:
-                if raw.strip():
-                    address = clean_address(raw)
-                    break
-            values = (
-                given,
-                family,
-                fold(f"{given} {family}"),
-                email.strip(),
-                phone,
-                digits(phone),
-                address,
-                born,
-                active,
-            )
-            old = stored_guardians.get(sid)
-            if old is None:
-                new_guardians.add((own_id, sid, *values))
-                terms.guardian(own_id, given, family, values[5], values[3])
-                summary.added += 1
-            elif old[1:] != values:
-                terms.guardian(
-                    own_id, given, family, values[5], values[3], was=(*old[1:3], old[6], old[4])
-                )
-                guardian_updates.append((*values, old[0]))
-                if old[-1] and not active:
-                    summary.deactivated += 1
-                else:
-                    summary.updated += 1
-            link_gid = merged.get(own_id, own_id)
-            if link_gid == own_id:
-                family_names[own_id] = family
-            role = role.strip() or role_rows.get(sid, ("", ""))[0]
-            if role not in LEGAL_GUARDIAN_ROLES:
-                relative_ids.add(link_gid)
-            if address and active:
-                guardian_addresses.append((link_gid, address))
-            if agents:
-                for agent in split_ids(agents):
-                    if roles.get(agent) == STUDENT:
-                        key = (link_gid, student_ids[agent])
-                        if key not in pairs:
-                            pairs[key] = f"{sid}:{agent}"
-    new_students.flush()
-    new_guardians.flush()
-    student_ids.fix_sequence(ctx.store.db)
-    guardian_ids.fix_sequence(ctx.store.db)
-    update_many(ctx.store.db, Student, student_fields, student_updates)
-    update_many(ctx.store.db, Guardian, guardian_fields, guardian_updates)
-    if not users_delta:
-        for model, stored, kind in (
-            (Student, stored_students, STUDENT),
-            (Guardian, stored_guardians, GUARDIAN),
-        ):
-            gone = [old[0] for sid, old in stored.items() if old[-1] and roles.get(sid) != kind]
-            for start in range(0, len(gone), BATCH):
-                model.update(active=False).where(
-                    model.id.in_(gone[start : start + BATCH])
-                ).execute()
-            summary.deactivated += len(gone)
-
-    return _People(
-        student_ids, pairs, inactive_students, relative_ids, guardian_addresses, family_names
-    )
+            writer.student(sid, picked, active)
+        elif kind == GUARDIAN:
+            writer.guardian(sid, picked, active)
+    # Flush students first: guardians' rows do not reference them, links (written next) do.
+    return writer.finish()
 
 
 def _write_links(ctx: Context, plan: Plan, people: _People, summary: ImportSummary) -> None:
@@ -551,58 +480,3 @@ def _write_links(ctx: Context, plan: Plan, people: _People, summary: ImportSumma
 def describe(error: KioskError) -> list[str]:
     """The problem lines of a refusal (for the CLI and the admin screen)."""
     return list(getattr(error, "problems", None) or [str(error)])
-
-
-# -- importing from the app ------------------------------------------------------------------
-
-
-def import_roster_isolated(
-    ctx: Context, actor: Actor, path: Path | str, *, dry_run: bool = False
-) -> ImportSummary:
-    """``import_roster`` in a child process, for the app.
-
-    An import in a thread of the app shares the GIL with the screen: freeing a few million
-    objects at the end of a 100,000-student import, resizing big dicts and binding batches
-    froze the screen for up to 250 ms at a time. In its own process it cannot; the app only
-    waits for the answer. The child is a fresh ``python -c`` (not multiprocessing, which would
-    re-import whatever script started the app); the request and the answer travel as pickles
-    over its pipes. Refusals come back as the same ``KioskError``s, pickled with their codes,
-    parameters and problem lists.
-    """
-    import pickle
-    import subprocess
-    import sys
-
-    request = pickle.dumps((ctx.config, actor, str(path), dry_run))
-    child = subprocess.run(
-        [sys.executable, "-c", "from kiosk.services.roster import _child; _child()"],
-        input=request,
-        capture_output=True,
-        check=False,
-    )
-    if child.returncode != 0 or not child.stdout:
-        raise KioskError("import_failed")
-    outcome = pickle.loads(child.stdout)  # noqa: S301 - our own child's answer
-    if isinstance(outcome, ImportSummary):
-        return outcome
-    raise outcome
-
-
-def _child() -> None:
-    """The child side of ``import_roster_isolated``: request on stdin, answer on stdout."""
-    import pickle
-    import sys
-
-    from kiosk.context import make_context
-
-    config, actor, path, dry_run = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
-    try:
-        ctx = make_context(config)
-        try:
-            outcome: object = import_roster(ctx, actor, path, dry_run=dry_run)
-        finally:
-            ctx.close()
-    except KioskError as exc:
-        outcome = exc  # errors pickle with their code and parameters
-    sys.stdout.buffer.write(pickle.dumps(outcome))
-    sys.stdout.flush()

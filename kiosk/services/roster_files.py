@@ -8,19 +8,33 @@ may span lines) and the import is refused as a whole with ``RosterRejected``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from operator import itemgetter
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from kiosk.errors import ValidationError, message
-from kiosk.text import _UNSAFE as _UNSAFE_ANY
-from kiosk.text import unsafe_characters
+from kiosk.services.roster_csv import (
+    ADDRESS_COLUMNS,
+    Limits,
+    Problems,
+    RosterSource,
+    TooManyProblems,
+    clean_address,
+    picked_rows,
+    rows,
+    split_ids,
+)
+
+__all__ = [
+    "ADDRESS_COLUMNS",
+    "Limits",
+    "Problems",
+    "RosterSource",
+    "clean_address",
+    "picked_rows",
+    "rows",
+    "split_ids",
+]
 
 GUARDIAN_ROLES = {"parent", "guardian", "relative"}
 #: Roles a guardian may have portal rights from (a relative is recorded, not a guardian).
@@ -36,6 +50,7 @@ KNOWN_ROLES = GUARDIAN_ROLES | {
     "systemAdministrator",
     "principal",
 }
+#: Problems shown in the refusal's message (all of them stay in ``problems``).
 MAX_PROBLEMS = 500
 
 REQUIRED = {
@@ -49,202 +64,25 @@ REQUIRED = {
     "academicSessions.csv": ("sourcedId",),
     "manifest.csv": ("propertyName", "value"),
 }
-#: Text the kiosk stores or shows: checked for control and direction characters.
-CHECKED_USER_FIELDS = (
-    "sourcedId",
-    "givenName",
-    "familyName",
-    "identifier",
-    "username",
-    "email",
-    "phone",
-    "sms",
-    "grades",
-    "orgSourcedIds",
-    "agentSourcedIds",
-)
-ADDRESS_COLUMNS = ("metadata.address", "address")
-
 # Role codes kept per user in the first pass (small ints, not strings).
 STUDENT, GUARDIAN, OTHER = 1, 2, 3
 
 
 class RosterRejected(ValidationError):
-    """The files have problems; nothing was imported. ``problems`` lists them all."""
+    """The files have problems; nothing was imported. ``problems`` lists them all (or, when
+    ``stopped``, the first ones: the check stopped at the limit)."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, stopped: bool = False) -> None:
         shown = problems[:MAX_PROBLEMS]
         more = len(problems) - len(shown)
         super().__init__(
-            "roster_rejected",
+            "roster_stopped" if stopped else "roster_rejected",
             count=len(problems),
             problems=shown,
             more=message("roster_more", n=more) if more > 0 else "",
         )
         self.problems = list(problems)
-
-
-class RosterSource:
-    """A folder or a zip of OneRoster CSV files, opened by file name (case-insensitive)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._zip: zipfile.ZipFile | None = None
-        self._names: dict[str, str] = {}
-        if not self.path.exists():
-            raise ValidationError("roster_missing_path", path=self.path)
-        if self.path.is_dir():
-            for child in self.path.iterdir():
-                if child.is_file():
-                    self._names[child.name.lower()] = str(child)
-        elif zipfile.is_zipfile(self.path):
-            self._zip = zipfile.ZipFile(self.path)
-            for info in self._zip.infolist():
-                if not info.is_dir():
-                    base = info.filename.rsplit("/", 1)[-1].lower()
-                    self._names.setdefault(base, info.filename)
-        else:
-            raise ValidationError("roster_path_kind", path=self.path)
-
-    def has(self, name: str) -> bool:
-        return name.lower() in self._names
-
-    @contextmanager
-    def open(self, name: str) -> Iterator[io.TextIOBase]:
-        real = self._names[name.lower()]
-        if self._zip is not None:
-            raw = self._zip.open(real)
-            handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        else:
-            handle = open(real, encoding="utf-8-sig", newline="")  # noqa: SIM115
-        try:
-            yield handle
-        finally:
-            handle.close()
-
-    def bad_utf8_line(self, name: str) -> int:
-        """The line (as a text editor counts them) holding the first byte that is not UTF-8."""
-        real = self._names[name.lower()]
-        raw = self._zip.open(real) if self._zip is not None else open(real, "rb")  # noqa: SIM115
-        with raw:
-            for number, line in enumerate(raw, start=1):
-                try:
-                    line.decode("utf-8")
-                except UnicodeDecodeError:
-                    return number
-        return 1
-
-    def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-
-
-_NOT_UTF8 = "not valid UTF-8 text; save the file as UTF-8 CSV (Excel: 'CSV UTF-8')"
-
-
-class Problems(list):
-    """``file:line: what`` lines; ``broken`` names files whose header could not be used."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.broken: set[str] = set()
-
-    def add(self, name: str, line: int, message: str) -> None:
-        self.append(f"{name}:{line}: {message}")
-
-
-def rows(
-    source: RosterSource, name: str, problems: Problems, *, raw: bool = False
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line where the record starts, row) for each record; header and encoding checked.
-
-    Line numbers count the header as line 1 and follow quoted fields across lines.
-    """
-    with source.open(name) as handle:
-        reader = csv.reader(handle, strict=True)
-        try:
-            header = next(reader, None)
-        except UnicodeDecodeError:
-            problems.add(name, source.bad_utf8_line(name), _NOT_UTF8)
-            problems.broken.add(name)
-            return
-        except csv.Error as exc:
-            problems.add(name, 1, f"unreadable header ({exc}); fix the first line")
-            problems.broken.add(name)
-            return
-        if not header:
-            problems.add(name, 1, "the file is empty; it needs a header row")
-            problems.broken.add(name)
-            return
-        header = [h.strip() for h in header]
-        missing = [c for c in REQUIRED.get(name, ()) if c not in header]
-        if missing:
-            problems.add(name, 1, f"missing required column(s): {', '.join(missing)}")
-            problems.broken.add(name)
-            return
-        width = len(header)
-        last = reader.line_num
-        if raw:
-            yield 1, header  # type: ignore[misc]
-        try:
-            for values in reader:
-                start = last + 1
-                last = reader.line_num
-                if len(values) != width:
-                    if not values:
-                        continue
-                    if len(values) < width:
-                        values += [""] * (width - len(values))
-                    elif raw:
-                        del values[width:]
-                yield start, (values if raw else dict(zip(header, values, strict=False)))
-        except csv.Error as exc:
-            problems.add(name, last + 1, f"not valid CSV ({exc})")
-        except UnicodeDecodeError:
-            problems.add(name, source.bad_utf8_line(name), _NOT_UTF8)
-            problems.broken.add(name)
-
-
-def picked_rows(
-    source: RosterSource,
-    name: str,
-    problems: Problems,
-    columns: tuple[str, ...],
-    header_out: list[str] | None = None,
-) -> Iterator[tuple[int, tuple[str, ...], list[str]]]:
-    """Like ``rows`` but without a dict per row, for the large files: (line, the requested
-    columns in order ('' when the file lacks one), the raw values).
-
-    One C-level ``itemgetter`` call per row instead of building a dict is most of what keeps a
-    100,000-student import close to a raw load.
-    """
-    header: list[str] = []
-    for line, row in rows(source, name, problems, raw=True):
-        if line == 1:  # the header, handed over first
-            header = row  # type: ignore[assignment]
-            if header_out is not None:
-                header_out[:] = header
-            width = len(header)
-            index = {column: i for i, column in enumerate(header)}
-            positions = [index.get(column, width) for column in columns]
-            pick = itemgetter(*positions) if len(positions) > 1 else None
-            continue
-        values = row  # type: ignore[assignment]
-        values.append("")  # position ``width``: the value of a column the file lacks
-        if pick is not None:
-            yield line, pick(values), values
-        else:
-            yield line, (values[positions[0]],), values
-
-
-def split_ids(value: str) -> list[str]:
-    """A comma-separated list of sourcedIds (spaces around them and empty items ignored)."""
-    if not value:
-        return []
-    parts = value.split(",")
-    if " " in value or "" in parts or "\t" in value:
-        return [part.strip() for part in parts if part.strip()]
-    return parts
+        self.stopped = stopped
 
 
 def _date(value: str) -> str | None:
@@ -271,13 +109,6 @@ def _active(row: dict[str, str]) -> bool:
     return row.get("status", "").strip() not in INACTIVE_STATUSES
 
 
-def clean_address(value: str) -> str:
-    """Addresses may span lines in the export; stored on one line."""
-    if "\n" not in value and "\r" not in value:
-        return value.strip()
-    return ", ".join(part.strip() for part in value.splitlines() if part.strip())
-
-
 # -- pass 1: validate -----------------------------------------------------------------------
 
 
@@ -294,25 +125,11 @@ class Plan:
     user_rows: int = 0
 
 
-def _check_fields(
-    problems: Problems, name: str, line: int, row: dict[str, str], fields: tuple[str, ...]
-) -> None:
-    if not _UNSAFE_ANY.search("".join(row.values())):
-        return  # the common case: one regex pass over the whole row
-    for column in fields:
-        value = row.get(column, "")
-        bad = unsafe_characters(value) if value else []
-        if bad:
-            problems.add(
-                name, line, f"{column} contains control or direction characters ({', '.join(bad)})"
-            )
-
-
 def _read_manifest(source: RosterSource, problems: Problems) -> set[str]:
     delta: set[str] = set()
     if not source.has("manifest.csv"):
         return delta
-    for line, row in rows(source, "manifest.csv", problems):
+    for line, row in rows(source, "manifest.csv", problems, REQUIRED["manifest.csv"]):
         prop, value = row.get("propertyName", "").strip(), row.get("value", "").strip()
         if prop == "oneroster.version" and value not in ("1.1", "1.2", "1.0"):
             problems.add("manifest.csv", line, f"unsupported OneRoster version {value!r}")
@@ -326,220 +143,263 @@ def _read_manifest(source: RosterSource, problems: Problems) -> set[str]:
     return delta
 
 
-def validate(source: RosterSource, progress: Callable[[int], None] | None = None) -> Plan:
-    """Parse and check every file; raise ``RosterRejected`` listing all problems."""
-    problems = Problems()
+def validate(
+    source: RosterSource, progress: Callable[[int], None] | None = None, *,
+    max_problems: int | None = None,
+) -> Plan:  # fmt: skip
+    """Parse and check every file; raise ``RosterRejected`` listing all problems (at most
+    ``max_problems``, default ``source.limits.problems``: then it says it stopped)."""
+    problems = Problems(max_problems or source.limits.problems)
     for required in ("orgs.csv", "users.csv"):
         if not source.has(required):
             problems.append(f"{required}: the file is missing from the roster export")
     if problems:
         raise RosterRejected(problems)
-    delta = _read_manifest(source, problems)
+    check = _Check(source, problems, progress)
+    try:
+        check.run()
+    except TooManyProblems:
+        raise RosterRejected(problems, stopped=True) from None
+    if problems:
+        raise RosterRejected(problems)
+    return check.plan
 
-    schools: dict[str, tuple[str, str, bool]] = {}
-    orgs: set[str] = set()
-    codes: dict[str, int] = {}
-    parents: list[tuple[int, str]] = []
-    for line, row in rows(source, "orgs.csv", problems):
-        sid = row["sourcedId"].strip()
-        _check_fields(problems, "orgs.csv", line, row, ("sourcedId", "name", "identifier"))
-        if not sid:
-            problems.add("orgs.csv", line, "sourcedId is empty")
-            continue
-        if sid in orgs:
-            problems.add("orgs.csv", line, f"duplicate sourcedId {sid!r}")
-            continue
-        orgs.add(sid)
-        if row.get("parentSourcedId", "").strip():
-            parents.append((line, row["parentSourcedId"].strip()))
-        if not _status_ok(row.get("status", "")):
-            problems.add("orgs.csv", line, f"unknown status {row['status']!r}")
-        if row["type"].strip() == "school":
-            name = row["name"].strip()
+
+@dataclass
+class _Check:
+    """The first pass over the files, one method per file, in the order references need."""
+
+    source: RosterSource
+    problems: Problems
+    progress: Callable[[int], None] | None
+    orgs: set[str] = field(default_factory=set)
+    schools: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    role_rows: dict[str, tuple[str, str]] = field(default_factory=dict)
+    roles: dict[str, int] = field(default_factory=dict)
+    no_school: dict[str, int] = field(default_factory=dict)  # student -> line, until enrolled
+    student_school: dict[str, str] = field(default_factory=dict)
+    birth_dates: dict[str, str] = field(default_factory=dict)
+    delta: set[str] = field(default_factory=set)
+    user_rows: int = 0
+
+    @property
+    def plan(self) -> Plan:
+        return Plan(self.schools, self.roles, self.student_school, self.role_rows,
+                    self.birth_dates, self.delta, self.user_rows)  # fmt: skip
+
+    def run(self) -> None:
+        self.delta = _read_manifest(self.source, self.problems)
+        self.orgs_file()
+        if self.source.has("roles.csv"):
+            self.roles_file()
+        self.users_file()
+        if self.problems.broken & {"orgs.csv", "users.csv"}:
+            raise RosterRejected(self.problems)  # every reference check would fail the same way
+        if self.source.has("enrollments.csv"):
+            self.enrollments_file()
+        for sid, line in self.no_school.items():
+            self.problems.add(
+                "users.csv", line, f"student {sid!r} has no school (orgSourcedIds or an enrollment)"
+            )
+        if self.source.has("demographics.csv"):
+            self.demographics_file()
+        for extra in ("courses.csv", "academicSessions.csv"):
+            if self.source.has(extra):
+                for _line, _row in rows(self.source, extra, self.problems, REQUIRED[extra]):
+                    pass
+
+    def add(self, name: str, line: int, message: str) -> None:
+        self.problems.add(name, line, message)
+
+    def orgs_file(self) -> None:
+        codes: dict[str, int] = {}
+        parents: list[tuple[int, str]] = []
+        for line, row in rows(self.source, "orgs.csv", self.problems, REQUIRED["orgs.csv"]):
+            sid, kind, name = (row[c].strip() for c in ("sourcedId", "type", "name"))
+            if not sid:
+                self.add("orgs.csv", line, "sourcedId is empty")
+                continue
+            if sid in self.orgs:
+                self.add("orgs.csv", line, f"duplicate sourcedId {sid!r}")
+                continue
+            self.orgs.add(sid)
+            if row.get("parentSourcedId", "").strip():
+                parents.append((line, row["parentSourcedId"].strip()))
+            if not _status_ok(row.get("status", "")):
+                self.add("orgs.csv", line, f"unknown status {row['status']!r}")
+            if not kind:
+                self.add("orgs.csv", line, "type is empty")
+            if kind != "school":
+                if not name:
+                    self.add("orgs.csv", line, "name is empty")
+                continue
             if not name:
-                problems.add("orgs.csv", line, "the school has no name")
+                self.add("orgs.csv", line, "the school has no name")
             code = row.get("identifier", "").strip() or sid
             if code in codes:
-                problems.add(
+                self.add(
                     "orgs.csv",
                     line,
                     f"school identifier {code!r} is also used on line {codes[code]}",
                 )
             codes[code] = line
-            schools[sid] = (code, name, _active(row))
+            self.schools[sid] = (code, name, _active(row))
+        for line, parent in parents:
+            if parent not in self.orgs:
+                self.add("orgs.csv", line, f"parentSourcedId {parent!r} is not in orgs.csv")
 
-    for line, parent in parents:
-        if parent not in orgs:
-            problems.add("orgs.csv", line, f"parentSourcedId {parent!r} is not in orgs.csv")
-
-    role_rows: dict[str, tuple[str, str]] = {}
-    if source.has("roles.csv"):
-        for line, row in rows(source, "roles.csv", problems):
+    def roles_file(self) -> None:
+        for line, row in rows(self.source, "roles.csv", self.problems, REQUIRED["roles.csv"]):
             user, role, org = (row[c].strip() for c in ("userSourcedId", "role", "orgSourcedId"))
             if role not in KNOWN_ROLES:
-                problems.add("roles.csv", line, f"unknown role {role!r}")
-            if org and org not in orgs:
-                problems.add("roles.csv", line, f"orgSourcedId {org!r} is not in orgs.csv")
+                self.add("roles.csv", line, f"unknown role {role!r}")
+            if org and org not in self.orgs:
+                self.add("roles.csv", line, f"orgSourcedId {org!r} is not in orgs.csv")
             primary = row.get("roleType", "primary").strip() in ("", "primary")
-            if user not in role_rows or (primary and role_rows[user][0] != "student"):
-                role_rows.setdefault(user, (role, org if org in schools else ""))
+            if user not in self.role_rows or (primary and self.role_rows[user][0] != "student"):
+                self.role_rows.setdefault(user, (role, org if org in self.schools else ""))
 
-    roles: dict[str, int] = {}
-    no_school: dict[str, int] = {}  # student -> line, until enrollments name a school
-    named_by_students: set[str] = set()  # agentSourcedIds given on student rows
-    named_by_guardians: set[str] = set()
-    count = 0
-    has_role_column = True
-    header: list[str] = []
-    users = picked_rows(
-        source,
-        "users.csv",
-        problems,
-        ("sourcedId", "status", "role", "givenName", "familyName", "orgSourcedIds",
-         "primaryOrgSourcedId", "agentSourcedIds"),
-        header,
-    )  # fmt: skip
-    for line, picked, values in users:
-        count += 1
-        if progress and count % 1000 == 0:
-            progress(1000)
-        if count == 1 and "role" not in header and not role_rows:
-            problems.add("users.csv", 1, "missing required column: role (or give a roles.csv)")
-            has_role_column = False
-        if not has_role_column:
-            break
-        sid, status, role, given, family, org_list, primary, agents = picked
+    def users_file(self) -> None:
+        named_by: dict[int, set[str]] = {STUDENT: set(), GUARDIAN: set()}  # agentSourcedIds
+        header: list[str] = []
+        users = picked_rows(
+            self.source, "users.csv", self.problems,
+            ("sourcedId", "status", "role", "givenName", "familyName", "orgSourcedIds",
+             "primaryOrgSourcedId", "agentSourcedIds"),
+            header, required=REQUIRED["users.csv"],
+        )  # fmt: skip
+        for line, picked, _values in users:
+            self.user_rows += 1
+            if self.progress and self.user_rows % 1000 == 0:
+                self.progress(1000)
+            if self.user_rows == 1 and "role" not in header and not self.role_rows:
+                self.add("users.csv", 1, "missing required column: role (or give a roles.csv)")
+                break
+            kind = self.user(line, picked)
+            if kind in named_by and picked[7]:
+                named_by[kind].update(split_ids(picked[7]))
+        if self.progress:
+            self.progress(self.user_rows % 1000)
+        if self.problems.broken & {"orgs.csv", "users.csv"}:
+            return
+        # Agent references are checked as sets (most point forward in the file); only when one
+        # is wrong is users.csv read again to say on which lines.
+        roles = self.roles
+        suspicious = {a for a in named_by[STUDENT] if roles.get(a, 0) in (0, STUDENT)}
+        suspicious |= {a for a in named_by[GUARDIAN] if roles.get(a, 0) in (0, GUARDIAN)}
+        if suspicious:
+            _locate_bad_agents(self.source, roles, suspicious, self.problems)
+
+    def user(self, line: int, picked: tuple[str, ...]) -> int | None:
+        """Check one users.csv row; returns its role code (None when it cannot be used)."""
+        sid, status, role, given, family, org_list, primary, _agents = picked
         sid = sid.strip()
-        if _UNSAFE_ANY.search("".join(values)):
-            _check_fields(
-                problems, "users.csv", line, dict(zip(header, values, strict=False)),
-                CHECKED_USER_FIELDS,
-            )  # fmt: skip
         if not sid:
-            problems.add("users.csv", line, "sourcedId is empty")
-            continue
-        if sid in roles:
-            problems.add("users.csv", line, f"duplicate sourcedId {sid!r}")
-            continue
+            self.add("users.csv", line, "sourcedId is empty")
+            return None
+        if sid in self.roles:
+            self.add("users.csv", line, f"duplicate sourcedId {sid!r}")
+            return None
         if status and status not in _STATUSES and status.strip() not in _STATUSES:
-            problems.add("users.csv", line, f"unknown status {status!r}")
-        role = role.strip() or role_rows.get(sid, ("", ""))[0]
+            self.add("users.csv", line, f"unknown status {status!r}")
+        role = role.strip() or self.role_rows.get(sid, ("", ""))[0]
         if role not in KNOWN_ROLES:
-            problems.add("users.csv", line, f"unknown role {role!r}" if role else "role is empty")
-            roles[sid] = OTHER
-            continue
+            self.add("users.csv", line, f"unknown role {role!r}" if role else "role is empty")
+            self.roles[sid] = OTHER
+            return None
         kind = STUDENT if role == "student" else GUARDIAN if role in GUARDIAN_ROLES else OTHER
-        roles[sid] = kind
+        self.roles[sid] = kind
         if kind == OTHER:
-            continue
-        if not given.strip() and not family.strip():
-            problems.add("users.csv", line, "the person has no name (givenName, familyName)")
-        org_ids = split_ids(org_list)
+            return kind
+        for column, value in (("givenName", given), ("familyName", family)):
+            if not value.strip():  # required by OneRoster 1.1 and shown on every screen
+                self.add("users.csv", line, f"{column} is empty")
         has_school = False
-        for org in org_ids:
-            if org in schools:
+        for org in split_ids(org_list):
+            if org in self.schools:
                 has_school = True
-            elif org not in orgs:
-                problems.add("users.csv", line, f"orgSourcedIds names {org!r}, not in orgs.csv")
+            elif org not in self.orgs:
+                self.add("users.csv", line, f"orgSourcedIds names {org!r}, not in orgs.csv")
         if (
             kind == STUDENT
             and not has_school
-            and primary.strip() not in schools
-            and not role_rows.get(sid, ("", ""))[1]
+            and primary.strip() not in self.schools
+            and not self.role_rows.get(sid, ("", ""))[1]
         ):
-            no_school[sid] = line
-        if agents:
-            (named_by_students if kind == STUDENT else named_by_guardians).update(split_ids(agents))
-    if progress:
-        progress(count % 1000)
-    if problems.broken & {"orgs.csv", "users.csv"}:
-        raise RosterRejected(problems)  # every reference check would fail for the same reason
-    # Agent references are checked as sets (most point forward in the file); only when one is
-    # wrong is users.csv read again to say on which lines.
-    suspicious = {a for a in named_by_students if roles.get(a, 0) in (0, STUDENT)}
-    suspicious |= {a for a in named_by_guardians if roles.get(a, 0) in (0, GUARDIAN)}
-    if suspicious:
-        _locate_bad_agents(source, roles, suspicious, problems)
+            self.no_school[sid] = line
+        return kind
 
-    student_school: dict[str, str] = {}
-    if source.has("enrollments.csv"):
-        class_ids: set[str] | None = None
-        if source.has("classes.csv"):
-            class_ids = set()
-            for line, row in rows(source, "classes.csv", problems):
-                school = row["schoolSourcedId"].strip()
-                if school and school not in orgs:
-                    problems.add(
-                        "classes.csv", line, f"schoolSourcedId {school!r} is not in orgs.csv"
-                    )
-                class_ids.add(row["sourcedId"].strip())
+    def classes(self) -> set[str] | None:
+        if not self.source.has("classes.csv"):
+            return None
+        class_ids: set[str] = set()
+        for line, row in rows(self.source, "classes.csv", self.problems, REQUIRED["classes.csv"]):
+            school = row["schoolSourcedId"].strip()
+            if school and school not in self.orgs:
+                self.add("classes.csv", line, f"schoolSourcedId {school!r} is not in orgs.csv")
+            class_ids.add(row["sourcedId"].strip())
+        return class_ids
+
+    def enrollments_file(self) -> None:
+        class_ids = self.classes()
         seen: set[str] = set()
         enrollments = picked_rows(
-            source,
-            "enrollments.csv",
-            problems,
+            self.source, "enrollments.csv", self.problems,
             ("sourcedId", "userSourcedId", "schoolSourcedId", "classSourcedId", "status"),
-        )
+            required=REQUIRED["enrollments.csv"],
+        )  # fmt: skip
+        name = "enrollments.csv"
         for line, (sid, user, school, klass, status), _values in enrollments:
-            sid = sid.strip()
-            if sid in seen:
-                problems.add("enrollments.csv", line, f"duplicate sourcedId {sid!r}")
+            sid, user, school, klass = sid.strip(), user.strip(), school.strip(), klass.strip()
+            for column, value in (("sourcedId", sid), ("userSourcedId", user),
+                                  ("schoolSourcedId", school)):  # fmt: skip
+                if not value:
+                    self.add(name, line, f"{column} is empty")
+            if sid in seen and sid:
+                self.add(name, line, f"duplicate sourcedId {sid!r}")
             seen.add(sid)
-            user, school = user.strip(), school.strip()
-            if user not in roles:
-                problems.add("enrollments.csv", line, f"userSourcedId {user!r} is not in users.csv")
-            if school not in orgs:
-                problems.add(
-                    "enrollments.csv", line, f"schoolSourcedId {school!r} is not in orgs.csv"
-                )
-            klass = klass.strip()
+            if user and user not in self.roles:
+                self.add(name, line, f"userSourcedId {user!r} is not in users.csv")
+            if school and school not in self.orgs:
+                self.add(name, line, f"schoolSourcedId {school!r} is not in orgs.csv")
             if class_ids is not None and klass and klass not in class_ids:
-                problems.add(
-                    "enrollments.csv", line, f"classSourcedId {klass!r} is not in classes.csv"
-                )
-            if user in no_school and school in schools and status.strip() not in INACTIVE_STATUSES:
-                student_school[user] = school
-                del no_school[user]
-    for sid, line in no_school.items():
-        problems.add(
-            "users.csv", line, f"student {sid!r} has no school (orgSourcedIds or an enrollment)"
-        )
+                self.add(name, line, f"classSourcedId {klass!r} is not in classes.csv")
+            if (
+                user in self.no_school
+                and school in self.schools
+                and status.strip() not in INACTIVE_STATUSES
+            ):
+                self.student_school[user] = school
+                del self.no_school[user]
 
-    birth_dates: dict[str, str] = {}
-    if source.has("demographics.csv"):
-        demographics = picked_rows(source, "demographics.csv", problems, ("sourcedId", "birthDate"))
+    def demographics_file(self) -> None:
+        name = "demographics.csv"
+        demographics = picked_rows(
+            self.source, name, self.problems, ("sourcedId", "birthDate"), required=REQUIRED[name]
+        )
         for line, (sid, raw), _values in demographics:
             sid = sid.strip()
-            if sid not in roles:
-                problems.add("demographics.csv", line, f"sourcedId {sid!r} is not in users.csv")
+            if sid not in self.roles:
+                self.add(name, line, f"sourcedId {sid!r} is not in users.csv")
                 continue
-            if sid in birth_dates:
-                problems.add("demographics.csv", line, f"duplicate sourcedId {sid!r}")
+            if sid in self.birth_dates:
+                self.add(name, line, f"duplicate sourcedId {sid!r}")
                 continue
             raw = raw.strip()
-            if raw:
-                born = _date(raw)
-                if born is None:
-                    problems.add(
-                        "demographics.csv", line, f"birthDate {raw!r} is not a date (YYYY-MM-DD)"
-                    )
-                    continue
-                if roles[sid] != OTHER:
-                    birth_dates[sid] = born
-    for extra in ("courses.csv", "academicSessions.csv"):
-        if source.has(extra):
-            for _line, _row in rows(source, extra, problems):
-                pass
-    if problems:
-        raise RosterRejected(problems)
-    return Plan(schools, roles, student_school, role_rows, birth_dates, delta, count)
+            if not raw:
+                continue
+            born = _date(raw)
+            if born is None:
+                self.add(name, line, f"birthDate {raw!r} is not a date (YYYY-MM-DD)")
+            elif self.roles[sid] != OTHER:
+                self.birth_dates[sid] = born
 
 
 def _locate_bad_agents(
     source: RosterSource, roles: dict[str, int], suspicious: set[str], problems: Problems
 ) -> None:
     seen: set[str] = set()
-    for line, row in rows(source, "users.csv", Problems()):
+    for line, row in rows(source, "users.csv", Problems(), check=False):
         sid = row["sourcedId"].strip()
         if sid in seen:
             continue  # a duplicate row, already reported

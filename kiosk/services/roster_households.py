@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import peewee as pw
+
 from kiosk.context import Context
 from kiosk.store.bulk import BATCH, BulkInsert, IdMap, raw_rows, update_many
-from kiosk.store.models import Household, HouseholdGuardian, HouseholdStudent
+from kiosk.store.models import BaseModel, Household, HouseholdGuardian, HouseholdStudent
 from kiosk.text import fold
 
 #: Prefix of households the importer derives (and rebuilds); registrars' own households differ.
@@ -42,6 +44,9 @@ def _components(edges: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
     return groups
 
 
+Wanted = dict[str, tuple[str, str, set[int], set[int]]]  # hid -> (name, address, g, s)
+
+
 def rebuild_households(
     ctx: Context,
     pairs: dict[tuple[int, int], str],
@@ -52,9 +57,31 @@ def rebuild_households(
 ) -> int:
     """Students sharing a guardian, or whose guardians share an address, are one household.
 
+    Only the difference from the stored roster households is written, so a re-import of an
+    unchanged roster touches no household rows.
+    """
+    wanted = _wanted(pairs, guardian_addresses, inactive_students, student_ids, family_names)
+    ids = _write_households(ctx, wanted)
+    for model, column, index in (
+        (HouseholdGuardian, HouseholdGuardian.guardian, 2),
+        (HouseholdStudent, HouseholdStudent.student, 3),
+    ):
+        want = {(ids[hid], member) for hid, entry in wanted.items() for member in entry[index]}
+        _write_members(ctx, model, column, want)
+    return len(wanted)
+
+
+def _wanted(
+    pairs: dict[tuple[int, int], str],
+    guardian_addresses: list[tuple[int, str]],
+    inactive_students: set[int],
+    student_ids: dict[str, int],
+    family_names: dict[int, str],
+) -> Wanted:
+    """The households the roster implies, by household sourcedId.
+
     The union-find runs over students only: each guardian joins the component of the first
-    (active) student they are linked to. Only the difference from the stored roster households
-    is written, so a re-import of an unchanged roster touches no household rows.
+    (active) student they are linked to.
     """
     first_student: dict[int, int] = {}  # guardian id -> a student of theirs
 
@@ -81,7 +108,7 @@ def rebuild_households(
         guardians_of.setdefault(root_of[student], set()).add(gid)
     addresses = dict(reversed(guardian_addresses))  # first address given for each guardian
     student_sids = {v: k for k, v in student_ids.items()}
-    wanted: dict[str, tuple[str, str, set[int], set[int]]] = {}
+    wanted: Wanted = {}
     for root, members in components.items():
         students = set(members)
         guardians = guardians_of.get(root, set())
@@ -89,7 +116,11 @@ def rebuild_households(
         hid = HOUSEHOLD_PREFIX + min(student_sids[n] for n in students)
         address = next((addresses[g] for g in sorted(guardians) if g in addresses), "")
         wanted[hid] = (family_names.get(first, ""), address, guardians, students)
+    return wanted
 
+
+def _write_households(ctx: Context, wanted: Wanted) -> IdMap:
+    """Delete, update and insert household rows; returns household sourcedId -> id."""
     stored = {
         sid: (hid, name, address)
         for hid, sid, name, address in raw_rows(
@@ -118,26 +149,26 @@ def rebuild_households(
             fresh.add((ids[hid], hid, family, address, ""))
     fresh.flush()
     ids.fix_sequence(ctx.store.db)
+    return ids
 
-    for model, column, index in (
-        (HouseholdGuardian, HouseholdGuardian.guardian, 2),
-        (HouseholdStudent, HouseholdStudent.student, 3),
-    ):
-        have: dict[tuple[int, int], int] = {
-            (household, member): row_id
-            for row_id, household, member in raw_rows(
-                model.select(model.id, model.household, column)
-                .join(Household)
-                .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
-            )
-        }
-        want = {(ids[hid], member) for hid, entry in wanted.items() for member in entry[index]}
-        gone = [row_id for key, row_id in have.items() if key not in want]
-        for start in range(0, len(gone), BATCH):
-            model.delete().where(model.id.in_(gone[start : start + BATCH])).execute()
-        batch = BulkInsert(ctx.store.db, model, [model.household, column])
-        for key in sorted(want):  # in index order: B-tree appends, not random inserts
-            if key not in have:
-                batch.add(key)
-        batch.flush()
-    return len(wanted)
+
+def _write_members(
+    ctx: Context, model: type[BaseModel], column: pw.Field, want: set[tuple[int, int]]
+) -> None:
+    """Make the roster households' (household, member) rows of ``model`` exactly ``want``."""
+    have: dict[tuple[int, int], int] = {
+        (household, member): row_id
+        for row_id, household, member in raw_rows(
+            model.select(model.id, model.household, column)
+            .join(Household)
+            .where(Household.sourced_id.startswith(HOUSEHOLD_PREFIX))
+        )
+    }
+    gone = [row_id for key, row_id in have.items() if key not in want]
+    for start in range(0, len(gone), BATCH):
+        model.delete().where(model.id.in_(gone[start : start + BATCH])).execute()
+    batch = BulkInsert(ctx.store.db, model, [model.household, column])
+    for key in sorted(want):  # in index order: B-tree appends, not random inserts
+        if key not in have:
+            batch.add(key)
+    batch.flush()

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 
 import peewee as pw
 
+from kiosk.store.models import GUARDED_TEXT, unsafe_value
+from kiosk.text import has_unsafe
+
 BATCH = 2000
 #: Rows per COPY on PostgreSQL: one round trip each, so larger than an executemany batch.
 COPY_BATCH = 20000
@@ -21,6 +24,19 @@ COPY_BATCH = 20000
 def quote_name(name: str) -> str:
     """An identifier in double quotes (SQLite and PostgreSQL both accept them)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def _guarded_positions(fields: list[pw.Field]) -> list[tuple[int, str]]:
+    return [(i, f.name) for i, f in enumerate(fields) if isinstance(f, GUARDED_TEXT)]
+
+
+def refuse_unsafe(rows_: list[tuple], guarded: list[tuple[int, str]]) -> None:
+    """The text columns' rule (``kiosk.store.models.Text``) for prepared statements and COPY,
+    which do not go through the fields: one regex pass over a batch's text, per column."""
+    for i, name in guarded:
+        values = [row[i] for row in rows_ if isinstance(row[i], str)]
+        if has_unsafe("".join(values)):
+            raise unsafe_value(name, next(v for v in values if has_unsafe(v)))
 
 
 def is_postgres(db: pw.Database) -> bool:
@@ -46,6 +62,7 @@ class BulkInsert:
             self.batch = BATCH
         self.pending: list[tuple] = []
         self.count = 0
+        self.guarded = _guarded_positions(fields)
 
     def add(self, values: tuple) -> None:
         self.pending.append(values)
@@ -55,6 +72,7 @@ class BulkInsert:
     def flush(self) -> None:
         if not self.pending:
             return
+        refuse_unsafe(self.pending, self.guarded)
         if self.copy:
             with self.cursor.copy(self.sql) as copy:
                 for row in self.pending:
@@ -100,7 +118,9 @@ def update_many(db: pw.Database, model: type[pw.Model], columns: list[str], rows
     sets = ", ".join(f"{quote_name(c)} = {param}" for c in columns)
     sql = f"UPDATE {table} SET {sets} WHERE {quote_name('id')} = {param}"  # noqa: S608 - names come from the models
     cursor = db.cursor()
+    guarded = _guarded_positions([model._meta.columns[c] for c in columns])
     for start in range(0, len(rows_), BATCH):
+        refuse_unsafe(rows_[start : start + BATCH], guarded)
         cursor.executemany(sql, rows_[start : start + BATCH])
 
 
