@@ -137,5 +137,7 @@ async def test_the_visit_fits_its_key_budget(ctx, spanish):
     assert len(visit.screens) <= MAX_SCREENS
     assert len(visit.keys) <= MAX_KEYS
     assert len(visit.picture_keys) <= MAX_PICTURE_KEYS
+    # The counts README's "A visit at the front desk" shows.
+    assert (len(visit.keys), len(visit.picture_keys)) == (23 if spanish else 21, 16)
     assert visit.data == len("mgarcia") + 2 * len(PASSWORD) + 2 * len("maria@example.net") + 8
     assert sign_in(ctx, "mgarcia", PASSWORD).requires == ()
