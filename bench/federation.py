@@ -61,10 +61,10 @@ def _setup(folder: Path):  # type: ignore[no-untyped-def]
         },
         folder / "kiosk.toml",
     )
+    create_secret_key(config)  # as 'kiosk init' does, before anything is audited
     ctx = make_context(config, check_schema=False)
     ctx.store.migrate()
     load_demo(ctx)
-    create_secret_key(config)
     keys.ensure_keys(config)
     sp = Pysaml2Sp(base, folder)
     registry.add_sp(ctx, SYSTEM, "campus", sp.metadata(), "username")

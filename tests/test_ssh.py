@@ -141,10 +141,12 @@ Match User {user}
         wait_text("District data")
         keys("Enter")  # the first tool: Reports
         wait_text("Choose a report")
-        keys("Enter", "Down", "Down", "Down", "Enter")  # locked or disabled accounts
+        keys("Enter")  # opens the report list; a person looks at it before moving
+        wait_text("Locked or disabled accounts")
+        keys("Down", "Down", "Down", "Enter")  # locked or disabled accounts
         screen = wait_text("row(s)")
-        lines = [line.split() for line in screen.splitlines()]
-        assert any(words[:4] == ["ppatel", "G-1005", "Priya", "Patel"] for words in lines)
+        lines = [line.strip(" │").split() for line in screen.splitlines()]  # inside the box
+        assert any(words[:4] == ["ppatel", "G-1005", "Priya", "Patel"] for words in lines), screen
         assert any(words[:1] == ["rchen"] and "disabled" in words for words in lines)
         assert "2 row(s)" in screen
         keys("C-q")
