@@ -43,9 +43,10 @@ async def test_arrows_move_by_row_and_the_limit_holds():
         assert app.focused is picker.tiles[picker.columns]
         await pilot.press("up", "left")  # nothing left of the first picture
         assert app.focused is picker.tiles[0]
-        for _ in range(4):
-            await pilot.press("space", "right")
+        for _ in range(4):  # each pick moves focus on: the fourth is refused (limit 3)
+            await pilot.press("space")
         await pilot.pause()
+        assert app.focused is picker.tiles[3]
         assert picker.chosen("liked") == [p.id for p in PICTURES[:3]]
         assert not picker.tiles[3].has_class("-liked")
         assert picker.tiles[0].border_title == "" and picker.tiles[0].has_class("-liked")

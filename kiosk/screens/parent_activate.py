@@ -171,19 +171,20 @@ class ParentActivateScreen(ParentScreen):
         choice = self.query_one(PasswordChoice)
         password, again = choice.password, choice.again
 
-        def work() -> Session:
+        def work() -> tuple[Session, str]:
             account = redeem_key(ctx, key, username, password, again)
             session = sign_in(ctx, account.username, password)
             preload_next(session)  # off the UI thread (see parent_flow)
-            return session
+            return session, password
 
         self.say("#form-error", _("Creating your account…"), plain=True)
         self.query_one("#create", Button).disabled = True
         self.run_service(work, self._created, self._refused, group="create")
 
-    def _created(self, session: Session) -> None:
+    def _created(self, created: tuple[Session, str]) -> None:
+        session, password = created
         self.clear_secrets()
-        continue_with(self, session)
+        continue_with(self, session, password)  # so the recovery email does not ask again
 
     def _refused(self, error: KioskError) -> None:
         self.query_one("#create", Button).disabled = False

@@ -8,13 +8,22 @@ services (codes) go through ``kiosk.i18n.explain`` and are shown as plain text, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from textual.app import ComposeResult
+from textual.timer import Timer
 from textual.widgets import Input, Static
+from textual.worker import Worker
 
 from kiosk.errors import KioskError, Message
 from kiosk.i18n import N_, _, explain
 from kiosk.screens.base import KioskScreen
 from kiosk.themes import PARENT_FORMS_CSS
+
+T = TypeVar("T")
+#: An action that has not answered after this long says it is working (in the footer line).
+BUSY_AFTER_SECONDS = 0.3
 
 
 class ParentScreen(KioskScreen):
@@ -24,6 +33,10 @@ class ParentScreen(KioskScreen):
     CSS_PATH = PARENT_FORMS_CSS
     #: The keys that work here, shown in the footer line (translated when shown).
     KEY_HINT = N_("Tab: next  ·  Shift+Tab: back  ·  Enter: choose")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._busy_timers: dict[str, Timer] = {}  # per service group: its "Working…" timer
 
     def compose(self) -> ComposeResult:
         """Every parent screen is its page and then a footer line saying which keys work on it
@@ -35,6 +48,43 @@ class ParentScreen(KioskScreen):
     def compose_page(self) -> ComposeResult:
         """The screen's own widgets."""
         return iter(())
+
+    def run_service(
+        self,
+        call: Callable[[], T],
+        on_result: Callable[[T], Any],
+        on_error: Callable[[KioskError], Any] | None = None,
+        *,
+        group: str = "service",
+    ) -> Worker[None]:
+        """As every screen's, plus: past ``BUSY_AFTER_SECONDS`` the footer line says
+        "Working…" until the answer arrives, so a slow save is never a silent screen."""
+        pending = self._busy_timers
+        if group in pending:
+            pending[group].stop()  # the newer call in this group replaces (cancels) the older
+        pending[group] = self.set_timer(BUSY_AFTER_SECONDS, lambda: self._show_busy(True))
+
+        def finished() -> None:
+            timer = pending.pop(group, None)
+            if timer is not None:
+                timer.stop()
+            if not pending:
+                self._show_busy(False)
+
+        def result(value: T) -> Any:
+            finished()
+            return on_result(value)
+
+        def error(problem: KioskError) -> Any:
+            finished()
+            return self._deliver_error(problem, on_error)
+
+        return super().run_service(call, result, error, group=group)
+
+    def _show_busy(self, busy: bool) -> None:
+        for footer in self.query(".key-footer").results(Static):
+            footer.update(_("Working…") if busy else _(self.KEY_HINT))
+            footer.set_class(busy, "busy")
 
     def say(self, selector: str, text: str, *, error: bool = False, plain: bool = False) -> None:
         """Put plain ``text`` in the Static ``selector`` (hidden while empty).

@@ -1,7 +1,8 @@
 """Recovery email: the address twice and the password, then the 8-digit code it receives.
 
-Used in the first set-up (where "Skip for now" is offered while the service allows it) and
-from account settings (``setup=False``), where it returns to the settings screen when done.
+Used in the first set-up (where "Skip email and pictures for now" is offered while the service
+allows it) and from account settings (``setup=False``), where it returns to the settings screen
+when done.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from kiosk.widgets.secret import SecretInput
 
 
 class ParentEmailScreen(ParentScreen):
-    def __init__(self, *, setup: bool = True) -> None:
+    def __init__(self, *, setup: bool = True, password: str = "") -> None:
         super().__init__()
         self.setup = setup
         self.address = ""
+        # The password typed a moment ago to create the account or sign in (see parent_flow):
+        # with it, the password field is not shown. Held until the parent leaves this screen.
+        self._password = password
 
     def compose_page(self) -> ComposeResult:
         session: Session = self.shell.session  # type: ignore[assignment]
@@ -50,12 +54,13 @@ class ParentEmailScreen(ParentScreen):
                 yield Input(id="email-address", placeholder="name@example.org", max_length=254)
                 yield Label(_("The same email address again"), classes="field-label")
                 yield Input(id="email-again", placeholder="name@example.org", max_length=254)
-                yield Label(_("Your password"), classes="field-label")
-                yield SecretInput(id="email-password", placeholder=_("Password"))
+                if not self._password:
+                    yield Label(_("Your password"), classes="field-label")
+                    yield SecretInput(id="email-password", placeholder=_("Password"))
                 with Horizontal(classes="actions"):
                     yield Button(_("Send me a code"), id="send", variant="primary")
                     if self.setup and session is not None and session.may_skip:
-                        yield Button(_("Skip for now"), id="skip")
+                        yield Button(_("Skip email and pictures for now"), id="skip")
                     if not self.setup:
                         yield Button(_("Cancel"), id="back")
             with Vertical(id="code-step"):
@@ -73,7 +78,8 @@ class ParentEmailScreen(ParentScreen):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "email-password":
+        last = "email-again" if self._password else "email-password"
+        if event.input.id == last:
             self.send()
         elif event.input.id == "code":
             self.confirm()
@@ -85,7 +91,8 @@ class ParentEmailScreen(ParentScreen):
         ctx, session = self.shell.ctx, self.shell.session
         email = self.query_one("#email-address", Input).value
         again = self.query_one("#email-again", Input).value
-        password = self.query_one("#email-password", Input).value
+        field = self.query("#email-password")
+        password = field.first(Input).value if field else self._password
         self.say("#email-error", _("Sending…"), plain=True)
         self.run_service(
             lambda: change_recovery_email(ctx, session, password, email, again),
@@ -115,18 +122,22 @@ class ParentEmailScreen(ParentScreen):
         self.query_one("#code", Input).value = ""
         self.query_one("#code-step").display = False
         self.query_one("#email-step").display = True
-        self.say("#email-error", _("Type your password again to get a new code."), plain=True)
-        self.query_one("#email-password", Input).focus()
+        field = self.query("#email-password")
+        if field:
+            self.say("#email-error", _("Type your password again to get a new code."), plain=True)
+        (field or self.query("#email-address")).first(Input).focus()
 
     @on(Button.Pressed, "#confirm")
     def confirm(self) -> None:
         ctx, session = self.shell.ctx, self.shell.session
         code = self.query_one("#code", Input).value
+        self.say("#email-error", _("Checking…"), plain=True)
         self.run_service(
             lambda: confirm_recovery_email(ctx, session, code), self._confirmed, self._failed
         )
 
     def _confirmed(self, session: Session) -> None:
+        self._password = ""
         self.query_one("#code", Input).value = ""
         self.app.notify(_("Your recovery email is saved."), markup=False)
         if self.setup:
@@ -139,6 +150,7 @@ class ParentEmailScreen(ParentScreen):
     def skip(self) -> None:
         ctx, session = self.shell.ctx, self.shell.session
         self.clear_secrets()
+        self._password = ""
         self.run_service(
             lambda: skip_setup(ctx, session), lambda s: continue_with(self, s), self._failed
         )

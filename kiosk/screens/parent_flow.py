@@ -3,6 +3,11 @@
 The order is fixed by ``Session.requires``: a temporary password must be replaced before
 anything else; then the recovery email, then the pictures. Skipping is the service's decision
 (``may_skip``); this module only routes.
+
+The password the parent has just typed (to create the account or sign in) is carried, in memory
+only, to the one next screen that would otherwise ask for it again: the temporary password to
+"Choose a new password", the new password to the recovery email's check. That screen drops it
+once used; it is never shown, stored or logged.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ if TYPE_CHECKING:
     from kiosk.screens.base import KioskScreen
 
 
+CARRIES_PASSWORD = frozenset({"parent_password", "parent_email"})
+
+
 def _next(session: Session) -> tuple[str, str, dict[str, bool]]:
     """The module, class and options of the screen a parent with ``session`` must see now."""
     if CHANGE_PASSWORD in session.requires or session.restricted:
@@ -27,10 +35,12 @@ def _next(session: Session) -> tuple[str, str, dict[str, bool]]:
     return "parent_home", "ParentHomeScreen", {}
 
 
-def next_screen(session: Session):
-    """The screen a parent with ``session`` must see now."""
+def next_screen(session: Session, password: str = ""):
+    """The screen a parent with ``session`` must see now (given the password just typed, when
+    that screen would ask for it)."""
     module, name, options = _next(session)
-    return getattr(importlib.import_module(f"kiosk.screens.{module}"), name)(**options)
+    extra = {"password": password} if password and module in CARRIES_PASSWORD else {}
+    return getattr(importlib.import_module(f"kiosk.screens.{module}"), name)(**options, **extra)
 
 
 def preload_next(session: Session) -> None:
@@ -42,7 +52,8 @@ def preload_next(session: Session) -> None:
     importlib.import_module(f"kiosk.screens.{_next(session)[0]}")
 
 
-def continue_with(screen: KioskScreen, session: Session) -> None:
-    """Record the fresh session on the shell and replace ``screen`` with the next one."""
+def continue_with(screen: KioskScreen, session: Session, password: str = "") -> None:
+    """Record the fresh session on the shell and replace ``screen`` with the next one, handing
+    it ``password`` when the parent typed it a moment ago on ``screen``."""
     screen.shell.session = session
-    screen.app.switch_screen(next_screen(session))
+    screen.app.switch_screen(next_screen(session, password))

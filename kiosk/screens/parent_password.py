@@ -22,9 +22,12 @@ from kiosk.widgets.secret import SecretInput
 
 
 class ParentPasswordScreen(ParentScreen):
-    def __init__(self, *, required: bool = False) -> None:
+    def __init__(self, *, required: bool = False, password: str = "") -> None:
         super().__init__()
         self.required = required
+        # The temporary password the parent just signed in with (see parent_flow): with it,
+        # the "Temporary password" field is not shown. Dropped once the new one is saved.
+        self._current = password
 
     def compose_page(self) -> ComposeResult:
         current = _("Temporary password") if self.required else _("Current password")
@@ -38,8 +41,9 @@ class ParentPasswordScreen(ParentScreen):
                     _("The password you signed in with was temporary. Choose your own now."),
                     classes="lead",
                 )
-            yield Label(current, classes="field-label")
-            yield SecretInput(id="current-password", placeholder=current)
+            if not self._current:
+                yield Label(current, classes="field-label")
+                yield SecretInput(id="current-password", placeholder=current)
             yield PasswordChoice(self.shell.ctx.config.passwords, self._password_words)
         with Vertical(classes="footer"):
             yield message(id="password-error")
@@ -48,7 +52,7 @@ class ParentPasswordScreen(ParentScreen):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#current-password", Input).focus()
+        self.query(Input).first().focus()
 
     def _password_words(self) -> list[str]:
         return context_words(self.shell.ctx, self.shell.session.username)
@@ -63,7 +67,8 @@ class ParentPasswordScreen(ParentScreen):
     @on(Button.Pressed, "#save")
     def save(self) -> None:
         ctx, session = self.shell.ctx, self.shell.session
-        current = self.query_one("#current-password", Input).value
+        field = self.query("#current-password")
+        current = field.first(Input).value if field else self._current
         choice = self.query_one(PasswordChoice)
         new, again = choice.password, choice.again
         self.say("#password-error", _("Saving…"), plain=True)
@@ -72,6 +77,7 @@ class ParentPasswordScreen(ParentScreen):
         )
 
     def _saved(self, session: Session) -> None:
+        self._current = ""
         self.clear_secrets()
         self.app.notify(_("Your new password is saved."), markup=False)
         if self.required:
@@ -85,6 +91,7 @@ class ParentPasswordScreen(ParentScreen):
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:
+        self._current = ""
         self.clear_secrets()
         if self.required:
             self.shell.session = None

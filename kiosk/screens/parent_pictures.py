@@ -55,7 +55,7 @@ class ParentPicturesScreen(ParentScreen):
                 yield Button(_("Next"), id="next", variant="primary")
                 yield Button(_("Save"), id="save", variant="primary")
                 if self.setup and session is not None and session.may_skip:
-                    yield Button(_("Skip for now"), id="skip")
+                    yield Button(_("Skip pictures for now"), id="skip")
 
     def on_mount(self) -> None:
         self.show_stage(LIKED)
@@ -128,6 +128,8 @@ class ParentPicturesScreen(ParentScreen):
     @on(PicturePicker.Changed)
     def picked(self, event: PicturePicker.Changed) -> None:
         self.update_counter()
+        if not event.refused and event.picker.count() == event.picker.limit:
+            self.query_one("#next", Button).focus()  # all picked: Enter goes on
         if event.refused == "full":
             self.say(
                 "#pictures-error",

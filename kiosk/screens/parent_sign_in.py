@@ -46,11 +46,14 @@ class ParentSignInScreen(ParentScreen):
         password = self.query_one("#password", Input).value
         self.query_one("#sign-in", Button).disabled = True
         self.say("#sign-in-error", _("Checking…"), plain=True)
-        self.run_service(lambda: sign_in(ctx, username, password), self._signed_in, self._failed)
+        self.run_service(
+            lambda: (sign_in(ctx, username, password), password), self._signed_in, self._failed
+        )
 
-    def _signed_in(self, session: Session) -> None:
+    def _signed_in(self, signed_in: tuple[Session, str]) -> None:
+        session, password = signed_in
         self.clear_secrets()
-        continue_with(self, session)
+        continue_with(self, session, password)  # a temporary one is not typed twice
 
     def _failed(self, error: KioskError) -> None:
         self.query_one("#sign-in", Button).disabled = False

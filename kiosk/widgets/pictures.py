@@ -192,6 +192,17 @@ class PicturePicker(VerticalScroll, can_focus=False):
             self.app.bell()
         self.post_message(self.Changed(self, refused))
 
+    def _focus_next_free(self, after: PictureTile) -> None:
+        """After a pick by keyboard, focus moves on to the next unmarked picture, so picking the
+        ones in a row is one key each (arrows still reach any other). Not after a click: the
+        grid would scroll under the mouse."""
+        tiles = self.tiles
+        start = tiles.index(after)
+        for tile in tiles[start + 1 :] + tiles[:start]:
+            if tile.mark is None:
+                tile.focus()
+                return
+
     def on_picture_tile_pressed(self, event: PictureTile.Pressed) -> None:
         event.stop()
         self.press(event.tile.picture_id)
@@ -215,7 +226,10 @@ class PicturePicker(VerticalScroll, can_focus=False):
     def action_press(self) -> None:
         index = self._focused_index()
         if index >= 0:
-            self.press(self.tiles[index].picture_id)
+            tile = self.tiles[index]
+            self.press(tile.picture_id)
+            if tile.mark == self.mode:  # picked (not un-picked or refused)
+                self._focus_next_free(tile)
 
     def on_resize(self, event: events.Resize) -> None:
         columns = max(2, min(8, (event.size.width - 2) // 15))
