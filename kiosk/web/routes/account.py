@@ -6,21 +6,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kiosk.errors import AuthenticationFailed, KioskError
-from kiosk.services import accounts, web_sessions
+from kiosk.services import accounts
 from kiosk.services.web_sessions import WebSessionState
 from kiosk.web.app import call
-from kiosk.web.forms import checked_form, form_post, text
+from kiosk.web.forms import checked_form, form_post
 from kiosk.web.guard import require_user
-from kiosk.web.pages import refusal
 from kiosk.web.routes.setup import (
     confirm_email_code,
     email_values,
     liked_step,
+    save_password,
     send_email_code,
     submit_pictures,
 )
-from kiosk.web.session import session_id, session_state, set_session_cookie
+from kiosk.web.session import session_state
 from kiosk.web.templating import render
 
 DONE = {"password", "email", "pictures"}
@@ -62,22 +61,9 @@ async def password_submit(request: Request) -> Response:
     state = _signed_in(request)
     if isinstance(state, Response):
         return state
-    try:
-        fresh = await call(
-            request,
-            accounts.change_password,
-            state.account,
-            text(form, "current", 4096),
-            text(form, "new", 4096),
-            text(form, "again", 4096),
-        )
-    except KioskError as error:
-        field = "current" if isinstance(error, AuthenticationFailed) else "new"
-        return refusal(request, "account_password.html", error, field, {})
-    new_id = await call(request, web_sessions.renew, session_id(request), fresh)
-    response = _done("password")
-    set_session_cookie(request, response, new_id)
-    return response
+    return await save_password(
+        request, form, state, "account_password.html", {}, lambda: _done("password")
+    )
 
 
 async def email_page(request: Request) -> Response:

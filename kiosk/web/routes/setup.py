@@ -7,6 +7,9 @@ The email and picture steps are shared with account settings (``kiosk.web.routes
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -37,11 +40,15 @@ async def password_page(request: Request) -> Response:
     return render(request, "setup_password.html", {"next": next_param(request)})
 
 
-async def password_submit(request: Request) -> Response:
-    form = await checked_form(request)
-    state = _state(request)
-    if isinstance(state, Response):
-        return state
+async def save_password(
+    request: Request,
+    form: FormData,
+    state: WebSessionState,
+    template: str,
+    context: dict[str, object],
+    done: Callable[[], Response],
+) -> Response:
+    """Change the password (shared with account settings); the session gets a fresh id."""
     try:
         fresh = await call(
             request,
@@ -53,11 +60,22 @@ async def password_submit(request: Request) -> Response:
         )
     except KioskError as error:
         field = "current" if isinstance(error, AuthenticationFailed) else "new"
-        return refusal(request, "setup_password.html", error, field, {"next": next_param(request)})
+        return refusal(request, template, error, field, context)
     new_id = await call(request, web_sessions.renew, session_id(request), fresh)
-    response = continue_to(next_param(request))
+    response = done()
     set_session_cookie(request, response, new_id)
     return response
+
+
+async def password_submit(request: Request) -> Response:
+    form = await checked_form(request)
+    state = _state(request)
+    if isinstance(state, Response):
+        return state
+    after = next_param(request)
+    return await save_password(
+        request, form, state, "setup_password.html", {"next": after}, lambda: continue_to(after)
+    )
 
 
 # -- recovery email ------------------------------------------------------------------------
