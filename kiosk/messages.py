@@ -416,6 +416,10 @@ STAFF: dict[str, str] = {
         "The SAML identity provider could not start. Run 'kiosk sps list' and 'kiosk doctor' "
         "to check the registrations and the signing key."
     ),
+    "fed_metadata_unreadable": N_(
+        "{path}: cannot read the metadata file ({reason}). Check the path; the file must be "
+        "UTF-8 XML of at most {limit} KB."
+    ),
     "fed_not_metadata": N_(
         "That is not SAML metadata for one service provider (an EntityDescriptor). Ask the "
         "portal's administrator for its SP metadata XML."

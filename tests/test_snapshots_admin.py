@@ -10,15 +10,19 @@ import pytest
 from textual.widgets import Input
 
 from kiosk.app import make_app
+from kiosk.federation import registry
 from kiosk.screens.admin_audit import AdminAuditScreen
 from kiosk.screens.admin_duplicates import AdminDuplicatesScreen
 from kiosk.screens.admin_home import AdminHomeScreen
 from kiosk.screens.admin_import import AdminImportScreen
+from kiosk.screens.admin_portals import AdminPortalsScreen
 from kiosk.screens.admin_reports import AdminReportsScreen
 from kiosk.screens.admin_staff import AdminStaffScreen
 from kiosk.screens.staff_new_password import StaffNewPasswordScreen
 from kiosk.services.activation import issue_key
+from kiosk.store.models import OidcClient
 from tests.conftest import staff_actor
+from tests.federation.peers import OneLoginSp
 from tests.staff_helpers import settled, wait_for
 from tests.test_roster_import import write_roster
 from tests.test_snapshots_staff import FixedClock
@@ -177,6 +181,21 @@ def test_new_staff_password(snap_compare, still_ctx, size):
         await wait_for(pilot, lambda: app.screen.is_mounted)
         app.push_screen(StaffNewPasswordScreen(staff_actor(app.ctx, "desk"), "temporary"))
         await settled(pilot)
+        await quiet(pilot)
+
+    assert snap_compare(console(still_ctx), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_portals(snap_compare, still_ctx, size):
+    admin = staff_actor(still_ctx, "admin")
+    metadata = OneLoginSp("https://campus.example.org").metadata()
+    registry.add_sp(still_ctx, admin, "Campus", metadata, "username")
+    registry.add_client(still_ctx, admin, "Library", ["https://lib.example.org/cb"], public=True)
+    OidcClient.update(client_id="library-client-id").execute()  # random; fixed for the picture
+
+    async def before(pilot):
+        await open_tool(pilot, AdminPortalsScreen())
         await quiet(pilot)
 
     assert snap_compare(console(still_ctx), terminal_size=size, run_before=before)

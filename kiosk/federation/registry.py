@@ -16,12 +16,14 @@ from kiosk import audit
 from kiosk.auth import Actor
 from kiosk.context import Context
 from kiosk.errors import NotFound, ValidationError
+from kiosk.services.access import require_staff
 from kiosk.store.models import OidcClient, ServiceProvider
 from kiosk.text import check_text
 
 PROFILES = ("username", "guardian-id", "email")
 MAX_REDIRECT_URIS = 20
 MAX_URI_LENGTH = 2000
+MAX_METADATA_BYTES = 1_000_000  # an SP's metadata is a few KB; a larger file is not one
 
 
 def digest(secret: str) -> str:
@@ -69,6 +71,28 @@ def parse_sp_metadata(xml: str) -> tuple[str, tuple[str, ...]]:
     return str(descriptor.entity_id), acs
 
 
+def read_metadata(path: str) -> str:
+    """The text of an SP metadata file, refused with a plain message if unreadable or too big."""
+    limit = MAX_METADATA_BYTES // 1000
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_METADATA_BYTES + 1)
+        if len(data) > MAX_METADATA_BYTES:
+            raise ValidationError(
+                "fed_metadata_unreadable", path=path, reason="too large", limit=limit
+            )
+        return data.decode("utf-8")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ValidationError(
+            "fed_metadata_unreadable", path=path, reason=reason, limit=limit
+        ) from None
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "fed_metadata_unreadable", path=path, reason="not UTF-8", limit=limit
+        ) from None
+
+
 def _sp_view(sp: ServiceProvider) -> SpView:
     _, acs = parse_sp_metadata(sp.metadata_xml)
     return SpView(sp.name, sp.entity_id, sp.profile, sp.allow_unsolicited, acs, sp.created_at)
@@ -83,6 +107,7 @@ def add_sp(
     *,
     allow_unsolicited: bool = False,
 ) -> SpView:
+    require_staff(actor, "district_admin")
     name = check_text(name.strip(), "Name", max_length=80)
     if not name:
         raise ValidationError("fed_sp_name")
@@ -126,6 +151,7 @@ def _named(model: type[ServiceProvider] | type[OidcClient], name: str):  # type:
 
 
 def _remove(ctx: Context, actor: Actor, model: type, name: str, action: str) -> None:
+    require_staff(actor, "district_admin")
     with ctx.store.write():
         _named(model, name).delete_instance()
         audit.record(ctx, actor, action, target=name)
@@ -184,6 +210,7 @@ def add_client(
     public: bool = False,
     subject_type: str = "pairwise",
 ) -> NewClient:
+    require_staff(actor, "district_admin")
     name = check_text(name.strip(), "Name", max_length=80)
     if not name:
         raise ValidationError("fed_client_name")

@@ -23,6 +23,7 @@ from kiosk.screens.admin_audit import AdminAuditScreen
 from kiosk.screens.admin_base import AdminScreen
 from kiosk.screens.admin_duplicates import AdminDuplicatesScreen
 from kiosk.screens.admin_import import AdminImportScreen
+from kiosk.screens.admin_portals import AdminPortalsScreen
 from kiosk.screens.admin_reports import AdminReportsScreen
 from kiosk.screens.admin_staff import AdminStaffScreen
 from kiosk.screens.staff_base import ROLE_LABELS
@@ -49,6 +50,9 @@ TOOLS = [
          "Every recorded action, filtered by actor, action, target and date; check the chain."),
     Tool("staff", "Staff users", ("district_admin",),
          "Add staff, disable or enable them, reset a password to a temporary one."),
+    Tool("portals", "Portals (SAML and OpenID Connect)", ("district_admin",),
+         "The portals that sign parents in through Front Desk: list them, add an OpenID "
+         "Connect client or a SAML service provider, remove one with your password."),
 ]  # fmt: skip
 
 
@@ -117,5 +121,6 @@ class AdminHomeScreen(AdminScreen):
             "import": AdminImportScreen,
             "audit": AdminAuditScreen,
             "staff": AdminStaffScreen,
+            "portals": AdminPortalsScreen,
         }
         self.app.push_screen(screens[event.option.id or ""]())
