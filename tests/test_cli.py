@@ -149,3 +149,21 @@ def test_a_missing_database_folder_is_explained(tmp_path):
     (tmp_path / "kiosk.toml").write_text('[database]\nurl = "nowhere/k.db"\n')
     result = CliRunner().invoke(main, ["find", "x"])
     assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_demo_in_a_fresh_folder_sets_up_everything_init_would(tmp_path, monkeypatch):
+    """The README's first command: ``kiosk demo`` on a fresh checkout starts the app on a
+    database with the demo district, the district secret and the federation keys."""
+    import kiosk.cli.start as start
+
+    started = []
+    monkeypatch.setattr(start, "run_app", lambda st, **kw: started.append(kw))
+    (tmp_path / "kiosk.toml").write_text(
+        '[database]\nurl = "var/kiosk.db"\n[security]\nsecret_file = "var/kiosk.secret"\n'
+    )
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert started == [{"demo": True}]
+    assert (tmp_path / "var" / "kiosk.secret").exists()
+    found = CliRunner().invoke(main, ["find", "garcia"])
+    assert found.exit_code == 0 and "Maria Garcia" in found.output, found.output

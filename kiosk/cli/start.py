@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -42,11 +43,16 @@ def admin() -> None:
 @friendly
 def init(demo: bool) -> None:
     """Create or upgrade the database (safe to run again)."""
-    st = state()
+    set_up(state(), demo=demo, say=click.echo)
+
+
+def set_up(st: State, *, demo: bool, say: Callable[[str], None]) -> None:
+    """What ``kiosk init`` does: the schema, the district secret, the federation keys, the
+    schools of kiosk.toml and (``demo``) the demo district into an empty database."""
     ensure_sqlite_folder(st.config)
     ctx = st.context(check_schema=False)
     before, after = ctx.store.migrate()
-    click.echo(
+    say(
         f"Database ready at schema version {after}"
         + (
             f" (upgraded from {before})."
@@ -62,18 +68,18 @@ def init(demo: bool) -> None:
     from kiosk.federation.keys import ensure_keys
 
     if ensure_keys(st.config):
-        click.echo("Created the federation signing key and certificate (owner-only files).")
+        say("Created the federation signing key and certificate (owner-only files).")
 
     added = sync_config_schools(ctx)
     if added:
-        click.echo(f"Added {added} school(s) from kiosk.toml.")
+        say(f"Added {added} school(s) from kiosk.toml.")
     if demo:
         from kiosk.demo import load_demo
 
         if load_demo(ctx):
-            click.echo("Loaded the demo district (see README for sign-ins).")
+            say("Loaded the demo district (see README for sign-ins).")
         else:
-            click.echo("The database already has data; demo district not loaded.")
+            say("The database already has data; demo district not loaded.")
 
 
 @click.command()
@@ -81,12 +87,7 @@ def init(demo: bool) -> None:
 def demo() -> None:
     """Create the demo database if missing, then run the app on it."""
     st = state()
-    ensure_sqlite_folder(st.config)
-    ctx = st.context(check_schema=False)
-    ctx.store.migrate()
-    from kiosk.demo import load_demo
-
-    load_demo(ctx)
+    set_up(st, demo=True, say=lambda _line: None)  # as 'kiosk init --demo', quietly
     run_app(st, demo=True)
 
 
