@@ -181,7 +181,7 @@ async def test_admin_home_offers_only_what_the_role_allows(ctx: Context) -> None
     expected = {
         "desk": ["reports"],
         "registrar": ["reports", "duplicates"],
-        "admin": ["reports", "duplicates", "import", "audit", "staff"],
+        "admin": ["reports", "duplicates", "import", "audit", "staff", "portals"],
     }
     app = make_app(ctx, kiosk_mode=False)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -45,9 +45,9 @@ class _AddModal(KioskModal[str | None]):
 
     def failed(self, error: KioskError) -> None:
         self.query_one("#add", Button).disabled = False
-        self.message(explain(error))
+        self.say(explain(error))
 
-    def message(self, text: str) -> None:
+    def say(self, text: str) -> None:
         self.query_one("#message", Static).update(text)
 
     def value(self, selector: str) -> str:
@@ -85,11 +85,11 @@ class AddClientModal(_AddModal):
         name, uri = self.value("#portal-name"), self.value("#redirect-uri")
         public = self.query_one("#client-type", Select).value == "public"
         if not name or not uri:
-            self.message("Type a name and a redirect URI.")
+            self.say("Type a name and a redirect URI.")
             return
         ctx, staff = self.shell.ctx, self.shell.staff
         self.query_one("#add", Button).disabled = True
-        self.message("Adding...")
+        self.say("Adding...")
         self.run_service(
             lambda: add_client(ctx, staff, name, [uri], public=public), self._added, self.failed
         )
@@ -102,7 +102,7 @@ class AddClientModal(_AddModal):
         for widget in self.query("Input, Select, #add"):
             widget.disabled = True
         self.query_one("#cancel", Button).label = "Done"
-        self.message(
+        self.say(
             f"Added {new.client.name}. Client id: {new.client.client_id}\n"
             f"Client secret: {new.secret}\n"
             "Copy the secret into the portal now: it is not shown again."
@@ -110,7 +110,7 @@ class AddClientModal(_AddModal):
         self.query_one("#cancel", Button).focus()
 
     def action_cancel(self) -> None:
-        self.message("")  # the secret leaves the screen with the dialog
+        self.say("")  # the secret leaves the screen with the dialog
         self.dismiss(getattr(self, "added_name", None))
 
 
@@ -136,7 +136,7 @@ class AddSpModal(_AddModal):
         name, path = self.value("#portal-name"), self.value("#metadata-path")
         profile = str(self.query_one("#profile", Select).value)
         if not name or not path:
-            self.message("Type a name and the path of the SP's metadata file.")
+            self.say("Type a name and the path of the SP's metadata file.")
             return
         ctx, staff = self.shell.ctx, self.shell.staff
 
@@ -144,5 +144,5 @@ class AddSpModal(_AddModal):
             return add_sp(ctx, staff, name, read_metadata(path), profile)
 
         self.query_one("#add", Button).disabled = True
-        self.message("Adding...")
+        self.say("Adding...")
         self.run_service(work, lambda sp: self.dismiss(sp.name), self.failed)
