@@ -203,3 +203,37 @@ def test_profile_shows_only_a_confirmed_recovery_email(ctx):
         "ana.lopez@example.org",
         True,
     )
+
+
+async def test_a_sign_in_answer_arriving_after_cancel_is_dropped(ctx, monkeypatch):
+    """The parent pressed Cancel while the password was being checked: the late "yes" must
+    not sign them in behind Welcome (nor crash the flow back to the start)."""
+    import threading
+    import time
+
+    import kiosk.screens.parent_sign_in as screen_module
+
+    release, entered = threading.Event(), threading.Event()
+    real_sign_in = screen_module.sign_in
+
+    def slow_sign_in(*args, **kwargs):
+        entered.set()
+        release.wait(10)
+        return real_sign_in(*args, **kwargs)
+
+    monkeypatch.setattr(screen_module, "sign_in", slow_sign_in)
+    app = ParentHarness(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#sign-in")
+        await settle(pilot, app)
+        await type_into(pilot, app, "#username", "alopez")
+        await type_into(pilot, app, "#password", PARENT_PASSWORD)
+        await pilot.press("enter")
+        assert entered.wait(10)
+        app.screen.cancel()  # what pressing Cancel runs, here without yielding to the loop
+        release.set()
+        time.sleep(0.5)  # the answer arrives while the screen is still being taken down
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "WelcomeScreen"
+        assert app.session is None
+        assert "start_over" not in app.calls

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,14 @@ class Server:
 
     def log(self) -> str:
         return "".join(self.lines)
+
+    def log_once(self, text: str, timeout: float = 20.0) -> str:
+        """The log once ``text`` is in it: the server writes its access line after the answer
+        is sent, so a client can read the log before the line for its own request is there."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.log()
 
     def stop(self) -> None:
         self.process.terminate()

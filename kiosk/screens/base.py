@@ -36,25 +36,32 @@ class ServiceMixin:
         *,
         group: str = "service",
     ) -> Worker[None]:
+        def deliver(worker: Worker[None], handler: Callable[..., Any], *args: Any) -> Any:
+            # Checked again on the UI thread: the screen may have been left (Cancel, Back)
+            # after the answer was sent and before it is read; a late answer must not act.
+            if worker.is_cancelled or self not in self.app.screen_stack:  # type: ignore[attr-defined]
+                return None
+            return handler(*args)
+
         def work() -> None:
             worker = get_current_worker()
             try:
                 result = call()
             except KioskError as exc:
                 if not worker.is_cancelled:
-                    self.app.call_from_thread(self._deliver_error, exc, on_error)
+                    self.app.call_from_thread(deliver, worker, self._deliver_error, exc, on_error)
                 return
             except Exception:
                 self.app.log.error("service call failed")
                 if not worker.is_cancelled:
                     self.app.call_from_thread(
-                        self._deliver_error, KioskError("unexpected"), on_error
+                        deliver, worker, self._deliver_error, KioskError("unexpected"), on_error
                     )
                 return
             if worker.is_cancelled:
                 return
             try:
-                self.app.call_from_thread(on_result, result)
+                self.app.call_from_thread(deliver, worker, on_result, result)
             except Exception:  # a bug in the screen's handler: start over, plainly
                 self.app.log.error("result handler failed")
                 self.app.call_from_thread(self._crashed)
