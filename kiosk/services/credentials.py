@@ -51,15 +51,20 @@ def _locked_row(ctx: Context, query: pw.ModelSelect) -> pw.Model | None:
     return (query if ctx.store.is_sqlite else query.for_update()).first()
 
 
-def _counter_for_unknown(ctx: Context, kind: str, norm: str) -> SignInThrottle:
+def _name_counter(kind: str, norm: str, now: dt.datetime) -> SignInThrottle:
+    """The name's own counter row, made if new, in one statement (an upsert, which also locks the
+    row on PostgreSQL). Run for every name, an account's too, so both take the same writes."""
     subject = _digest(kind, norm)
-    SignInThrottle.insert(kind=kind, subject=subject).on_conflict_ignore().execute()
-    return _locked_row(
-        ctx,
-        SignInThrottle.select().where(
-            (SignInThrottle.kind == kind) & (SignInThrottle.subject == subject)
-        ),
+    query = (
+        SignInThrottle.insert(kind=kind, subject=subject, last_failure_at=iso(now))
+        .on_conflict(
+            conflict_target=[SignInThrottle.kind, SignInThrottle.subject],
+            update={SignInThrottle.kind: SignInThrottle.kind},  # a no-op that returns the row
+        )
+        .returning(SignInThrottle)
+        .objects(SignInThrottle)
     )
+    return next(iter(query.execute()))
 
 
 def count_failure(counter: Account | SignInThrottle, ctx: Context, now: dt.datetime) -> float:
@@ -67,6 +72,7 @@ def count_failure(counter: Account | SignInThrottle, ctx: Context, now: dt.datet
     to wait before checking it, or -1 while the counter is locked (nothing is counted then)."""
     policy = ctx.config.security
     if throttle.is_locked(counter.locked_until, now):
+        _save_count(counter)  # unchanged, but written: a lock must not answer faster than a count
         return -1.0
     if throttle.forgotten(counter.last_failure_at, policy, now):
         counter.failed_attempts, counter.locked_until = 0, None
@@ -75,8 +81,15 @@ def count_failure(counter: Account | SignInThrottle, ctx: Context, now: dt.datet
     counter.last_failure_at = iso(now)
     if counter.failed_attempts >= policy.lockout_threshold:
         counter.locked_until = iso(now + dt.timedelta(minutes=policy.lockout_minutes))
-    counter.save()
+    _save_count(counter)
     return delay
+
+
+def _save_count(counter: Account | SignInThrottle) -> None:
+    """Write the three counting columns only, the same statement for an account as for a name
+    (a whole account row is wider and slower to write, which would tell the two apart)."""
+    model = type(counter)
+    counter.save(only=[model.failed_attempts, model.locked_until, model.last_failure_at])
 
 
 def clear_failures(counter: Account | SignInThrottle) -> None:
@@ -85,15 +98,17 @@ def clear_failures(counter: Account | SignInThrottle) -> None:
 
 
 def _reserve(ctx: Context, kind: str, norm: str, now: dt.datetime) -> tuple[int | None, float]:
+    """Count the attempt against the account, or against the name's own row when it is no
+    account's; either way the same statements run, so the time says nothing about the name."""
     model = MODELS[kind]
     with ctx.store.write():
-        account = _locked_row(ctx, model.select().where(model.username_norm == norm))
-        if account is None:
-            SignInThrottle.delete().where(
-                SignInThrottle.last_failure_at < iso(throttle.forget_before(ctx.config, now))
-            ).execute()  # counters that would be forgotten anyway: keeps the table small
-        counter = account or _counter_for_unknown(ctx, kind, norm)
-        return (account.id if account else None), count_failure(counter, ctx, now)
+        counting = (model.id, model.failed_attempts, model.locked_until, model.last_failure_at)
+        account = _locked_row(ctx, model.select(*counting).where(model.username_norm == norm))
+        SignInThrottle.delete().where(
+            SignInThrottle.last_failure_at < iso(throttle.forget_before(ctx.config, now))
+        ).execute()  # counters that would be forgotten anyway: keeps the table small
+        name_counter = _name_counter(kind, norm, now)
+        return (account.id if account else None), count_failure(account or name_counter, ctx, now)
 
 
 def _wait(ctx: Context, delay: float) -> None:
@@ -113,20 +128,26 @@ def attempt(
     model = MODELS[kind]
     account_id, delay = _reserve(ctx, kind, norm, ctx.clock.now())
     _wait(ctx, delay)
-    with ctx.store.read():  # the same queries whether or not the name is an account's
-        account = model.get_or_none(model.id == (account_id or 0))
-    ok = ctx.hasher.verify(account.password_hash if account else None, password or "")
+    # The same narrow queries whether or not the name is an account's; no exception for "none"
+    # (peewee's get_or_none builds a DoesNotExist with the SQL text: measurably slower).
+    by_id = model.select(model.id, model.password_hash, model.enabled, model.locked_until).where(
+        model.id == (account_id or 0)
+    )
+    with ctx.store.read():
+        found = by_id.first()
+    ok = ctx.hasher.verify(found.password_hash if found else None, password or "")
     with ctx.store.write():
-        account = model.get_or_none(model.id == (account_id or 0))
-        if account is None:
+        found = by_id.first()
+        if found is None:
             return Attempt(None, "failed")
         if delay < 0:
             return Attempt(None, "while_locked")
-        if not account.enabled:
+        if not found.enabled:
             return Attempt(None, "disabled")
         if not ok:
-            locked = throttle.is_locked(account.locked_until, ctx.clock.now())
+            locked = throttle.is_locked(found.locked_until, ctx.clock.now())
             return Attempt(None, "locked" if locked else "failed")
+        account = model.get_by_id(found.id)  # the whole row, read only for a right password
         clear_failures(account)
         if signing_in:
             account.last_sign_in_at = ctx.clock.now_iso()
