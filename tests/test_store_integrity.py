@@ -70,3 +70,18 @@ async def test_the_kiosk_stops_with_a_plain_message_when_its_database_is_gone(ct
     assert app.return_code == 1 and app.staff is None
     assert isinstance(app.database_error, DatabaseLost)
     assert "deleted or replaced" in str(app.database_error)
+
+
+def test_a_full_disk_on_postgresql_is_known_by_its_sqlstate_in_any_language():
+    """A server with lc_messages = 'es_ES' says "No queda espacio en el dispositivo"."""
+    psycopg_errors = pytest.importorskip("psycopg.errors")
+    import peewee as pw
+
+    from kiosk.store.db import friendly_errors
+
+    full = "The disk is full: nothing was saved"
+    with pytest.raises(DatabaseError, match=full), friendly_errors():
+        try:
+            raise psycopg_errors.DiskFull("no se pudo extender el archivo: No queda espacio")
+        except psycopg_errors.DiskFull as exc:
+            raise pw.OperationalError(str(exc)) from exc

@@ -147,6 +147,10 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return found
 
 
+#: PostgreSQL's SQLSTATE for "disk full" (class 53, insufficient resources).
+DISK_FULL_STATE = "53100"
+
+
 @contextlib.contextmanager
 def friendly_errors() -> Iterator[None]:
     """Turn driver errors into messages that say what to do, without SQL or parameters."""
@@ -160,7 +164,9 @@ def friendly_errors() -> Iterator[None]:
         # SQLite rolls back by itself on a full disk; the driver's own rollback then fails
         # with "no transaction is active", hiding the cause, which is in the context.
         text = " ".join(str(e).lower() for e in _chain(exc))
-        if "disk is full" in text or "no space left" in text or "disk full" in text:
+        # PostgreSQL words its messages in the server's language: its SQLSTATE says it plainly.
+        states = {getattr(e, "sqlstate", None) for e in _chain(exc)}
+        if DISK_FULL_STATE in states or "disk is full" in text or "no space left" in text:
             raise DatabaseError("db_disk_full") from None
         if "locked" in text or "busy" in text:
             raise DatabaseError("db_busy") from None
