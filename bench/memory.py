@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from bench.startup import BARE, _one
+from bench.startup import BARE, _one, as_installed
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,13 @@ class MemoryResult:
         return self.kiosk_mib / self.bare_mib
 
 
-def measure(config_path: str, *, runs: int = 3, query: str = "garcia") -> MemoryResult:
+def measure(
+    config_path: str, *, runs: int = 3, query: str = "garcia", default_install: bool = False
+) -> MemoryResult:
+    """``default_install``: without the PostgreSQL driver (see ``bench.default_install``)."""
+    probe = as_installed(["-m", "bench.probe", "kiosk", config_path, query], default_install)
     bare, kiosk = [], []
     for _ in range(runs):
         bare.append(_one(BARE)[1])
-        kiosk.append(_one(["-m", "bench.probe", "kiosk", config_path, query])[1])
+        kiosk.append(_one(probe)[1])
     return MemoryResult(statistics.median(bare), statistics.median(kiosk))
