@@ -7,9 +7,8 @@ before an import of the roster with 1% of the people changed starts until it has
 the keys are counted in the database: each issue a kiosk was told succeeded must be there
 (no lost writes), and the import must have written its changes.
 
-The parent web (``kiosk serve``, two workers serving sign-ins) is meant to run beside them;
-``web_sign_ins`` is the hook for it and says why it is not measured while the web has not
-landed.
+The parent web runs beside them: ``kiosk serve`` with two workers signing a parent in again
+and again on the same database (``bench.web_load``), whose sign-ins must all be in the audit log.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.web_load import WebLoad, WebLoadResult
 from bench.workspace import Workspace
 
 TAG = "-Nakamura"  # the changed family names of this run's import (not the import rows')
@@ -42,15 +42,16 @@ class ConcurrencyResult:
     issue_p95_ms: float = 0.0
     errors: list[str] = field(default_factory=list)
     import_changed: bool = False
-    web: str = ""
+    web: WebLoadResult | None = None
 
     @property
     def lost(self) -> int:
-        return self.issues - self.keys_found
+        return self.issues - self.keys_found + (self.web.lost if self.web else 0)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.lost == 0 and self.import_changed
+        web_ok = self.web is not None and not self.web.errors and self.web.sign_ins > 0
+        return not self.errors and self.lost == 0 and self.import_changed and web_ok
 
 
 def _kiosk(config: str, guardians: list[str], words: list[str], seed: int, gate, stop, out):  # type: ignore[no-untyped-def]
@@ -127,16 +128,6 @@ def _changed_family(ws: Workspace) -> int:
     return value
 
 
-def web_sign_ins(ws: Workspace, workers: int) -> str:
-    """HOOK for the parent web: 2 workers of ``kiosk serve`` serving sign-ins during the
-    import. Returns why it was not measured ('' once it is)."""
-    import importlib.util
-
-    if importlib.util.find_spec("kiosk.web") is None:
-        return f"{workers} web workers: not measured, the parent web (kiosk serve) has not landed"
-    return f"{workers} web workers: not measured yet (hook in bench/concurrency.py)"
-
-
 def _percentiles(samples: list[float]) -> tuple[float, float]:
     from bench.search import percentiles
 
@@ -169,6 +160,8 @@ def measure(
             ]
             for proc in procs:
                 proc.start()
+        web = WebLoad(work, workers=2)
+        web.start()
         gate.wait(timeout=600)  # every kiosk connected
         started = time.perf_counter()
         child = subprocess.run(
@@ -177,8 +170,8 @@ def measure(
             capture_output=True, text=True, timeout=7200, env=work.env(),
         )  # fmt: skip
         result.import_s = time.perf_counter() - started
-        result.web = web_sign_ins(work, 2)
         stop.set()
+        result.web = web.stop()
         if child.returncode != 0:
             result.errors.append(f"import: {child.stderr.strip().splitlines()[-1:]}")
         searched, issued, done = [], [], []

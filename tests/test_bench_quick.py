@@ -56,6 +56,9 @@ def test_quick_mode_reports_every_row_on_both_databases(tmp_path: Path) -> None:
         assert rows["race"]["met"] is True, backend
         assert rows["concurrency"]["met"] is True, (backend, details["concurrency"])
         assert details["concurrency"]["issues"] >= 3 * details["concurrency"]["kiosks"]
+        web = details["concurrency"]["web"]  # the parent web signing in beside them
+        assert web["workers"] == 2 and web["sign_ins"] >= 8 and web["errors"] == []
+        assert web["audited"] == web["sign_ins"], backend
         assert details["letters"]["letters"] == 20
         assert details["import"]["changed_people"] >= 1
     if PG_URL:  # the baselines are the database's own: COPY, and a psycopg query
