@@ -38,7 +38,7 @@ def test_quick_mode_reports_every_row_on_both_databases(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=1200,  # a generous guard, not a budget: under two CPU hogs it took over 300 s
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout)
