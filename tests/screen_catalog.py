@@ -94,3 +94,99 @@ def parent_app(ctx, name: str, language: str = "en") -> tuple[ParentHarness, Bef
     app = ParentHarness(ctx, factory, session=session, pushed=pushed)
     set_language(language)  # the harness starts in English; the parent chose this one
     return app, before
+
+
+# -- staff screens (English only: the staff side is not translated) --------------------------
+
+
+async def _staff_still(pilot) -> None:
+    from tests.staff_helpers import settled
+
+    await settled(pilot)
+    for screen in pilot.app.screen_stack:
+        for field in screen.query(Input):
+            field.cursor_blink = False
+    await pilot.pause()
+
+
+def _staff_push(make_screen: Callable[[object], object], *keys: str) -> Before:
+    """Sign in as the front desk, push ``make_screen(app)``, press ``keys``."""
+
+    async def before(pilot) -> None:
+        from tests.staff_helpers import sign_in_as, wait_for
+
+        await sign_in_as(pilot)
+        screen = make_screen(pilot.app)
+        if screen is not None:
+            pilot.app.push_screen(screen)
+            await wait_for(pilot, lambda: pilot.app.screen is screen)
+        await _staff_still(pilot)
+        if keys:
+            await pilot.press(*keys)
+        await _staff_still(pilot)
+
+    return before
+
+
+def _card_then(modal: Callable[[object], object]) -> Before:
+    """The guardian card of Maria Garcia's household (G-1001), then ``modal(card_screen)``."""
+
+    async def before(pilot) -> None:
+        from kiosk.screens.staff_guardian import GuardianCardScreen
+        from tests.staff_helpers import sign_in_as, wait_for
+
+        await sign_in_as(pilot)
+        card = GuardianCardScreen("G-1001")
+        pilot.app.push_screen(card)
+        await wait_for(pilot, lambda: card.card is not None)
+        pilot.app.push_screen(modal(card))
+        await _staff_still(pilot)
+
+    return before
+
+
+def _verify(app) -> object:
+    from kiosk.screens.verify_request import VerifyRequestScreen
+
+    return VerifyRequestScreen("G-1001")
+
+
+def _lookup(app) -> object:
+    from kiosk.screens.staff_account import AccountLookupScreen
+
+    return AccountLookupScreen("alopez")
+
+
+def _reauth(app) -> object:
+    from kiosk.screens.staff_reauth import StaffReauthModal
+
+    return StaffReauthModal(purpose="return")
+
+
+def _flags(card) -> object:
+    from kiosk.screens.staff_flags import RelationshipFlagsModal
+
+    return RelationshipFlagsModal(card.card)
+
+
+def _reset(card) -> object:
+    from kiosk.screens.staff_reset import ResetPasswordModal
+
+    return ResetPasswordModal("alopez")
+
+
+def _card(app) -> object:
+    from kiosk.screens.staff_guardian import GuardianCardScreen
+
+    return GuardianCardScreen("G-1001")
+
+
+STAFF_SCREENS: dict[str, Before] = {
+    "home": _staff_push(lambda app: None, *"garcia"),
+    "guardian_card": _staff_push(_card),
+    "verify_request": _staff_push(_verify, "down", "enter"),
+    "account_lookup": _staff_push(_lookup),
+    "reauth": _staff_push(_reauth),
+    "flags": _card_then(_flags),
+    "reset": _card_then(_reset),
+}
