@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import Button, Footer, Static
 
+from kiosk.clock import local_text
 from kiosk.errors import KioskError
 from kiosk.keys import normalize_key
 from kiosk.screens.staff_base import StaffScreen
@@ -68,7 +69,9 @@ class IssueKeyScreen(StaffScreen):
                 yield Static("Activation key for", classes="hint")
                 yield Static(Text(display(issued.guardian_name), style="bold"), id="key-name")
                 yield Static(issued.key, id="key-text", markup=False)
-                yield Static(f"Expires {issued.expires_at:%Y-%m-%d}", id="key-expiry", markup=False)
+                zone = self.shell.ctx.config.district.time_zone
+                expires = local_text(issued.expires_at, zone)
+                yield Static(f"Expires {expires}", id="key-expiry", markup=False)
                 yield Static(
                     "Scan the code with a phone, or type the key.", classes="hint", markup=False
                 )
