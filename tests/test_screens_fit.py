@@ -12,8 +12,9 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
 
+from kiosk.app import make_app
 from kiosk.widgets.pictures import PictureTile
-from tests.screen_catalog import PARENT_SCREENS, parent_app
+from tests.screen_catalog import PARENT_SCREENS, STAFF_SCREENS, parent_app
 from tests.screen_cells import screen_cells
 
 #: The buttons a parent needs on each screen, visible without scrolling at 80x24.
@@ -119,3 +120,14 @@ async def test_the_disliked_stage_names_each_mark_in_words(ctx):
         assert titles == {"Me gusta", "No gusta"}
         assert problems(app) == []
         assert "verde" not in " ".join(str(w.render()) for w in app.screen.query(Label))
+
+
+@pytest.mark.parametrize("name", list(STAFF_SCREENS))
+async def test_every_staff_screen_fits_80x24(ctx, name):
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await STAFF_SCREENS[name](pilot)
+        assert problems(app) == []
+        for button in app.screen.query(Button):
+            if button.display and button.region.area:
+                assert app.screen.region.contains_region(button.region), button
