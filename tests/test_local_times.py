@@ -3,8 +3,6 @@ and carry their date: the look-up's lock and last sign-in, the key's expiry."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from kiosk.app import make_app
@@ -12,7 +10,7 @@ from kiosk.clock import local_date, local_text
 from kiosk.screens.issue_key import IssueKeyScreen
 from kiosk.services.activation import issue_key
 from kiosk.store.models import PortalAccount
-from tests.conftest import build_context, make_config, staff_actor
+from tests.conftest import staff_actor
 from tests.staff_helpers import screen_text, settled, sign_in_as
 from tests.test_staff_screens import lookup
 
@@ -20,12 +18,8 @@ ZONE = "America/Chicago"
 
 
 @pytest.fixture
-def chicago_ctx(tmp_path, demo_template):
-    config = make_config(tmp_path, district={"time_zone": ZONE})
-    shutil.copy(demo_template, tmp_path / "kiosk.db")
-    ctx = build_context(config, f"sqlite:///{tmp_path / 'kiosk.db'}")
-    yield ctx
-    ctx.close()
+def chicago_ctx(ctx_with):
+    return ctx_with(district={"time_zone": ZONE})
 
 
 def test_local_text_has_the_date_and_the_zone():

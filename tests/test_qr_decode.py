@@ -27,22 +27,14 @@ _BOTTOM = {"█", "▄"}
 
 
 @pytest.fixture
-def url_ctx(tmp_path, demo_template):
-    config = make_config(tmp_path, portal={"activation_url": URL})
-    shutil.copy(demo_template, tmp_path / "kiosk.db")
-    ctx = build_context(config, f"sqlite:///{tmp_path / 'kiosk.db'}")
-    yield ctx
-    ctx.close()
+def url_ctx(ctx_with):
+    return ctx_with(portal={"activation_url": URL})
 
 
 @pytest.fixture
-def demo_link_ctx(tmp_path, demo_template):
+def demo_link_ctx(ctx_with):
     """The shipped kiosk.toml's parent web address (the demo's link)."""
-    config = make_config(tmp_path, web={"base_url": "http://127.0.0.1:8080"})
-    shutil.copy(demo_template, tmp_path / "kiosk.db")
-    ctx = build_context(config, f"sqlite:///{tmp_path / 'kiosk.db'}")
-    yield ctx
-    ctx.close()
+    return ctx_with(web={"base_url": "http://127.0.0.1:8080"})
 
 
 def rasterise_screen(app) -> Image.Image:

@@ -8,11 +8,8 @@ tests use the same ones). Update after an intended change with
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import build_context, make_config
 from tests.screen_catalog import PARENT_SCREENS, parent_app
 
 #: (language, theme, NO_COLOR, size)
@@ -27,15 +24,9 @@ LOOKS = {
 
 @pytest.mark.parametrize("look", list(LOOKS))
 @pytest.mark.parametrize("name", list(PARENT_SCREENS))
-def test_parent_screen(snap_compare, tmp_path, demo_template, monkeypatch, name, look):
+def test_parent_screen(snap_compare, ctx_with, monkeypatch, name, look):
     language, theme, no_color, size = LOOKS[look]
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
-    shutil.copy(demo_template, tmp_path / "kiosk.db")
-    config = make_config(tmp_path, ui={"theme": theme})
-    ctx = build_context(config, f"sqlite:///{tmp_path / 'kiosk.db'}")
-    try:
-        app, before = parent_app(ctx, name, language)
-        assert snap_compare(app, terminal_size=size, run_before=before)
-    finally:
-        ctx.close()
+    app, before = parent_app(ctx_with(ui={"theme": theme}), name, language)
+    assert snap_compare(app, terminal_size=size, run_before=before)

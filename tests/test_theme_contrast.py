@@ -8,14 +8,11 @@ selected pictures and the footer.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from textual.widgets import Button, Input
 
 from kiosk.app import make_app
 from kiosk.themes import theme_colours
-from tests.conftest import build_context, make_config
 from tests.screen_catalog import PARENT_SCREENS, STAFF_SCREENS, parent_app
 from tests.screen_cells import screen_cells
 
@@ -74,12 +71,8 @@ def boxed(app, widget) -> bool:
 
 
 @pytest.fixture
-def hc_ctx(tmp_path, demo_template):
-    config = make_config(tmp_path, ui={"theme": "high-contrast"})
-    shutil.copy(demo_template, tmp_path / "kiosk.db")
-    ctx = build_context(config, f"sqlite:///{tmp_path / 'kiosk.db'}")
-    yield ctx
-    ctx.close()
+def hc_ctx(ctx_with):
+    return ctx_with(ui={"theme": "high-contrast"})
 
 
 def test_the_theme_colours_themselves_are_7_to_1():
