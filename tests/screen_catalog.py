@@ -190,3 +190,54 @@ STAFF_SCREENS: dict[str, Before] = {
     "flags": _card_then(_flags),
     "reset": _card_then(_reset),
 }
+
+
+# -- the admin console (kiosk admin) ----------------------------------------------------------
+
+
+def _admin_tool(make_screen: Callable[[], object] | None, *keys: str, user: str = "admin"):
+    async def before(pilot) -> None:
+        from tests.test_snapshots_admin import open_tool, quiet
+
+        await open_tool(pilot, make_screen() if make_screen else None, user)
+        await quiet(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await quiet(pilot)
+
+    return before
+
+
+def _admin(name: str) -> Callable[[], object]:
+    def make() -> object:
+        from kiosk.screens import (
+            admin_audit,
+            admin_duplicates,
+            admin_import,
+            admin_portals,
+            admin_reports,
+            admin_staff,
+        )
+
+        return {
+            "reports": admin_reports.AdminReportsScreen,
+            "audit": admin_audit.AdminAuditScreen,
+            "staff": admin_staff.AdminStaffScreen,
+            "import": admin_import.AdminImportScreen,
+            "duplicates": admin_duplicates.AdminDuplicatesScreen,
+            "portals": admin_portals.AdminPortalsScreen,
+        }[name]()
+
+    return make
+
+
+ADMIN_SCREENS: dict[str, Before] = {
+    "home": _admin_tool(None, "down"),
+    "reports": _admin_tool(_admin("reports"), "enter", "down", "enter"),
+    "audit": _admin_tool(_admin("audit")),
+    "staff": _admin_tool(_admin("staff")),
+    "add_staff": _admin_tool(_admin("staff"), "ctrl+n"),
+    "import": _admin_tool(_admin("import")),
+    "duplicates": _admin_tool(_admin("duplicates"), user="registrar"),
+    "portals": _admin_tool(_admin("portals")),
+}

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.app import make_app
 from kiosk.widgets.pictures import PictureTile
-from tests.screen_catalog import PARENT_SCREENS, STAFF_SCREENS, parent_app
+from tests.screen_catalog import ADMIN_SCREENS, PARENT_SCREENS, STAFF_SCREENS, parent_app
 from tests.screen_cells import screen_cells
 from tests.test_theme_contrast import contrast
 
@@ -71,4 +71,12 @@ async def test_focus_is_visible_on_every_staff_control(ctx, name, colour):
     app = make_app(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await STAFF_SCREENS[name](pilot)
+        assert await faint_focus(pilot) == []
+
+
+@pytest.mark.parametrize("name", list(ADMIN_SCREENS))
+async def test_focus_is_visible_on_every_admin_console_control(ctx, name, colour):
+    app = make_app(ctx, kiosk_mode=False, admin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ADMIN_SCREENS[name](pilot)
         assert await faint_focus(pilot) == []

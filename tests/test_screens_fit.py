@@ -14,7 +14,7 @@ from textual.widgets import Button, Label, Static
 
 from kiosk.app import make_app
 from kiosk.widgets.pictures import PictureTile
-from tests.screen_catalog import PARENT_SCREENS, STAFF_SCREENS, parent_app
+from tests.screen_catalog import ADMIN_SCREENS, PARENT_SCREENS, STAFF_SCREENS, parent_app
 from tests.screen_cells import screen_cells
 
 #: The buttons a parent needs on each screen, visible without scrolling at 80x24.
@@ -131,3 +131,11 @@ async def test_every_staff_screen_fits_80x24(ctx, name):
         for button in app.screen.query(Button):
             if button.display and button.region.area:
                 assert app.screen.region.contains_region(button.region), button
+
+
+@pytest.mark.parametrize("name", list(ADMIN_SCREENS))
+async def test_every_admin_console_screen_fits_80x24(ctx, name):
+    app = make_app(ctx, kiosk_mode=False, admin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ADMIN_SCREENS[name](pilot)
+        assert problems(app) == []

@@ -13,11 +13,11 @@ from textual.widgets import Button, Input
 
 from kiosk.app import make_app
 from kiosk.themes import theme_colours
-from tests.screen_catalog import PARENT_SCREENS, STAFF_SCREENS, parent_app
+from tests.screen_catalog import ADMIN_SCREENS, PARENT_SCREENS, STAFF_SCREENS, parent_app
 from tests.screen_cells import screen_cells
 
 #: Scroll bars are not text; the QR code is black on white by design (21:1 anyway).
-NOT_TEXT = set("▁▂▃▄▅▆▇█▔▀▐▌▊▎ ")
+NOT_TEXT = set("▁▂▃▄▅▆▇█▔▀▐▌▊▋▍▏▉▎ ")
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
@@ -109,3 +109,11 @@ async def test_staff_screens_are_7_to_1_and_boxed(hc_ctx, name):
         for widget in app.screen.query(f"{Input.__name__}, {Button.__name__}"):
             if widget.region.area and app.screen.region.contains_region(widget.region):
                 assert boxed(app, widget), widget
+
+
+@pytest.mark.parametrize("name", list(ADMIN_SCREENS))
+async def test_admin_console_screens_are_7_to_1(hc_ctx, name):
+    app = make_app(hc_ctx, kiosk_mode=False, admin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ADMIN_SCREENS[name](pilot)
+        assert low_contrast(app) == []
