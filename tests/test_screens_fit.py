@@ -139,3 +139,20 @@ async def test_every_admin_console_screen_fits_80x24(ctx, name):
     async with app.run_test(size=(80, 24)) as pilot:
         await ADMIN_SCREENS[name](pilot)
         assert problems(app) == []
+
+
+async def test_search_results_show_every_word_of_each_result_at_80_columns(ctx):
+    from textual.widgets import OptionList
+
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await STAFF_SCREENS["home"](pilot)
+        results = app.screen.query_one("#results", OptionList)
+        region = results.region
+        rows = ["".join(cell.char for cell in row) for row in screen_cells(app)]
+        drawn = " ".join(row[region.x : region.right] for row in rows[region.y : region.bottom])
+        assert results.option_count == 4
+        for index in range(results.option_count):
+            words = str(results.get_option_at_index(index).prompt).split()
+            assert [word for word in words if word not in drawn] == []
+        assert "…" not in drawn
