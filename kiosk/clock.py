@@ -42,6 +42,11 @@ def local_text(value: str | dt.datetime | None, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def local_date(value: str | dt.datetime | None, zone: str) -> str:
+    """The calendar day of a stored UTC time in the district's zone ("" for none)."""
+    return local_text(value, zone)[:10]
+
+
 def known_time_zone(name: str) -> bool:
     """Whether ``name`` is an IANA time zone this machine knows (e.g. "America/Chicago")."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -57,10 +57,18 @@ def theme_colours(name: str, accent: str) -> dict[str, object]:
             panel="#1a1a1a",
             boost="#333333",
             warning="#ffaa00",
-            error="#ff5555",
+            error="#ff8080",  # 7:1 on the panel grey too (#ff5555 is 5.5:1 there)
             success="#55ff55",
             dark=True,
-            variables={"text-muted": "#ffffff", "footer-key-foreground": "#ffff00"},
+            variables={
+                "text-muted": "#ffffff",
+                "text-disabled": "#c8c8c8",  # placeholders: 11:1 on black
+                "footer-key-foreground": "#ffff00",
+                "border-blurred": "#ffffff",  # every input and select keeps a white box
+                "border": "#ffff00",  # and a yellow one with the focus
+                "input-selection-background": "#ffff00",  # selected text: black on yellow
+                "input-selection-foreground": "#000000",
+            },
         )
     return dict(
         name=DEFAULT_THEME,

@@ -140,6 +140,24 @@ def ctx(config: Config, demo_template: Path, tmp_path: Path) -> Iterator[Context
 
 
 @pytest.fixture
+def ctx_with(demo_template: Path, tmp_path: Path):
+    """Builds a context on a private copy of the demo database with some configuration
+    sections changed: ``ctx_with(ui={"theme": "high-contrast"})``."""
+    made: list[Context] = []
+
+    def build(**sections: dict) -> Context:
+        shutil.copy(demo_template, tmp_path / "kiosk.db")
+        made.append(
+            build_context(make_config(tmp_path, **sections), f"sqlite:///{tmp_path / 'kiosk.db'}")
+        )
+        return made[-1]
+
+    yield build
+    for context in made:
+        context.close()
+
+
+@pytest.fixture
 def any_ctx(backend: str, config: Config, demo_template: Path, tmp_path: Path) -> Iterator[Context]:
     """The demo district on SQLite and (when configured) on PostgreSQL."""
     from kiosk.demo import load_demo

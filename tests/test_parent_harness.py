@@ -16,7 +16,8 @@ from textual.widgets import Input, Static
 from kiosk.auth import Actor
 from kiosk.context import Context
 from kiosk.i18n import set_language
-from kiosk.themes import APP_CSS
+from kiosk.themes import APP_CSS, DEFAULT_THEME, THEME_NAMES
+from kiosk.widgets.theme import build_theme
 
 
 class ParentHarness(App[None]):
@@ -48,6 +49,9 @@ class ParentHarness(App[None]):
         self._start = start
         self._pushed = pushed
         set_language("en")
+        for name in THEME_NAMES:  # the app's themes, as FrontDeskApp registers them
+            self.register_theme(build_theme(name, ctx.config.ui.accent))
+        self.theme = ctx.config.ui.theme if ctx.config.ui.theme in THEME_NAMES else DEFAULT_THEME
 
     def on_mount(self) -> None:
         from kiosk.screens.welcome import WelcomeScreen

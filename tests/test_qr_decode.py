@@ -17,6 +17,7 @@ from kiosk.screens.issue_key import IssueKeyScreen
 from kiosk.services.activation import issue_key
 from kiosk.widgets.qr import QRCode
 from tests.conftest import build_context, make_config
+from tests.screen_cells import screen_cells
 from tests.staff_helpers import settled, sign_in_as
 
 URL = "https://portal.example.org/activate#key={key}"
@@ -26,43 +27,33 @@ _BOTTOM = {"█", "▄"}
 
 
 @pytest.fixture
-def url_ctx(tmp_path, demo_template):
-    config = make_config(tmp_path, portal={"activation_url": URL})
-    shutil.copy(demo_template, tmp_path / "kiosk.db")
-    ctx = build_context(config, f"sqlite:///{tmp_path / 'kiosk.db'}")
-    yield ctx
-    ctx.close()
+def url_ctx(ctx_with):
+    return ctx_with(portal={"activation_url": URL})
 
 
-def _rgb(color, fallback):
-    if color is None:
-        return fallback
-    return tuple(color.get_truecolor())
+@pytest.fixture
+def demo_link_ctx(ctx_with):
+    """The shipped kiosk.toml's parent web address (the demo's link)."""
+    return ctx_with(web={"base_url": "http://127.0.0.1:8080"})
 
 
 def rasterise_screen(app) -> Image.Image:
-    """Paint every cell of the current screen: block glyphs as their two halves in the
-    foreground/background colours drawn; any other character as its background."""
-    strips = app.screen._compositor.render_strips()
+    """Paint every cell of the current screen, read from its SVG screenshot: block glyphs as
+    their two halves in the text and background colours drawn; any other character as its
+    background."""
+    cells = screen_cells(app)
     width, height = app.size
     image = Image.new("RGB", (width * PX, height * 2 * PX), (128, 128, 128))
     pixels = image.load()
-    for y, strip in enumerate(strips):
-        x = 0
-        for segment in strip:
-            style = segment.style
-            fg = _rgb(style.color if style else None, (255, 255, 255))
-            bg = _rgb(style.bgcolor if style else None, (0, 0, 0))
-            if style and style.reverse:
-                fg, bg = bg, fg
-            for ch in segment.text:
-                top = fg if ch in _TOP else bg
-                bottom = fg if ch in _BOTTOM else bg
-                for dx in range(PX):
-                    for dy in range(PX):
-                        pixels[x * PX + dx, y * 2 * PX + dy] = top
-                        pixels[x * PX + dx, (y * 2 + 1) * PX + dy] = bottom
-                x += 1
+    for y, row in enumerate(cells):
+        for x, cell in enumerate(row):
+            fg, bg = cell.fg or (255, 255, 255), cell.bg or (0, 0, 0)
+            top = fg if cell.char in _TOP else bg
+            bottom = fg if cell.char in _BOTTOM else bg
+            for dx in range(PX):
+                for dy in range(PX):
+                    pixels[x * PX + dx, y * 2 * PX + dy] = top
+                    pixels[x * PX + dx, (y * 2 + 1) * PX + dy] = bottom
     return image
 
 
@@ -103,6 +94,27 @@ async def test_issue_key_screen_qr_decodes_to_the_exact_link(url_ctx, size):
         assert region.width == len(qr.lines[0]) and region.height == len(qr.lines)
         assert region.right <= size[0] and region.bottom <= size[1]
         assert decode(rasterise_screen(app)) == [issued.link]
+        assert qr.scale == (1.0 if size == (80, 24) else 1.5)
+
+
+async def test_a_bigger_terminal_draws_a_bigger_code_and_the_key_on_one_line(demo_link_ctx):
+    issued = issue_key(demo_link_ctx, _desk(demo_link_ctx), "G-1001")
+    assert issued.link.startswith("http://127.0.0.1:8080/activate#key=")
+    drawn = {}
+    for size in [(80, 24), (120, 40)]:
+        app = make_app(demo_link_ctx)
+        async with app.run_test(size=size) as pilot:
+            await sign_in_as(pilot)
+            app.push_screen(IssueKeyScreen(issued))
+            await settled(pilot)
+            qr = app.screen.query_one(QRCode)
+            drawn[size] = qr.region
+            assert qr.region.right <= size[0] and qr.region.bottom < size[1]
+            assert decode(rasterise_screen(app)) == [issued.link]
+            rows = ["".join(cell.char for cell in row) for row in screen_cells(app)]
+            assert any(issued.key in row for row in rows), "the key is split over two lines"
+    small, big = drawn[(80, 24)], drawn[(120, 40)]
+    assert big.width > small.width and big.height > small.height
 
 
 async def test_a_terminal_too_small_for_the_link_shows_the_bare_key(url_ctx):
@@ -170,10 +182,7 @@ async def test_the_qr_still_scans_in_monochrome(url_ctx, monkeypatch):
         await settled(pilot)
         assert app.no_color  # Textual's monochrome filter is on for every line drawn
         colours = {
-            tuple(seg.style.color.get_truecolor())
-            for strip in app.screen._compositor.render_strips()
-            for seg in strip
-            if seg.style and seg.style.color and seg.text.strip()
+            cell.fg for row in screen_cells(app) for cell in row if cell.fg and cell.char.strip()
         }
         assert all(r == g == b for r, g, b in colours)  # nothing but greys
         assert decode(rasterise_screen(app)) == [issued.link]

@@ -1,70 +1,32 @@
-"""How the parent screens look at 80x24 and 120x40 (pytest-textual-snapshot).
+"""How every parent screen looks (pytest-textual-snapshot): at 80x24 and 120x40 in the default
+theme, and at 80x24 in Spanish, in the high-contrast theme and under NO_COLOR.
 
-Update after an intended change with ``pytest tests/test_snapshots_parent.py --snapshot-update``
-and look at the report before committing.
+The screens and their states come from ``tests.screen_catalog`` (the fit, contrast and focus
+tests use the same ones). Update after an intended change with
+``pytest tests/test_snapshots_parent.py --snapshot-update`` and look at the pictures first.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from kiosk.demo import PARENT_PASSWORD
-from kiosk.screens.linked_students import LinkedStudentsScreen
-from kiosk.screens.parent_activate import ParentActivateScreen
-from kiosk.screens.parent_pictures import ParentPicturesScreen
-from kiosk.services.accounts import sign_in
-from tests.test_parent_harness import ParentHarness, settle
+from tests.screen_catalog import PARENT_SCREENS, parent_app
 
-SIZES = [(80, 24), (120, 40)]
-
-
-def still(app) -> None:
-    """No blinking cursor in a snapshot."""
-    for field in app.screen.query("Input"):
-        field.cursor_blink = False
+#: (language, theme, NO_COLOR, size)
+LOOKS = {
+    "en-80x24": ("en", "front-desk", False, (80, 24)),
+    "en-120x40": ("en", "front-desk", False, (120, 40)),
+    "es-80x24": ("es", "front-desk", False, (80, 24)),
+    "high-contrast-80x24": ("en", "high-contrast", False, (80, 24)),
+    "no-color-80x24": ("en", "front-desk", True, (80, 24)),
+}
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_welcome(snap_compare, ctx, size):
-    async def before(pilot):
-        await settle(pilot, pilot.app)
-
-    assert snap_compare(ParentHarness(ctx), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_activate(snap_compare, ctx, size):
-    async def before(pilot):
-        still(pilot.app)
-        await pilot.press(*"1F3A9C0D")
-        await pilot.press("tab", *"mgarcia", "tab", *"short")
-        await settle(pilot, pilot.app)
-        still(pilot.app)
-
-    app = ParentHarness(ctx, ParentActivateScreen)
-    assert snap_compare(app, terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_pictures(snap_compare, ctx, size):
-    async def before(pilot):
-        await settle(pilot, pilot.app)
-        await pilot.press("space", "right", "right", "space", "down", "space")
-        await settle(pilot, pilot.app)
-
-    app = ParentHarness(
-        ctx,
-        lambda: ParentPicturesScreen(setup=False),
-        session=sign_in(ctx, "alopez", PARENT_PASSWORD),
-        pushed=True,
-    )
-    assert snap_compare(app, terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_linked_students(snap_compare, ctx, size):
-    async def before(pilot):
-        await settle(pilot, pilot.app)
-
-    app = ParentHarness(ctx, lambda: LinkedStudentsScreen(guardian_id="G-1001"), pushed=True)
+@pytest.mark.parametrize("look", list(LOOKS))
+@pytest.mark.parametrize("name", list(PARENT_SCREENS))
+def test_parent_screen(snap_compare, ctx_with, monkeypatch, name, look):
+    language, theme, no_color, size = LOOKS[look]
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app, before = parent_app(ctx_with(ui={"theme": theme}), name, language)
     assert snap_compare(app, terminal_size=size, run_before=before)

@@ -88,3 +88,12 @@ def test_issue_key(snap_compare, still_ctx, desk, size):
         await settled(pilot)
 
     assert snap_compare(make_app(still_ctx), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["guardian_card", "account_lookup", "reauth", "flags", "reset"])
+def test_staff_screen(snap_compare, still_ctx, name, size):
+    """The guardian card, the account look-up and the staff dialogs (``tests.screen_catalog``)."""
+    from tests.screen_catalog import STAFF_SCREENS
+
+    assert snap_compare(make_app(still_ctx), terminal_size=size, run_before=STAFF_SCREENS[name])

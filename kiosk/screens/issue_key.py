@@ -1,8 +1,9 @@
 """Issue key: the guardian's key as a big QR code and as text, then hand off, email or done.
 
 The QR code is drawn black on white with its whole quiet zone beside the text, so the full
-activation link fits an 80x24 terminal. If a district's link is too long for the terminal, the
-code carries the bare key instead (the portal accepts both). The key leaves every widget when
+activation link fits an 80x24 terminal; a bigger terminal draws it bigger (each module over more
+cells). If a district's link is too long for the terminal, the code carries the bare key
+instead (the portal accepts both). The key leaves every widget when
 staff press Done or hand the keyboard over.
 """
 
@@ -18,15 +19,18 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import Button, Footer, Static
 
+from kiosk.clock import local_text
 from kiosk.errors import KioskError
 from kiosk.keys import normalize_key
 from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.activation import IssuedKey, NewAccount, account_from_key, email_key
 from kiosk.text import display
-from kiosk.widgets.qr import QRCode
+from kiosk.widgets.qr import SCALES, QRCode
 
-#: Columns the text beside the code needs.
-SIDE_WIDTH = 34
+#: Columns the text beside the code needs: the key on one line and a column before it.
+SIDE_WIDTH = 39
+#: Fewer columns do for the smallest code: a long link is worth the key split over two lines.
+NARROW_SIDE_WIDTH = 34
 #: How often the screen asks whether the parent made the account on their own phone.
 REDEEMED_CHECK_SECONDS = 3.0
 
@@ -50,19 +54,24 @@ class IssueKeyScreen(StaffScreen):
     def __init__(self, issued: IssuedKey) -> None:
         super().__init__()
         self.issued: IssuedKey | None = issued
-        #: The full link's code size, worked out once (building a code is the costly part).
-        self._link_size = QRCode.size_for(issued.link)
+        #: Modules across the link's and the bare key's codes, worked out once (building a
+        #: code is the costly part).
+        self._modules = {
+            data: QRCode.modules(data) for data in (issued.link, normalize_key(issued.key))
+        }
 
     def compose(self) -> ComposeResult:
         issued = self.issued
         assert issued is not None
         with Horizontal(id="issue-key"):
-            yield QRCode(self.qr_data(self.app.size.width, self.app.size.height), id="qr")
+            yield QRCode(*self.qr_choice(self.app.size.width, self.app.size.height), id="qr")
             with Vertical(id="key-side"):
                 yield Static("Activation key for", classes="hint")
                 yield Static(Text(display(issued.guardian_name), style="bold"), id="key-name")
                 yield Static(issued.key, id="key-text", markup=False)
-                yield Static(f"Expires {issued.expires_at:%Y-%m-%d}", id="key-expiry", markup=False)
+                zone = self.shell.ctx.config.district.time_zone
+                expires = local_text(issued.expires_at, zone)
+                yield Static(f"Expires {expires}", id="key-expiry", markup=False)
                 yield Static(
                     "Scan the code with a phone, or type the key.", classes="hint", markup=False
                 )
@@ -75,16 +84,19 @@ class IssueKeyScreen(StaffScreen):
                 yield Static("", id="message", markup=False)
         yield Footer()
 
-    def qr_data(self, width: int, height: int) -> str:
-        """The full link when it fits beside the text (and above the footer), else the bare
-        32-digit key, which is much smaller."""
-        issued = self.issued
-        if issued is None:
-            return ""
-        size = self._link_size
-        if size.width + SIDE_WIDTH <= width and size.height + 1 <= height:
-            return issued.link
-        return normalize_key(issued.key)
+    def qr_choice(self, width: int, height: int) -> tuple[str, float]:
+        """What the code carries and how big it is drawn: the full link at the largest scale
+        that fits beside the text (and above the footer), else the bare 32-digit key, which is
+        much smaller."""
+        if self.issued is None:
+            return "", 1.0
+        for data, modules in self._modules.items():
+            for scale in SCALES:
+                size = QRCode.size_at(modules, scale)
+                side = SIDE_WIDTH if scale > 1 else NARROW_SIDE_WIDTH
+                if size.width + side <= width and size.height + 1 <= height:
+                    return data, scale
+        return normalize_key(self.issued.key), 1.0
 
     def on_mount(self) -> None:
         self.query_one("#hand-off", Button).focus()
@@ -120,10 +132,10 @@ class IssueKeyScreen(StaffScreen):
         if self.issued is None:
             return
         qr = self.query_one("#qr", QRCode)
-        wanted = self.qr_data(self.app.size.width, self.app.size.height)
-        if qr.data != wanted:
-            qr.show(wanted)
-        side = self.app.size.width - qr.code_width - 2
+        data, scale = self.qr_choice(self.app.size.width, self.app.size.height)
+        if (qr.data, qr.scale) != (data, scale):
+            qr.show(data, scale)
+        side = self.app.size.width - qr.code_width - 1
         self.query_one("#key-text", Static).update(key_lines(self.issued.key, side))
 
     @on(Button.Pressed, "#hand-off")

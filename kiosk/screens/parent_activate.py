@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk import keys
+from kiosk.clock import local_date
 from kiosk.errors import KeyProblem, KioskError, Message
 from kiosk.i18n import _, explain
 from kiosk.screens.parent_base import ParentScreen, message
@@ -115,10 +116,11 @@ class ParentActivateScreen(ParentScreen):
 
     def _key_ok(self, check: KeyCheck) -> None:
         self.key_owner = check.guardian_name
+        zone = self.shell.ctx.config.district.time_zone
         self.say(
             "#key-status",
             _("✓ Key accepted. Hello, {name}! It works until {date}.").format(
-                name=display(check.guardian_name), date=f"{check.expires_at:%Y-%m-%d}"
+                name=display(check.guardian_name), date=local_date(check.expires_at, zone)
             ),
         )
 

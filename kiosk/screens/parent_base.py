@@ -9,7 +9,7 @@ services (codes) go through ``kiosk.i18n.explain`` and are shown as plain text, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.timer import Timer
@@ -33,6 +33,8 @@ class ParentScreen(KioskScreen):
     CSS_PATH = PARENT_FORMS_CSS
     #: The keys that work here, shown in the footer line (translated when shown).
     KEY_HINT = N_("Tab: next  ·  Shift+Tab: back  ·  Enter: choose")
+    #: Under 30 rows the forms drop their blank lines (``-short`` in parent_forms.tcss).
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

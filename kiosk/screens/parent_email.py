@@ -51,9 +51,9 @@ class ParentEmailScreen(ParentScreen):
             )
             with Vertical(id="email-step"):
                 yield Label(_("Email address"), classes="field-label")
-                yield Input(id="email-address", placeholder="name@example.org", max_length=254)
+                yield Input(id="email-address", placeholder=_("name@example.org"), max_length=254)
                 yield Label(_("The same email address again"), classes="field-label")
-                yield Input(id="email-again", placeholder="name@example.org", max_length=254)
+                yield Input(id="email-again", placeholder=_("name@example.org"), max_length=254)
                 if not self._password:
                     yield Label(_("Your password"), classes="field-label")
                     yield SecretInput(id="email-password", placeholder=_("Password"))

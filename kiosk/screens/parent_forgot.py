@@ -73,7 +73,7 @@ class ParentForgotScreen(ParentScreen):
                 yield Button(_("Sign in"), id="go-sign-in", variant="primary", classes="big")
             with VerticalScroll(id="username-step", classes="step"):
                 yield Label(_("Your recovery email"), classes="field-label")
-                yield Input(id="username-email", placeholder="name@example.org", max_length=254)
+                yield Input(id="username-email", placeholder=_("name@example.org"), max_length=254)
                 with Horizontal(classes="actions"):
                     yield Button(_("Email me my username"), id="send-username", variant="primary")
                 yield message(id="username-sent", classes="lead")

@@ -82,11 +82,8 @@ class ParentPicturesScreen(ParentScreen):
             )
         elif stage == DISLIKED:
             picker.set_mode(DISLIKED)
-            self.instruct(
-                _("Now pick {n} pictures you dislike. Green ones are already liked.").format(
-                    n=DISLIKED_COUNT
-                ),
-            )
+            hint = _("Now pick {n} pictures you dislike. Those marked Like are already chosen.")
+            self.instruct(hint.format(n=DISLIKED_COUNT))
         else:
             self.instruct(
                 _("Check your choices. Remember them: they help you reset your password."),

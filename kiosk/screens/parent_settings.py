@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from kiosk.errors import KioskError
@@ -28,7 +28,7 @@ class ParentSettingsScreen(ParentScreen):
             yield Static(_("Security pictures"), classes="field-label")
             yield message(id="settings-pictures")
             yield message(id="settings-error")
-            with Horizontal(classes="actions"):
+            with Vertical(id="changes", classes="actions"):
                 yield Button(_("Change password"), id="change-password")
                 yield Button(_("Change recovery email"), id="change-email")
                 yield Button(_("Change pictures"), id="change-pictures")

@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiosk.clock import local_text
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.staff import (
@@ -38,14 +39,15 @@ def account_line(status: AccountStatus) -> Text:
     return line
 
 
-def account_details(status: AccountStatus) -> Text:
-    last = f"{status.last_sign_in_at:%Y-%m-%d %H:%M} UTC" if status.last_sign_in_at else "never"
+def account_details(status: AccountStatus, zone: str) -> Text:
+    """The account's state, with every time in the district's zone (``zone``) and its date."""
+    last = local_text(status.last_sign_in_at, zone) or "never"
     text = Text()
     text.append(display(status.username), style="bold")
     text.append(f" · {display(status.guardian_name)} ({display(status.guardian_id)})\n")
     text.append(f"State: {status.state}")
     if status.locked_until:
-        text.append(f" until {status.locked_until:%H:%M} UTC")
+        text.append(f" until {local_text(status.locked_until, zone)}")
     text.append(f" · failed attempts: {status.failed_attempts} · last sign-in: {last}\n")
     email = display(status.recovery_email) if status.recovery_email else "not set"
     verified = " (confirmed)" if status.recovery_email_verified else ""
@@ -142,7 +144,8 @@ class AccountLookupScreen(StaffScreen):
     def _select(self, status: AccountStatus | None) -> None:
         self.selected = status
         details = self.query_one("#details", Static)
-        details.update(account_details(status) if status else "Choose an account.")
+        zone = self.shell.ctx.config.district.time_zone
+        details.update(account_details(status, zone) if status else "Choose an account.")
         self._buttons()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

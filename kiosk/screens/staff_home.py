@@ -31,9 +31,10 @@ PROMPT = "Search by guardian or student name, student number, phone or email."
 
 
 def hit_text(hit: SearchHit) -> Text:
-    """One result line: plain text only, whatever the roster put in the names."""
+    """One result: plain text only, whatever the roster put in the names. A result too long
+    for the terminal goes on over a second line rather than losing its phone or email."""
     kind = "Guardian" if hit.kind == "guardian" else "Student "
-    line = Text(no_wrap=True, overflow="ellipsis")
+    line = Text(overflow="fold")
     line.append(f"{kind}  ", style="dim")
     line.append(display(hit.name), style="bold")
     if hit.school:

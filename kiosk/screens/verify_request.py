@@ -28,6 +28,7 @@ from kiosk.services.people import GuardianCard, guardian_card
 from kiosk.text import display
 from kiosk.widgets.plain import plain
 from kiosk.widgets.student_line import why_not
+from kiosk.widgets.tickbox import TickBox
 
 
 class VerifyRequestScreen(StaffScreen):
@@ -55,7 +56,7 @@ class VerifyRequestScreen(StaffScreen):
                 id="id-type",
                 compact=True,
             )
-            yield Checkbox("I watched the parent sign the request form", id="signature")
+            yield TickBox("I watched the parent sign the request form", id="signature")
             yield Static("", id="message", classes="error", markup=False)
         with Horizontal(classes="buttons"):
             yield Button("Verify and issue key", id="submit", variant="primary", compact=True)
@@ -80,7 +81,7 @@ class VerifyRequestScreen(StaffScreen):
             if not link.eligible:
                 label = label + plain(f"  not selectable: {why_not(link)}")
             boxes.append(
-                Checkbox(label, value=link.eligible, disabled=not link.eligible, id=f"student-{n}")
+                TickBox(label, value=link.eligible, disabled=not link.eligible, id=f"student-{n}")
             )
         if not boxes:
             boxes.append(Static("No students are recorded for this guardian.", markup=False))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from kiosk.config import PasswordPolicy
@@ -42,8 +42,9 @@ def feedback(
     )
 
 
-class PasswordChoice(Vertical):
-    """New password twice, with the live policy checklist and strength meter."""
+class PasswordChoice(Horizontal):
+    """New password twice, with the live policy checklist and strength meter beside the
+    fields, so the parent sees it while typing even at 80x24."""
 
     def __init__(
         self,
@@ -59,15 +60,17 @@ class PasswordChoice(Vertical):
         self.label = label or _("New password")
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
-        yield SecretInput(id="new-password", placeholder=self.label)
-        yield Label(_("The same password again"), classes="field-label")
-        yield SecretInput(id="new-password-again", placeholder=_("Again"))
-        with Vertical(id="checklist"):
-            for rule in password_checklist("", self.policy, context=[]):
-                yield Static("· " + explain(rule.rule), classes="rule todo", markup=False)
-            yield Static("· " + _("Both passwords are the same"), classes="rule todo same")
-        yield Static("", id="strength", markup=False)
+        with Vertical(id="password-fields"):
+            yield Label(self.label, classes="field-label")
+            yield SecretInput(id="new-password", placeholder=self.label)
+            yield Label(_("The same password again"), classes="field-label")
+            yield SecretInput(id="new-password-again", placeholder=_("Again"))
+        with Vertical(id="password-feedback"):
+            with Vertical(id="checklist"):
+                for rule in password_checklist("", self.policy, context=[]):
+                    yield Static("· " + explain(rule.rule), classes="rule todo", markup=False)
+                yield Static("· " + _("Both passwords are the same"), classes="rule todo same")
+            yield Static("", id="strength", markup=False)
 
     @property
     def password(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -232,7 +233,11 @@ class PicturePicker(VerticalScroll, can_focus=False):
                 self._focus_next_free(tile)
 
     def on_resize(self, event: events.Resize) -> None:
-        columns = max(2, min(8, (event.size.width - 2) // 15))
+        # A column is as wide as the longest picture name in this language (plus border and
+        # gutter), so no name is cut ("Muñeco de nieve"); never narrower than the drawings.
+        longest = max(cell_len(picture_name(picture_id)) for picture_id in self.picture_ids)
+        pitch = max(15, longest + 3)
+        columns = max(2, min(8, (event.size.width - 2) // pitch))
         if columns != self.columns:
             self.columns = columns
             self.query_one(Grid).styles.grid_size_columns = columns

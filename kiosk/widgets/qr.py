@@ -7,15 +7,21 @@ lines are plain ``rich.text.Text``, never markup.
 
 from __future__ import annotations
 
+import math
+
 from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
-from kiosk.qr import half_block_lines
+from kiosk.qr import matrix, scaled_lines
+
+#: Module sizes tried, largest first: half steps keep every module's centre in its own cells.
+SCALES = (3.0, 2.5, 2.0, 1.5, 1.0)
 
 
 class QRCode(Widget):
-    """Shows ``data`` as a QR code; ``clear()`` forgets it (a key must not stay on screen)."""
+    """Shows ``data`` as a QR code, each module ``scale`` cells wide; ``clear()`` forgets it
+    (a key must not stay on screen)."""
 
     DEFAULT_CSS = """
     QRCode {
@@ -27,14 +33,26 @@ class QRCode(Widget):
     }
     """
 
-    def __init__(self, data: str = "", *, id: str | None = None, classes: str | None = None):
+    def __init__(
+        self,
+        data: str = "",
+        scale: float = 1.0,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ):
         super().__init__(id=id, classes=classes)
         self._shown_data = data
-        self._lines: list[str] = half_block_lines(data) if data else []
+        self._scale = scale
+        self._lines: list[str] = scaled_lines(matrix(data), scale) if data else []
 
     @property
     def data(self) -> str:
         return self._shown_data
+
+    @property
+    def scale(self) -> float:
+        return self._scale
 
     @property
     def lines(self) -> list[str]:
@@ -46,13 +64,20 @@ class QRCode(Widget):
         return len(self._lines[0]) if self._lines else 0
 
     @staticmethod
-    def size_for(data: str) -> Size:
-        lines = half_block_lines(data)
-        return Size(len(lines[0]), len(lines))
+    def modules(data: str) -> int:
+        """Modules across the code for ``data``, quiet zone included (builds the code once)."""
+        return len(matrix(data))
 
-    def show(self, data: str) -> None:
+    @staticmethod
+    def size_at(modules: int, scale: float) -> Size:
+        """Cells a code ``modules`` wide takes at ``scale`` (two half rows a line)."""
+        cells = math.ceil(modules * scale)
+        return Size(cells, (cells + 1) // 2)
+
+    def show(self, data: str, scale: float = 1.0) -> None:
         self._shown_data = data
-        self._lines = half_block_lines(data) if data else []
+        self._scale = scale
+        self._lines = scaled_lines(matrix(data), scale) if data else []
         self.refresh(layout=True)
 
     def clear(self) -> None:
