@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiosk.clock import local_text
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import StaffScreen
 from kiosk.services.staff import (
@@ -38,14 +39,15 @@ def account_line(status: AccountStatus) -> Text:
     return line
 
 
-def account_details(status: AccountStatus) -> Text:
-    last = f"{status.last_sign_in_at:%Y-%m-%d %H:%M} UTC" if status.last_sign_in_at else "never"
+def account_details(status: AccountStatus, zone: str) -> Text:
+    """The account's state; times in the district's zone, with the date."""
+    last = local_text(status.last_sign_in_at, zone) or "never"
     text = Text()
     text.append(display(status.username), style="bold")
     text.append(f" · {display(status.guardian_name)} ({display(status.guardian_id)})\n")
     text.append(f"State: {status.state}")
     if status.locked_until:
-        text.append(f" until {status.locked_until:%H:%M} UTC")
+        text.append(f" until {local_text(status.locked_until, zone)}")
     text.append(f" · failed attempts: {status.failed_attempts} · last sign-in: {last}\n")
     email = display(status.recovery_email) if status.recovery_email else "not set"
     verified = " (confirmed)" if status.recovery_email_verified else ""
@@ -56,8 +58,8 @@ def account_details(status: AccountStatus) -> Text:
 class AccountLookupScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("f3", "reset", "Reset password"),
         Binding("f4", "unlock", "Unlock"),
+        Binding("f8", "reset", "Reset password"),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -142,7 +144,8 @@ class AccountLookupScreen(StaffScreen):
     def _select(self, status: AccountStatus | None) -> None:
         self.selected = status
         details = self.query_one("#details", Static)
-        details.update(account_details(status) if status else "Choose an account.")
+        zone = self.shell.ctx.config.district.time_zone
+        details.update(account_details(status, zone) if status else "Choose an account.")
         self._buttons()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -197,7 +200,25 @@ class AccountLookupScreen(StaffScreen):
         self._change(enable_account, "enabled")
 
     def action_disable(self) -> None:
-        self._change(disable_account, "disabled; the parent is signed out everywhere")
+        from kiosk.screens.staff_confirm import ConfirmModal
+
+        status = self.selected
+        if status is None or not status.enabled:
+            return
+        name = display(status.username)
+        modal = ConfirmModal(
+            f"Disable the account {name}?",
+            f"{name} ({display(status.guardian_name)}) will not be able to sign in, on the "
+            "kiosk or the web, and is signed out everywhere now. The account, its password "
+            "and its students stay; Enable undoes it.",
+            "Disable",
+        )
+
+        def after(ok: bool | None) -> None:
+            if ok:
+                self._change(disable_account, "disabled; the parent is signed out everywhere")
+
+        self.app.push_screen(modal, after)
 
     def action_reset(self) -> None:
         status = self.selected

@@ -158,6 +158,24 @@ def _diagnose(guardian: Guardian) -> list[MissingStudent]:
     return found
 
 
+def hidden_students(guardian: Guardian) -> list[MissingStudent]:
+    """Household students the account cannot see, and linked students outside any household
+    it cannot see either (a custody restriction, portal access off), in one list."""
+    found = _diagnose(guardian)
+    named = {m.student_id for m in found}
+    links = (
+        Relationship.select(Relationship, Student, School)
+        .join(Student)
+        .join(School)
+        .where(Relationship.guardian == guardian)
+        .order_by(Student.family_name, Student.given_name)
+    )
+    for link in links:
+        if link.student.sourced_id not in named and not _visible(link):
+            found.append(_why_missing(guardian, link.student, link))
+    return found
+
+
 def _why_missing(guardian: Guardian, student: Student, link: Relationship | None) -> MissingStudent:
     """Why the account does not show ``student``, and who can fix it."""
     name = f"{student.given_name} {student.family_name}"

@@ -17,6 +17,7 @@ from kiosk.services.access import (
     student_by_id,
 )
 from kiosk.services.activation import account_state, live_key
+from kiosk.services.desk_problems import Problem, card_problems
 from kiosk.store import search_index
 from kiosk.store.models import (
     Guardian,
@@ -111,6 +112,7 @@ class GuardianCard:
     account_username: str | None
     account_state: str | None
     key_expires_at: dt.datetime | None  # a live, unredeemed key
+    problems: tuple[Problem, ...] = ()  # the common issues, named before any sub-screen
 
 
 def guardian_card(ctx: Context, actor: Actor, guardian_id: str) -> GuardianCard:
@@ -156,6 +158,7 @@ def guardian_card(ctx: Context, actor: Actor, guardian_id: str) -> GuardianCard:
             account.username if account else None,
             account_state(account, now) if account else None,
             parse(key.expires_at) if key else None,
+            tuple(card_problems(ctx, actor, g, account)),
         )
 
 

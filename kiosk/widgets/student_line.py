@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from kiosk.i18n import explain
+from kiosk.services.desk_problems import Problem
 from kiosk.services.people import StudentLink
 from kiosk.text import display
 
@@ -30,3 +32,16 @@ def student_line(link: StudentLink) -> Text:
     if not link.eligible:
         line.append(f"  {why_not(link)}", style="italic")
     return line
+
+
+def problems_text(problems: tuple[Problem, ...]) -> Text:
+    """The card's "Needs attention" lines: each problem, then its fix or who may fix it."""
+    text = Text()
+    if not problems:
+        return text
+    text.append("Needs attention:", style="bold")
+    for problem in problems:
+        text.append("\n  ! ", style="bold")
+        text.append(display(explain(problem.text, "en")))
+        text.append(f"\n    {display(explain(problem.fix, 'en'))}", style="italic")
+    return text
