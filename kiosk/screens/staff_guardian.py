@@ -23,13 +23,13 @@ from kiosk.widgets.student_line import problems_text, student_line
 
 class GuardianCardScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to search"),
+        Binding("escape", "back", "Back"),
         Binding("f2", "lookup", "Look-up"),
         Binding("f4", "unlock", "Unlock"),
         Binding("f5", "refresh_card", "Refresh"),
         Binding("f8", "reset", "Reset password"),
         Binding("ctrl+e", "enable", "Enable"),
-        Binding("ctrl+l", "linked", "Linked students"),
+        Binding("ctrl+l", "linked", "Students"),
         Binding("ctrl+f", "flags", "Flags"),
     ]
     #: Each fix a problem names, and the button that does it.
@@ -37,6 +37,20 @@ class GuardianCardScreen(StaffScreen):
         "reset": "#reset",
         "enable": "#enable",
         "unlock": "#unlock",
+        "linked": "#linked",
+        "flags": "#flags",
+    }
+
+    #: Buttons as wide as their words: up to six fit one row at 80 columns.
+    DEFAULT_CSS = """
+    GuardianCardScreen .buttons Button { min-width: 0; margin-right: 1; }
+    """
+    #: The key bindings that act through a button, shown only while that button is.
+    BUTTON_OF_ACTION: ClassVar[dict[str, str]] = {
+        "lookup": "#account",
+        "unlock": "#unlock",
+        "reset": "#reset",
+        "enable": "#enable",
         "linked": "#linked",
         "flags": "#flags",
     }
@@ -61,11 +75,11 @@ class GuardianCardScreen(StaffScreen):
             yield Button("Reset password", id="reset", compact=True, variant="warning")
             yield Button("Unlock", id="unlock", compact=True)
             yield Button("Enable", id="enable", compact=True)
-            yield Button("Account look-up", id="account", compact=True)
+            yield Button("Look-up", id="account", compact=True)
             yield Button("Linked students", id="linked", compact=True)
             yield Button("Flags", id="flags", compact=True)
             yield Button("Back", id="back", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for button in self.query(Button):
@@ -140,10 +154,18 @@ class GuardianCardScreen(StaffScreen):
             for p in card.problems
             if p.may_fix and p.action and p.kind != "key_used"
         ]
-        for name in [*urgent, "#verify", "#account", "#reissue", "#linked"]:
+        for name in [*urgent, "#verify", "#reset", "#reissue", "#linked"]:
             if shown.get(name):
                 self.query_one(name, Button).focus()
                 break
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key whose button is hidden here neither works nor shows in the footer."""
+        button = self.BUTTON_OF_ACTION.get(action)
+        if button is None:
+            return True
+        return self.card is not None and self.query_one(button, Button).display
 
     def _may_change_flags(self) -> bool:
         staff = self.shell.staff

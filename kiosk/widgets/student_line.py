@@ -3,6 +3,7 @@ act on (shared by the guardian card and the verify-request form)."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 
 from kiosk.i18n import explain
@@ -34,14 +35,19 @@ def student_line(link: StudentLink) -> Text:
     return line
 
 
-def problems_text(problems: tuple[Problem, ...]) -> Text:
-    """The card's "Needs attention" lines: each problem, then its fix or who may fix it."""
-    text = Text()
+def problems_text(problems: tuple[Problem, ...]) -> Table | Text:
+    """The card's "Needs attention" lines: each problem, then its fix or who may fix it, with
+    a hanging indent so a long name wraps under its own sentence."""
     if not problems:
-        return text
-    text.append("Needs attention:", style="bold")
+        return Text()
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=2, justify="right")
+    grid.add_column(ratio=1)
     for problem in problems:
-        text.append("\n  ! ", style="bold")
-        text.append(display(explain(problem.text, "en")))
-        text.append(f"\n    {display(explain(problem.fix, 'en'))}", style="italic")
-    return text
+        text = Text(display(explain(problem.text, "en")))
+        text.append(f"\n{display(explain(problem.fix, 'en'))}", style="italic")
+        grid.add_row(Text("!", style="bold"), text)
+    heading = Table.grid()
+    heading.add_row(Text("Needs attention:", style="bold"))
+    heading.add_row(grid)
+    return heading
