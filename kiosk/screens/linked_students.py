@@ -52,6 +52,9 @@ class StudentsView:
 
 
 class LinkedStudentsScreen(ParentScreen):
+    BACK_BUTTONS = ("#done",)
+    ESC_HINT = N_("Esc: done")
+
     def __init__(self, guardian_id: str, staff_view: bool = False) -> None:
         super().__init__()
         self.guardian_id = guardian_id

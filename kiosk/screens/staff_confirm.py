@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from kiosk.screens.staff_base import KioskModal
 
@@ -17,7 +17,10 @@ from kiosk.screens.staff_base import KioskModal
 class ConfirmModal(KioskModal[bool]):
     """Dismisses with True only when the confirming button was pressed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+y", "confirm", "Confirm"),
+    ]
 
     def __init__(self, title: str, details: str, confirm_label: str) -> None:
         super().__init__()
@@ -30,13 +33,13 @@ class ConfirmModal(KioskModal[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm_label, id="confirm", variant="error", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-            yield Static("Shift+Tab, Enter: confirm  ·  Esc: Cancel", classes="hint")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
 
     @on(Button.Pressed, "#confirm")
-    def confirm(self) -> None:
+    def action_confirm(self) -> None:
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Footer, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import KioskModal
@@ -50,7 +50,7 @@ class RelationshipFlagsModal(KioskModal[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="warning", compact=True)
                 yield Button("Cancel", id="close", compact=True)
-            yield Static("Space: tick  ·  ctrl+s: Save  ·  Esc: Cancel", classes="hint")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Focus the flag behind the card's first problem (else the first flag): Enter or

@@ -26,7 +26,7 @@ class GuardianCardScreen(StaffScreen):
         Binding("escape", "back", "Back"),
         Binding("f2", "lookup", "Look-up"),
         Binding("f4", "unlock", "Unlock"),
-        Binding("f5", "refresh_card", "Refresh"),
+        Binding("f5", "refresh", "Refresh"),
         Binding("f8", "reset", "Reset password"),
         Binding("ctrl+e", "enable", "Enable"),
         Binding("ctrl+l", "linked", "Students"),
@@ -84,14 +84,14 @@ class GuardianCardScreen(StaffScreen):
     def on_mount(self) -> None:
         for button in self.query(Button):
             button.display = button.id == "back"
-        self.action_refresh_card()
+        self.action_refresh()
 
     def on_screen_resume(self) -> None:
         # (Textual also runs StaffScreen.on_screen_resume, the staff check, by itself.)
         if self.card is not None and self.shell.staff is not None:
-            self.action_refresh_card()
+            self.action_refresh()
 
-    def action_refresh_card(self) -> None:
+    def action_refresh(self) -> None:
         ctx, staff, gid = self.shell.ctx, self.staff, self.guardian_id
         self.run_service(lambda: guardian_card(ctx, staff, gid), self._show, self._failed)
 
@@ -210,7 +210,7 @@ class GuardianCardScreen(StaffScreen):
         def after(done: bool | None) -> None:
             if done:
                 self.note = f"{display(username)}: password reset to a temporary one."
-                self.action_refresh_card()
+                self.action_refresh()
 
         self.app.push_screen(ResetPasswordModal(username), after)
 
@@ -229,7 +229,7 @@ class GuardianCardScreen(StaffScreen):
 
         def changed(status: AccountStatus) -> None:
             self.note = f"{display(status.username)}: {done}."
-            self.action_refresh_card()
+            self.action_refresh()
 
         self.run_service(lambda: service(ctx, staff, username), changed, self._failed, group="fix")
 
@@ -287,7 +287,7 @@ class GuardianCardScreen(StaffScreen):
 
         def after(changed: bool | None) -> None:
             if changed:
-                self.action_refresh_card()
+                self.action_refresh()
 
         if self._visible("#flags"):
             self.app.push_screen(RelationshipFlagsModal(self.card), after)

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static
 
 from kiosk.clock import local_text
 from kiosk.errors import KioskError
@@ -58,6 +58,7 @@ class ResetPasswordModal(KioskModal[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Reset password", id="reset", variant="warning", compact=True)
                 yield Button("Cancel", id="close", compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#questions").display = False
