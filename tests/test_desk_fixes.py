@@ -200,7 +200,7 @@ async def test_front_desk_sees_who_merges_a_duplicate_and_no_merge_button(ctx):
         await desk.until(LinkedStudentsScreen)
         await wait_for(pilot, lambda: "Noah Wilson" in desk.text())
         assert not app.screen.query(".merge")
-        assert "(registrar)" in desk.text()
+        assert "A registrar can fix this." in desk.text()
 
 
 async def test_portal_access_off_is_turned_on_by_the_registrar(ctx):

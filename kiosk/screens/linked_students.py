@@ -172,6 +172,8 @@ class LinkedStudentsScreen(ParentScreen):
                     "Turn portal access on" if item.reason == "portal_off" else "Add as guardian"
                 )
                 await row.mount(Button(label, id=f"fix-{n}", classes="fix"))
+            elif item.reason in (*FIXABLE, "duplicate"):  # who can, not a dead button
+                await row.mount(Static("A registrar can fix this.", classes="hint"))
         fixes = self.query("#missing Button")
         if fixes:
             fixes.first().focus()  # the fix this staff member came here for
