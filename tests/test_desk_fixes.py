@@ -203,57 +203,52 @@ async def test_front_desk_sees_who_merges_a_duplicate_and_no_merge_button(ctx):
         assert "A registrar can fix this." in desk.text()
 
 
-async def test_portal_access_off_is_turned_on_by_the_registrar(ctx):
+FLAG_CASES = [
+    pytest.param(
+        "hoa", "G-1010", "G-1010:S-2009", "Portal access is off for Ava Nguyen",
+        "Only a registrar may turn portal access on", "enter", "#portal-0",
+        "Save will change: Ava Nguyen: portal access on.", ("portal_access", True),
+        id="portal access off",
+    ),
+    pytest.param(
+        "kevin", "G-1008", "G-1008:S-2008",
+        "Custody restriction: the portal does not show Olivia Brown",
+        "Only a registrar may change it, with the court documents", "ctrl+f", "#custody-0",
+        "Save will change: Olivia Brown: custody restriction off.", ("custody_restriction", False),
+        id="custody",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query, gid, link, problem, who_may, key, flag, preview, fixed", FLAG_CASES
+)
+async def test_registrar_fixes_a_relationship_flag_and_the_desk_sees_who_may(
+    ctx, query, gid, link, problem, who_may, key, flag, preview, fixed
+):
+    """Portal access off, and a custody restriction (shown, with who may change it)."""
     from kiosk.screens.staff_flags import RelationshipFlagsModal
 
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in_as(pilot, "desk")
-        desk = await open_card(pilot, app, "hoa", "G-1010")
-        assert "Portal access is off for Ava Nguyen" in desk.text()
-        assert "Only a registrar may turn portal access on" in desk.text()
-        assert not app.screen.query_one("#flags", Button).display
+        desk = await open_card(pilot, app, query, gid)
+        assert problem in desk.text() and who_may in desk.text()
+        assert not app.screen.query_one("#flags", Button).display  # no dead button
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in_as(pilot, "registrar")
-        desk = await open_card(pilot, app, "hoa", "G-1010")
-        assert "Portal access is off for Ava Nguyen" in desk.text()
-        await desk.press("enter")  # Flags has the focus
+        desk = await open_card(pilot, app, query, gid)
+        assert problem in desk.text() and who_may not in desk.text()
+        await desk.press(key)  # Enter on Flags (it has the focus), or its key ctrl+f
         await desk.until(RelationshipFlagsModal)
-        assert app.focused is app.screen.query_one("#portal-0")  # the flag behind the problem
+        assert app.focused is app.screen.query_one(flag)  # the flag behind the problem
         await desk.press("space")
-        assert "Save will change: Ava Nguyen: portal access on." in desk.text()
+        assert preview in desk.text()  # what Save will change, before it is pressed
         await desk.press("ctrl+s")
         await desk.until(GuardianCardScreen)
-        await wait_for(pilot, lambda: "Portal access is off" not in desk.text())
+        await wait_for(pilot, lambda: problem not in desk.text())
     assert len(desk.screens) == 2 <= MAX_SCREENS, desk.names
+    name, value = fixed
     with ctx.store.read():
-        assert Relationship.get(Relationship.sourced_id == "G-1010:S-2009").portal_access
-
-
-async def test_custody_is_shown_with_who_may_change_it_and_the_registrar_can(ctx):
-    from kiosk.screens.staff_flags import RelationshipFlagsModal
-
-    app = make_app(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in_as(pilot, "desk")
-        desk = await open_card(pilot, app, "kevin", "G-1008")
-        assert "Custody restriction: the portal does not show Olivia Brown" in desk.text()
-        assert "Only a registrar may change it, with the court documents" in desk.text()
-        assert not app.screen.query_one("#flags", Button).display
-    app = make_app(ctx)
-    async with app.run_test(size=SIZE) as pilot:
-        await sign_in_as(pilot, "registrar")
-        desk = await open_card(pilot, app, "kevin", "G-1008")
-        assert "only with the court documents" in desk.text()
-        await desk.press("ctrl+f")  # Flags
-        await desk.until(RelationshipFlagsModal)
-        assert app.focused is app.screen.query_one("#custody-0")
-        await desk.press("space")
-        assert "Olivia Brown: custody restriction off" in desk.text()
-        await desk.press("ctrl+s")
-        await desk.until(GuardianCardScreen)
-        await wait_for(pilot, lambda: "Custody restriction:" not in desk.text())
-    assert len(desk.screens) == 2 <= MAX_SCREENS, desk.names
-    with ctx.store.read():
-        assert not Relationship.get(Relationship.sourced_id == "G-1008:S-2008").custody_restriction
+        assert getattr(Relationship.get(Relationship.sourced_id == link), name) is value

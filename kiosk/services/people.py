@@ -18,13 +18,12 @@ from kiosk.services.access import (
 )
 from kiosk.services.activation import account_state, live_key
 from kiosk.services.desk_problems import Problem, card_problems
+from kiosk.services.households import guardian_links
 from kiosk.store import search_index
 from kiosk.store.models import (
     Guardian,
     PortalAccount,
     Relationship,
-    School,
-    Student,
 )
 
 
@@ -121,13 +120,7 @@ def guardian_card(ctx: Context, actor: Actor, guardian_id: str) -> GuardianCard:
     with ctx.store.read():
         g = guardian_by_id(guardian_id)
         require_guardian_access(ctx, actor, g)
-        links = (
-            Relationship.select(Relationship, Student, School)
-            .join(Student)
-            .join(School)
-            .where(Relationship.guardian == g)
-            .order_by(Student.family_name, Student.given_name)
-        )
+        links = guardian_links(g)
         students = [
             StudentLink(
                 link.student.sourced_id,
