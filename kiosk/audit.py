@@ -15,9 +15,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import operator
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 from kiosk.auth import Actor
 from kiosk.context import Context, secret_key
@@ -209,18 +211,20 @@ def events(
     *,
     actor: str | None = None,
     action: str | None = None,
-    target: str | None = None,
+    target: str | Sequence[str] | None = None,
     since: str | None = None,
     until: str | None = None,
     limit: int | None = None,
 ) -> Iterator[AuditEvent]:
+    """Events in chain order; ``target`` may list several texts (any one contained)."""
     query = AuditEvent.select().order_by(AuditEvent.id)
     if actor:
         query = query.where(AuditEvent.actor.contains(actor))
     if action:
         query = query.where(AuditEvent.action.startswith(action))
-    if target:
-        query = query.where(AuditEvent.target.contains(target))
+    targets = [target] if isinstance(target, str) else [t for t in target or () if t]
+    if targets:
+        query = query.where(reduce(operator.or_, (AuditEvent.target.contains(t) for t in targets)))
     if since:
         query = query.where(AuditEvent.at >= since)
     if until:

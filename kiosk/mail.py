@@ -7,6 +7,7 @@ server cannot hold the write lock. Messages carry codes and notices, never a pas
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import logging
 import os
@@ -48,6 +49,12 @@ def _message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
     return msg
 
 
+def _sortable_now() -> str:
+    """UTC time to the microsecond, e.g. 20261127T094512.123456Z: names sort by date."""
+    now = dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%S}.{now.microsecond:06d}Z"
+
+
 class OutboxMailer:
     """Writes each message as an .eml file; staff or a relay pick them up later.
 
@@ -73,7 +80,7 @@ class OutboxMailer:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(bytes(msg))
-            final = self.folder / f"{msg['Date'][5:16].replace(' ', '-')}-{uuid.uuid4().hex}.eml"
+            final = self.folder / f"{_sortable_now()}-{uuid.uuid4().hex[:12]}.eml"
             os.replace(tmp, final)
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
@@ -105,7 +112,7 @@ class OutboxMailer:
         """The messages in the outbox, oldest first (for staff, the demo and tests)."""
         from email import message_from_bytes, policy
 
-        files = sorted(self.folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+        files = sorted(self.folder.glob("*.eml"), key=lambda p: p.name)  # names sort by date
         return [message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
 
 

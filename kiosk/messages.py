@@ -192,6 +192,33 @@ PARENT: dict[str, str] = {
 }
 
 STAFF: dict[str, str] = {
+    # the guardian card's problems and fixes (kiosk.services.desk_problems)
+    "card_key_used": N_(
+        "Key already used by {username} (account since {since}): tell the parent the username."
+    ),
+    "card_disabled": N_("Account {username} is disabled: the parent cannot sign in."),
+    "card_locked": N_("Account {username} is locked until {until} ({failures} failed sign-ins)."),
+    "card_temporary": N_("Account {username} has a temporary password until {until}."),
+    "card_duplicate": N_(
+        "A student may be hidden by a duplicate record: {student} is linked to {other}."
+    ),
+    "card_portal_off": N_("Portal access is off for {student}."),
+    "card_custody": N_("Custody restriction: the portal does not show {student}."),
+    "card_inactive": N_("{student}'s record or link is inactive in the roster."),
+    "card_no_relationship": N_("{student} is in the household but not linked as a guardian's."),
+    "card_fix_reset": N_("Forgot the password? Reset password (F8)."),
+    "card_fix_enable": N_("Fix: Enable (ctrl+e)."),
+    "card_fix_unlock": N_("Fix: Unlock (F4)."),
+    "card_fix_temporary": N_("The parent signs in with it and chooses a new password."),
+    "card_fix_merge": N_("Fix: Linked students (ctrl+l), then Merge records."),
+    "card_fix_merge_other": N_("Only a registrar may merge the records."),
+    "card_fix_portal": N_("Fix: Flags (ctrl+f), after checking guardianship."),
+    "card_fix_portal_other": N_("Only a registrar may turn portal access on."),
+    "card_fix_custody": N_("Change it in Flags (ctrl+f) only with the court documents."),
+    "card_fix_custody_other": N_("Only a registrar may change it, with the court documents."),
+    "card_fix_link": N_("Fix: Linked students (ctrl+l), then Add as guardian."),
+    "card_fix_link_other": N_("Only a registrar may add the relationship."),
+    "card_fix_inactive": N_("Check enrollment in the student information system."),
     "staff_signin_failed": N_(
         "That staff username and password did not work. Check them and try again."
     ),

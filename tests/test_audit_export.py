@@ -12,7 +12,7 @@ from kiosk.context import Context
 from kiosk.errors import PermissionDenied, ValidationError
 from kiosk.services.activation import issue_key
 from kiosk.services.audit_export import Filters, export
-from kiosk.services.staff import reset_password
+from kiosk.services.staff import disable_account, reset_password, unlock_account
 from kiosk.store.models import AuditEvent
 from tests.conftest import staff_actor
 from tests.test_cli_admin import invoke
@@ -112,3 +112,23 @@ async def test_audit_screen_filters_and_checks_the_chain(ctx: Context) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert str(screen.query_one("#status", Static).render()).startswith("Audit log intact:")
+
+
+def test_cli_export_by_username_finds_the_accounts_events(ctx: Context, tmp_path) -> None:
+    """Account events are recorded against the guardian ID (G-1003); staff know the username."""
+    desk = staff_actor(ctx, "desk")
+    reset_password(ctx, desk, "alopez", "photo_id")
+    unlock_account(ctx, desk, "alopez")
+    disable_account(ctx, desk, "rchen")  # another account's event stays out
+    out = invoke(ctx, tmp_path, "audit", "export", "--format", "jsonl", "--target", "alopez")
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.output.splitlines()]
+    assert [(r["action"], r["target"]) for r in rows] == [
+        ("account.reset", "G-1003"),
+        ("account.unlock", "G-1003"),
+    ]
+    assert [r["action"] for r in _jsonl(ctx, Filters(target="ALopez"))] == [
+        "account.reset",
+        "account.unlock",
+    ]
+    assert _jsonl(ctx, Filters(target="nobody-by-that-name")) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 
 import pytest
@@ -92,3 +93,16 @@ def test_outbox_writes_one_eml_per_message(ctx):
     ctx.flush_mail()
     files = list(ctx.mailer.folder.glob("*.eml"))
     assert len(files) == 1 and b"alopez" in files[0].read_bytes()
+
+
+def test_outbox_file_names_sort_by_date(ctx):
+    """Staff open the newest .eml: sorting the folder by name is sorting by when it was sent."""
+    before = dt.datetime.now(dt.UTC)
+    for n in range(5):
+        ctx.mailer.send("a@example.org", f"message {n}", "body")
+    after = dt.datetime.now(dt.UTC)
+    by_name = sorted(ctx.mailer.folder.glob("*.eml"), key=lambda p: p.name)
+    subjects = [p.read_bytes().split(b"Subject: ")[1].split(b"\n")[0] for p in by_name]
+    assert subjects == [f"message {n}".encode() for n in range(5)]
+    days = {f"{before:%Y%m%d}", f"{after:%Y%m%d}"}
+    assert all(p.name[:8] in days for p in by_name), [p.name for p in by_name]

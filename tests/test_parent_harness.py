@@ -133,16 +133,19 @@ async def test_welcome_staff_button_goes_to_the_shell(ctx):
         assert app.calls == ["go_staff_sign_in"]
 
 
-async def test_hand_off_staff_button_asks_the_shell_and_escape_leads_nowhere(ctx):
+async def test_hand_off_staff_button_and_escape_ask_the_shell_for_the_staff(ctx):
     from kiosk.screens.hand_off import HandOffScreen
 
     app = ParentHarness(ctx, lambda: HandOffScreen(key="0" * 32, guardian_name="[b]Ana[/b]"))
     async with app.run_test(size=(80, 24)) as pilot:
         assert "Welcome, [b]Ana[/b]." in texts(app)
-        for key in ("escape", "backspace", "tab", "tab"):
+        for key in ("backspace", "tab", "tab"):
             await pilot.press(key)
             await pilot.pause()
-        assert isinstance(app.screen, HandOffScreen)
-        await pilot.click("#staff")
+        assert isinstance(app.screen, HandOffScreen) and app.calls == []
+        await pilot.press("escape")  # the parent side's way back is the staff's password
         await pilot.pause()
         assert app.calls == ["request_staff_return"]
+        await pilot.click("#staff")
+        await pilot.pause()
+        assert app.calls == ["request_staff_return"] * 2

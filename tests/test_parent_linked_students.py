@@ -58,8 +58,9 @@ async def test_staff_see_the_duplicate_record_diagnosis(ctx):
         assert (
             "Noah Wilson (Roosevelt Middle): The link to Noah Wilson is on another record" in shown
         )
-        assert "Merge the records (registrar)." in shown
+        assert "Fix: Merge the duplicate person records (registrar)." in shown
         assert not app.screen.query(".fix")
+        assert app.focused is app.screen.query_one(".merge")  # the registrar merges from here
 
 
 async def test_registrar_turns_portal_access_on_and_the_student_appears(ctx):

@@ -7,6 +7,7 @@ from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
 from kiosk.app import make_app
 from kiosk.screens.issue_key import IssueKeyScreen
 from kiosk.screens.staff_account import AccountLookupScreen
+from kiosk.screens.staff_confirm import ConfirmModal
 from kiosk.screens.staff_guardian import GuardianCardScreen
 from kiosk.screens.staff_home import StaffHomeScreen
 from kiosk.screens.staff_sign_in import StaffSignInScreen
@@ -240,6 +241,11 @@ async def test_reissue_key_from_the_card_revokes_the_old_one(ctx, desk):
         assert "A key is live until" in screen_text(app)
         assert card.query_one("#reissue", Button).display
         await click(pilot, "#reissue")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmModal))
+        assert "stops working now" in screen_text(app)
+        with ctx.store.read():  # nothing changes before the confirmation
+            assert ActivationKey.select().where(ActivationKey.revoked_at.is_null()).count() == 1
+        await pilot.press("shift+tab", "enter")  # focus starts on Cancel
         await wait_for(pilot, lambda: on_screen(app, IssueKeyScreen))
         with ctx.store.read():
             live = ActivationKey.select().where(ActivationKey.revoked_at.is_null()).count()
@@ -276,6 +282,14 @@ async def test_enable_and_disable(ctx):
         await click(pilot, "#enable")
         await wait_for(pilot, lambda: screen.selected.enabled)
         await click(pilot, "#disable")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmModal))
+        assert "signed out everywhere" in screen_text(app) and "rchen" in screen_text(app)
+        await pilot.press("enter")  # Cancel has the focus: a stray Enter changes nothing
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.selected.enabled
+        await click(pilot, "#disable")
+        await wait_for(pilot, lambda: on_screen(app, ConfirmModal))
+        await pilot.press("shift+tab", "enter")
         await wait_for(pilot, lambda: not screen.selected.enabled)
         assert "disabled" in screen_text(app)
 
@@ -288,9 +302,13 @@ async def test_reset_with_questions_needs_every_answer_then_shows_temp_once(ctx)
     async with app.run_test(size=(80, 30)) as pilot:
         await sign_in_as(pilot)
         await lookup(pilot, "alopez")
-        await pilot.press("f3")
+        await pilot.press("f8")
         await wait_for(pilot, lambda: on_screen(app, ResetPasswordModal))
         modal = app.screen
+        assert modal.proof() == ""  # the proof is recorded only when staff choose it
+        await click(pilot, "#reset")
+        assert "Choose how the parent proved who they are" in screen_text(app)
+        assert not modal.reset_done
         await click(pilot, "#proof-guardianship_questions")
         assert modal.proof() == "guardianship_questions"
         keys = list(GUARDIANSHIP_QUESTIONS)

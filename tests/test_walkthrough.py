@@ -132,10 +132,12 @@ async def test_staff_reset_a_locked_account_to_a_temporary_password(ctx):
         await pilot.press(*"ppatel", "enter")
         await wait_for(pilot, lambda: "locked" in screen_text(app))
         capture(app, "08-account-lookup")
-        await pilot.press("f3")  # reset to a temporary password
+        await pilot.press("f8")  # reset to a temporary password
         await wait_for(pilot, lambda: screen_name(app) == "ResetPasswordModal")
         await settled(pilot)
-        assert app.screen.query_one("#proof-photo_id", RadioButton).value  # photo ID seen
+        assert not app.screen.query_one("#proof-photo_id", RadioButton).value  # staff choose
+        await pilot.press("enter")  # the first proof: photo ID seen
+        assert app.screen.query_one("#proof-photo_id", RadioButton).value
         await pilot.click("#reset")
         await wait_for(pilot, lambda: "Temporary password" in screen_text(app))
         capture(app, "09-temporary-password")

@@ -66,7 +66,10 @@ def _report_tampering(result: VerifyResult) -> NoReturn:
               show_default=True)  # fmt: skip
 @click.option("--actor", help="Only events whose actor contains this (e.g. staff:desk).")
 @click.option("--action", help="Only actions starting with this (e.g. key. or signin).")
-@click.option("--target", help="Only events whose target contains this (e.g. G-1001).")
+@click.option(
+    "--target",
+    help="Only events whose target contains this (e.g. G-1001), or of this parent username.",
+)
 @click.option("--since", help="From this UTC date or date-time (inclusive).")
 @click.option("--until", help="Before this UTC date or date-time.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to a file.")

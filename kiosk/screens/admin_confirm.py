@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from kiosk.errors import KioskError
 from kiosk.i18n import explain
@@ -43,6 +43,7 @@ class ConfirmWithPasswordModal(KioskModal[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm_label, id="confirm", variant="error", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         field = self.query_one("#password", SecretInput)

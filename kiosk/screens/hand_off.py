@@ -12,12 +12,16 @@ from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from kiosk.i18n import LANGUAGES, _, language, set_language
+from kiosk.i18n import LANGUAGES, N_, _, language, set_language
 from kiosk.screens.parent_base import ParentScreen
 from kiosk.text import display
 
 
 class HandOffScreen(ParentScreen):
+    #: The way back is the staff's: their password, then the front desk.
+    BACK_BUTTONS = ("#staff",)
+    ESC_HINT = N_("Esc: staff")
+
     def __init__(self, key: str, guardian_name: str) -> None:
         super().__init__()
         self._key = key

@@ -19,6 +19,7 @@ from kiosk.errors import KioskError, PermissionDenied
 from kiosk.i18n import N_, _, explain
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.services.access import require_staff
+from kiosk.services.duplicates import MergePreview, merge_guardians, preview_merge
 from kiosk.services.households import (
     LinkedStudent,
     MissingStudent,
@@ -27,6 +28,7 @@ from kiosk.services.households import (
     set_relationship_flags,
 )
 from kiosk.text import display
+from kiosk.widgets.merge_text import account_line, preview_text
 
 SECTION_NAMES = {
     "grades": N_("grades"),
@@ -50,6 +52,9 @@ class StudentsView:
 
 
 class LinkedStudentsScreen(ParentScreen):
+    BACK_BUTTONS = ("#done",)
+    ESC_HINT = N_("Esc: done")
+
     def __init__(self, guardian_id: str, staff_view: bool = False) -> None:
         super().__init__()
         self.guardian_id = guardian_id
@@ -160,17 +165,18 @@ class LinkedStudentsScreen(ParentScreen):
                 ),
                 Static(f"Fix: {display(item.fix)}", classes="hint", markup=False),
             )
-            if item.reason == "duplicate":
-                await row.mount(
-                    Static("Merge the records (registrar).", classes="hint", markup=False)
-                )
+            if item.reason == "duplicate" and may_fix:
+                await row.mount(Button("Merge records…", id=f"merge-{n}", classes="merge"))
             elif item.reason in FIXABLE and may_fix:
                 label = (
                     "Turn portal access on" if item.reason == "portal_off" else "Add as guardian"
                 )
                 await row.mount(Button(label, id=f"fix-{n}", classes="fix"))
-            elif item.reason in FIXABLE:
+            elif item.reason in (*FIXABLE, "duplicate"):  # who can, not a dead button
                 await row.mount(Static("A registrar can fix this.", classes="hint"))
+        fixes = self.query("#missing Button")
+        if fixes:
+            fixes.first().focus()  # the fix this staff member came here for
 
     def _may_fix(self) -> bool:
         staff = self.shell.staff
@@ -196,6 +202,43 @@ class LinkedStudentsScreen(ParentScreen):
             lambda _result: self._fixed(item),
             self._failed,
         )
+
+    @on(Button.Pressed, ".merge")
+    def merge(self, event: Button.Pressed) -> None:
+        """Fold the duplicate record into this guardian's, after the preview and the staff
+        password; when both records have an account, this guardian's stays."""
+        item = self.missing[int((event.button.id or "merge-0").removeprefix("merge-"))]
+        ctx, staff = self.shell.ctx, self.shell.staff
+        keep, drop = self.guardian_id, item.duplicate_guardian_id
+        self.run_service(
+            lambda: preview_merge(ctx, staff, keep, drop),
+            lambda preview: self._confirm_merge(item, preview),
+            self._failed,
+        )
+
+    def _confirm_merge(self, item: MissingStudent, preview: MergePreview) -> None:
+        from kiosk.screens.admin_confirm import ConfirmWithPasswordModal
+
+        choice = "keep" if preview.needs_account_choice else None
+        modal = ConfirmWithPasswordModal(
+            "Merge these guardian records? This cannot be undone.",
+            preview_text(preview) + account_line(preview, choice),
+            "Merge now",
+        )
+
+        def merge(ok: bool | None) -> None:
+            if not ok:
+                return
+            ctx, staff = self.shell.ctx, self.shell.staff
+            self.run_service(
+                lambda: merge_guardians(
+                    ctx, staff, preview.keep_id, preview.drop_id, keep_account=choice
+                ),
+                lambda _result: self._fixed(item),
+                self._failed,
+            )
+
+        self.app.push_screen(modal, merge)
 
     def _fixed(self, item: MissingStudent) -> None:
         self.app.notify(f"Fixed: {display(item.name)} is now visible.", markup=False)

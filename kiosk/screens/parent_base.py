@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import Worker
 
 from kiosk.errors import KioskError, Message
@@ -31,10 +32,15 @@ class ParentScreen(KioskScreen):
 
     AUDIENCE = "parent"
     CSS_PATH = PARENT_FORMS_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Leave", show=False)]
     #: The keys that work here, shown in the footer line (translated when shown).
     KEY_HINT = N_("Tab: next  ·  Shift+Tab: back  ·  Enter: choose")
     #: Under 30 rows the forms drop their blank lines (``-short`` in parent_forms.tcss).
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
+    #: This screen's way back: Esc presses the first of these buttons that is on show...
+    BACK_BUTTONS: ClassVar[tuple[str, ...]] = ("#cancel",)
+    #: ...and the footer line says so (empty: Esc does nothing here, as on Welcome).
+    ESC_HINT = N_("Esc: cancel")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,7 +51,37 @@ class ParentScreen(KioskScreen):
         (composed with the page, not mounted after it: one layout pass, and it comes back
         translated when Welcome recomposes in another language)."""
         yield from self.compose_page()
-        yield Static(_(self.KEY_HINT), classes="key-footer", markup=False)
+        yield Static(self.footer_text(), classes="key-footer", markup=False)
+
+    def footer_text(self) -> str:
+        """The keys line: the screen's keys, then what Esc does here."""
+        esc = self.esc_hint()
+        return f"{_(self.KEY_HINT)}  ·  {_(esc)}" if esc else _(self.KEY_HINT)
+
+    def esc_hint(self) -> str:
+        """What Esc does on this screen now (an untranslated msgid; "" for nothing)."""
+        return self.ESC_HINT
+
+    def action_leave(self) -> None:
+        """Esc: press this screen's way back, as if clicked (its handler wipes secrets)."""
+        for selector in self.BACK_BUTTONS:
+            for button in self.query(selector).results(Button):
+                on_show = all(node.display for node in button.ancestors_with_self)
+                if on_show and not button.disabled:
+                    button.press()
+                    return
+        self.leave_otherwise()
+
+    def leave_otherwise(self) -> None:
+        """Esc where no back button is on show (a set-up step): nothing, unless a screen
+        says otherwise."""
+
+    def sign_out(self) -> None:
+        """Leave a set-up step for later: the account stays, the set-up resumes at the next
+        sign-in."""
+        self.clear_secrets()
+        self.shell.session = None
+        self.shell.go_welcome()
 
     def compose_page(self) -> ComposeResult:
         """The screen's own widgets."""
@@ -83,9 +119,15 @@ class ParentScreen(KioskScreen):
 
         return super().run_service(call, result, error, group=group)
 
+    def refresh_footer(self) -> None:
+        """Say again what Esc does (a screen whose way back changes with its step)."""
+        for footer in self.query(".key-footer").results(Static):
+            if not footer.has_class("busy"):
+                footer.update(self.footer_text())
+
     def _show_busy(self, busy: bool) -> None:
         for footer in self.query(".key-footer").results(Static):
-            footer.update(_("Working…") if busy else _(self.KEY_HINT))
+            footer.update(_("Working…") if busy else self.footer_text())
             footer.set_class(busy, "busy")
 
     def say(self, selector: str, text: str, *, error: bool = False, plain: bool = False) -> None:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.screens.parent_flow import continue_with
 from kiosk.services.accounts import (
@@ -71,6 +71,18 @@ class ParentEmailScreen(ParentScreen):
                     yield Button(_("Confirm"), id="confirm", variant="primary")
                     yield Button(_("Send a new code"), id="again")
             yield message(id="email-error")
+
+    BACK_BUTTONS = ("#back",)
+
+    def esc_hint(self) -> str:
+        return N_("Esc: sign out") if self.setup else N_("Esc: cancel")
+
+    def leave_otherwise(self) -> None:
+        if self.setup:  # the account is made: the set-up asks again at the next sign-in
+            self._password = ""
+            self.sign_out()
+        else:  # waiting for the code: leave as Cancel would
+            self.back()
 
     def on_mount(self) -> None:
         self.query_one("#code-step").display = False

@@ -7,12 +7,15 @@ from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Static
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.screens.parent_base import ParentScreen
 from kiosk.text import display
 
 
 class ParentHomeScreen(ParentScreen):
+    BACK_BUTTONS = ("#sign-out",)
+    ESC_HINT = N_("Esc: sign out")
+
     def compose_page(self) -> ComposeResult:
         session = self.shell.session
         with Vertical(id="home", classes="parent-page"):

@@ -27,10 +27,19 @@ REVIEW = "review"
 class ParentPicturesScreen(ParentScreen):
     KEY_HINT = N_("Arrows: move  ·  Space: pick  ·  Tab: buttons")
 
+    BACK_BUTTONS = ("#back",)
+
     def __init__(self, *, setup: bool = True) -> None:
         super().__init__()
         self.setup = setup
         self.stage = LIKED
+
+    def esc_hint(self) -> str:
+        return N_("Esc: sign out") if self.setup and self.stage == LIKED else N_("Esc: back")
+
+    def leave_otherwise(self) -> None:
+        if self.setup:  # the first set-up step: the set-up asks again at the next sign-in
+            self.sign_out()
 
     def compose_page(self) -> ComposeResult:
         session: Session | None = self.shell.session  # type: ignore[assignment]
@@ -73,6 +82,7 @@ class ParentPicturesScreen(ParentScreen):
         self.query_one("#next").display = not reviewing
         self.query_one("#save").display = reviewing
         self.query_one("#back").display = not (stage == LIKED and self.setup)
+        self.refresh_footer()
         if stage == LIKED:
             picker.set_mode(LIKED)
             self.instruct(

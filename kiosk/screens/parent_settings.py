@@ -11,13 +11,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from kiosk.errors import KioskError
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.screens.parent_base import ParentScreen, message
 from kiosk.services.accounts import Profile, profile
 from kiosk.text import display
 
 
 class ParentSettingsScreen(ParentScreen):
+    BACK_BUTTONS = ("#back",)
+    ESC_HINT = N_("Esc: back")
+
     def compose_page(self) -> ComposeResult:
         with VerticalScroll(id="settings", classes="parent-page"):
             yield Static(_("Account settings"), classes="title")

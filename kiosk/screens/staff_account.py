@@ -58,8 +58,8 @@ def account_details(status: AccountStatus, zone: str) -> Text:
 class AccountLookupScreen(StaffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("f3", "reset", "Reset password"),
         Binding("f4", "unlock", "Unlock"),
+        Binding("f8", "reset", "Reset password"),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -200,7 +200,25 @@ class AccountLookupScreen(StaffScreen):
         self._change(enable_account, "enabled")
 
     def action_disable(self) -> None:
-        self._change(disable_account, "disabled; the parent is signed out everywhere")
+        from kiosk.screens.staff_confirm import ConfirmModal
+
+        status = self.selected
+        if status is None or not status.enabled:
+            return
+        name = display(status.username)
+        modal = ConfirmModal(
+            f"Disable the account {name}?",
+            f"{name} ({display(status.guardian_name)}) will not be able to sign in, on the "
+            "kiosk or the web, and is signed out everywhere now. The account, its password "
+            "and its students stay; Enable undoes it.",
+            "Disable",
+        )
+
+        def after(ok: bool | None) -> None:
+            if ok:
+                self._change(disable_account, "disabled; the parent is signed out everywhere")
+
+        self.app.push_screen(modal, after)
 
     def action_reset(self) -> None:
         status = self.selected

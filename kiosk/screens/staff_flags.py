@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Footer, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import KioskModal
@@ -26,7 +26,10 @@ from kiosk.text import display
 class RelationshipFlagsModal(KioskModal[bool]):
     """Dismisses with True when any flag was changed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
 
     def __init__(self, card: GuardianCard) -> None:
         super().__init__()
@@ -42,10 +45,36 @@ class RelationshipFlagsModal(KioskModal[bool]):
                     yield Checkbox(
                         "Custody restriction", link.custody_restriction, id=f"custody-{n}"
                     )
+            yield Static("Nothing changed yet.", id="changes", markup=False)
             yield Static("", id="message", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="warning", compact=True)
                 yield Button("Cancel", id="close", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        """Focus the flag behind the card's first problem (else the first flag): Enter or
+        Space changes it; Cancel is never where focus starts."""
+        kinds = {"portal_off": "portal", "custody": "custody"}
+        rows = {link.student_id: n for n, link in enumerate(self.card.students)}
+        target = "#portal-0"
+        for problem in self.card.problems:
+            if problem.kind in kinds and problem.student_id in rows:
+                target = f"#{kinds[problem.kind]}-{rows[problem.student_id]}"
+                break
+        self.query_one(target, Checkbox).focus()
+
+    def on_checkbox_changed(self) -> None:
+        """Say exactly what Save will change, before it is pressed."""
+        lines = []
+        names = {link.student_id: link.name for link in self.card.students}
+        for student_id, portal, custody in self.changes():
+            for flag, value in (("portal access", portal), ("custody restriction", custody)):
+                if value is not None:
+                    state = "on" if value else "off"
+                    lines.append(f"{display(names[student_id])}: {flag} {state}")
+        text = "Save will change: " + "; ".join(lines) + "." if lines else "Nothing changed yet."
+        self.query_one("#changes", Static).update(text)
 
     def changes(self) -> list[tuple[str, bool | None, bool | None]]:
         """(student id, portal access, custody restriction) for each changed relationship."""
@@ -66,6 +95,9 @@ class RelationshipFlagsModal(KioskModal[bool]):
     @on(Button.Pressed, "#close")
     def close_pressed(self) -> None:
         self.action_close()
+
+    def action_save(self) -> None:
+        self.save_pressed()
 
     @on(Button.Pressed, "#save")
     def save_pressed(self) -> None:

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Footer, Label, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import KioskModal
@@ -47,6 +47,7 @@ class StaffReauthModal(KioskModal[bool]):
                 label = "Exit kiosk" if self.purpose == "exit" else "Return to front desk"
                 yield Button(label, id="confirm", variant="warning")
                 yield Button("Cancel", id="cancel")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#password", SecretInput).focus()

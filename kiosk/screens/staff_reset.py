@@ -12,8 +12,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static
 
+from kiosk.clock import local_text
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import KioskModal
 from kiosk.services.staff import (
@@ -28,7 +29,7 @@ from kiosk.text import display
 class ResetPasswordModal(KioskModal[bool]):
     """Dismisses with True when the password was reset (and the temporary one was shown)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel")]
 
     def __init__(self, username: str) -> None:
         super().__init__()
@@ -38,10 +39,16 @@ class ResetPasswordModal(KioskModal[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="reset-dialog"):
             yield Static(Text(f"Reset the password of {display(self.username)}"), classes="title")
-            yield Static("How did the parent prove who they are?", markup=False)
+            yield Static(
+                "Their current password stops working and they are signed out everywhere; a "
+                "temporary password, shown once here, lets them choose a new one.",
+                classes="hint",
+                markup=False,
+            )
+            yield Static("How did the parent prove who they are? (choose one)", markup=False)
             with RadioSet(id="proof"):
                 for key, label in PROOFS.items():
-                    yield RadioButton(label, id=f"proof-{key}", value=key == "photo_id")
+                    yield RadioButton(label, id=f"proof-{key}")  # none preselected
             with Vertical(id="questions"):
                 yield Static("All must be answered correctly:", classes="hint", markup=False)
                 for key, label in GUARDIANSHIP_QUESTIONS.items():
@@ -51,6 +58,7 @@ class ResetPasswordModal(KioskModal[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Reset password", id="reset", variant="warning", compact=True)
                 yield Button("Cancel", id="close", compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#questions").display = False
@@ -81,6 +89,10 @@ class ResetPasswordModal(KioskModal[bool]):
         proof = self.proof()
         answered = self.answered() if proof == "guardianship_questions" else []
         message = self.query_one("#message", Static)
+        if not proof:
+            message.update("Choose how the parent proved who they are first.")
+            self.query_one("#proof", RadioSet).focus()
+            return
         if proof == "guardianship_questions" and len(answered) < len(GUARDIANSHIP_QUESTIONS):
             open_ = [q for k, q in GUARDIANSHIP_QUESTIONS.items() if k not in answered]
             message.update(
@@ -104,7 +116,8 @@ class ResetPasswordModal(KioskModal[bool]):
         shown = Text("Temporary password (shown once; read it to the parent):\n")
         shown.append(temp.password, style="bold reverse")
         shown.append(
-            f"\nIt only lets them set a new password, until {temp.expires_at:%Y-%m-%d %H:%M} UTC."
+            "\nIt only lets them set a new password, until "
+            f"{local_text(temp.expires_at, self.shell.ctx.config.district.time_zone)}."
         )
         self.query_one("#temporary", Static).update(shown)
         self.query_one("#reset", Button).display = False

@@ -20,6 +20,9 @@ class WelcomeScreen(ParentScreen):
     #: The cold-start screen needs only the app's stylesheets (``parent.tcss`` included).
     CSS_PATH = []
     AUTO_FOCUS = "#activate"
+    #: The start: nothing to go back to.
+    BACK_BUTTONS = ()
+    ESC_HINT = ""
 
     def compose_page(self) -> ComposeResult:
         config = self.shell.ctx.config

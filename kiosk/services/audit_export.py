@@ -17,7 +17,9 @@ from kiosk import audit
 from kiosk.auth import Actor
 from kiosk.context import Context
 from kiosk.errors import ValidationError
+from kiosk.passwords import normalize_username
 from kiosk.services.access import require_staff
+from kiosk.store.models import PortalAccount
 from kiosk.text import csv_safe
 
 FORMATS = ("csv", "jsonl")
@@ -47,6 +49,19 @@ def _moment(value: str | None, name: str) -> str | None:
     return parsed.astimezone(dt.UTC).isoformat()
 
 
+def _targets(ctx: Context, target: str | None) -> list[str]:
+    """The target text, and the guardian ID of the portal account it names: account events are
+    recorded against the guardian (``--target alopez`` finds alopez's resets and unlocks)."""
+    if not target:
+        return []
+    with ctx.store.read():
+        account = PortalAccount.get_or_none(
+            PortalAccount.username_norm == normalize_username(target.strip())
+        )
+        owner = account.guardian.sourced_id if account else ""
+    return [target, owner] if owner else [target]
+
+
 def export(ctx: Context, actor: Actor, out: TextIO, fmt: str, filters: Filters) -> int:
     """Write the matching events to ``out``; returns how many. District admins only."""
     require_staff(actor, "district_admin")
@@ -61,7 +76,7 @@ def export(ctx: Context, actor: Actor, out: TextIO, fmt: str, filters: Filters) 
         ctx,
         actor=filters.actor,
         action=filters.action,
-        target=filters.target,
+        target=_targets(ctx, filters.target),
         since=since,
         until=until,
     ):

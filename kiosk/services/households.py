@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import peewee as pw
+
 from kiosk import audit
 from kiosk.auth import Actor
 from kiosk.context import Context
@@ -73,15 +75,19 @@ def _visible(link: Relationship) -> bool:
     )
 
 
-def visible_students(guardian: Guardian) -> list[LinkedStudent]:
-    links = (
+def guardian_links(guardian: Guardian) -> pw.ModelSelect:
+    """The guardian's relationships with their students and schools, by student name."""
+    return (
         Relationship.select(Relationship, Student, School)
         .join(Student)
         .join(School)
         .where(Relationship.guardian == guardian)
         .order_by(Student.family_name, Student.given_name)
     )
-    return [_student_view(link.student) for link in links if _visible(link)]
+
+
+def visible_students(guardian: Guardian) -> list[LinkedStudent]:
+    return [_student_view(link.student) for link in guardian_links(guardian) if _visible(link)]
 
 
 def linked_students(ctx: Context, guardian_id: str) -> list[LinkedStudent]:
@@ -155,6 +161,17 @@ def _diagnose(guardian: Guardian) -> list[MissingStudent]:
         link = links.get(student.id)
         if link is None or not _visible(link):
             found.append(_why_missing(guardian, student, link))
+    return found
+
+
+def hidden_students(guardian: Guardian) -> list[MissingStudent]:
+    """Household students the account cannot see, and linked students outside any household
+    it cannot see either (a custody restriction, portal access off), in one list."""
+    found = _diagnose(guardian)
+    named = {m.student_id for m in found}
+    for link in guardian_links(guardian):
+        if link.student.sourced_id not in named and not _visible(link):
+            found.append(_why_missing(guardian, link.student, link))
     return found
 
 

@@ -17,13 +17,13 @@ from kiosk.services.access import (
     student_by_id,
 )
 from kiosk.services.activation import account_state, live_key
+from kiosk.services.desk_problems import Problem, card_problems
+from kiosk.services.households import guardian_links
 from kiosk.store import search_index
 from kiosk.store.models import (
     Guardian,
     PortalAccount,
     Relationship,
-    School,
-    Student,
 )
 
 
@@ -111,6 +111,7 @@ class GuardianCard:
     account_username: str | None
     account_state: str | None
     key_expires_at: dt.datetime | None  # a live, unredeemed key
+    problems: tuple[Problem, ...] = ()  # the common issues, named before any sub-screen
 
 
 def guardian_card(ctx: Context, actor: Actor, guardian_id: str) -> GuardianCard:
@@ -119,13 +120,7 @@ def guardian_card(ctx: Context, actor: Actor, guardian_id: str) -> GuardianCard:
     with ctx.store.read():
         g = guardian_by_id(guardian_id)
         require_guardian_access(ctx, actor, g)
-        links = (
-            Relationship.select(Relationship, Student, School)
-            .join(Student)
-            .join(School)
-            .where(Relationship.guardian == g)
-            .order_by(Student.family_name, Student.given_name)
-        )
+        links = guardian_links(g)
         students = [
             StudentLink(
                 link.student.sourced_id,
@@ -156,6 +151,7 @@ def guardian_card(ctx: Context, actor: Actor, guardian_id: str) -> GuardianCard:
             account.username if account else None,
             account_state(account, now) if account else None,
             parse(key.expires_at) if key else None,
+            tuple(card_problems(ctx, actor, g, account)),
         )
 
 

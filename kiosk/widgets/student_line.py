@@ -3,8 +3,11 @@ act on (shared by the guardian card and the verify-request form)."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 
+from kiosk.i18n import explain
+from kiosk.services.desk_problems import Problem
 from kiosk.services.people import StudentLink
 from kiosk.text import display
 
@@ -30,3 +33,21 @@ def student_line(link: StudentLink) -> Text:
     if not link.eligible:
         line.append(f"  {why_not(link)}", style="italic")
     return line
+
+
+def problems_text(problems: tuple[Problem, ...]) -> Table | Text:
+    """The card's "Needs attention" lines: each problem, then its fix or who may fix it, with
+    a hanging indent so a long name wraps under its own sentence."""
+    if not problems:
+        return Text()
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=2, justify="right")
+    grid.add_column(ratio=1)
+    for problem in problems:
+        text = Text(display(explain(problem.text, "en")))
+        text.append(f"\n{display(explain(problem.fix, 'en'))}", style="italic")
+        grid.add_row(Text("!", style="bold"), text)
+    heading = Table.grid()
+    heading.add_row(Text("Needs attention:", style="bold"))
+    heading.add_row(grid)
+    return heading
