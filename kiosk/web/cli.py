@@ -29,7 +29,7 @@ def serve(click_ctx: click.Context, host: str, port: int, workers: int) -> None:
     def _run() -> None:
         import uvicorn
 
-        from kiosk.web.server import CONFIG_ENV
+        from kiosk.web.server import CONFIG_ENV, uvicorn_options
 
         st = state()
         config = st.config
@@ -46,12 +46,7 @@ def serve(click_ctx: click.Context, host: str, port: int, workers: int) -> None:
         uvicorn.run(
             "kiosk.web.server:app_from_environment",
             factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            proxy_headers=False,  # the app believes forwarded headers from trusted_proxies only
-            server_header=False,
-            log_level="info",
+            **uvicorn_options(host, port, workers),  # type: ignore[arg-type]
         )
 
     _run()

@@ -24,6 +24,19 @@ class RedactQuery(logging.Filter):
         return True
 
 
+def uvicorn_options(host: str, port: int, workers: int) -> dict[str, object]:
+    """How ``kiosk serve`` runs uvicorn (the benchmark serves its bare baseline app the same
+    way, so the two differ only in the application)."""
+    return {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "proxy_headers": False,  # the app believes forwarded headers from trusted_proxies only
+        "server_header": False,
+        "log_level": "info",
+    }
+
+
 def quiet_secrets() -> None:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactQuery) for f in access.filters):
