@@ -14,8 +14,9 @@ from anyio import CapacityLimiter, to_thread
 from anyio.lowlevel import RunVar
 from starlette.types import Scope
 
-#: Threads for pages, per process (their work is short database reads).
-PAGE_THREADS = 16
+#: Threads for pages, per process: their work is short database reads, and each thread holds
+#: its own database connection (PostgreSQL counts them against max_connections).
+PAGE_THREADS = 8
 READS = ("GET", "HEAD")
 T = TypeVar("T")
 #: One limiter per event loop, as anyio keeps its default one.
