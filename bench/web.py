@@ -2,8 +2,8 @@
 
 * Pages that do not hash: 100 concurrent clients (httpx, asyncio) each loading the signed-in
   students page, account settings and the front page in turn. The baseline is a bare Starlette
-  app served by uvicorn exactly as ``kiosk serve`` serves (``kiosk.web.server.uvicorn_options``:
-  the same workers, access log and protocol) under the same load in the same run, in rounds
+  app served by uvicorn exactly as ``kiosk serve`` serves (``kiosk.web.server.run``: the
+  same workers, access log, protocol and socket) under the same load in the same run, in rounds
   that alternate between the two servers so that both meet the same machine load.
 * Sign-ins per second against the machine's argon2 limit, with as many ``kiosk serve`` workers
   as cores. The limit is measured twice in the same run: as the issue defines it (cores / one
@@ -262,8 +262,8 @@ def _measure(web: Workspace, scratch: Path, per_client: int, sign_ins: int) -> W
     (scratch / "bare_app.py").write_text(BARE_APP)
     port = _port()
     launch = (
-        "import uvicorn; from kiosk.web.server import uvicorn_options; "
-        f"uvicorn.run('bare_app:app', **uvicorn_options('127.0.0.1', {port}, {cores}))"
+        "from kiosk.web.server import run; "
+        f"run('bare_app:app', factory=False, host='127.0.0.1', port={port}, workers={cores})"
     )
     bare = _serve([sys.executable, "-c", launch], scratch, env, cores)
     bare_base = f"http://127.0.0.1:{port}"

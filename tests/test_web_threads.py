@@ -113,3 +113,25 @@ def test_argon2_runs_at_most_once_per_core_at_a_time():
     for thread in threads:
         thread.join()
     assert 1 <= most <= limit
+
+
+def test_connections_to_several_workers_have_nagle_off():
+    """Several workers share a socket that uvicorn binds without naming TCP, so asyncio left
+    Nagle on and every page waited for the client's delayed ACK; the socket now turns it off
+    for every connection it accepts."""
+    import socket
+
+    import uvicorn
+
+    from kiosk.web.server import listening_socket
+
+    config = uvicorn.Config("kiosk.web.server:app_from_environment", host="127.0.0.1", port=0)
+    listener = listening_socket(config)
+    try:
+        listener.listen()
+        client = socket.create_connection(listener.getsockname()[:2])
+        accepted, _ = listener.accept()
+        with client, accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listener.close()
