@@ -69,9 +69,13 @@ def test_loading_a_web_session_is_one_statement(any_ctx, monkeypatch):
         statements.append(sql)
         return run(sql, params, *args, **kwargs)
 
+    def begin(*args, **kwargs):  # type: ignore[no-untyped-def]
+        statements.append("BEGIN")
+
     monkeypatch.setattr(db, "execute_sql", counted)
+    monkeypatch.setattr(db, "begin", begin)
     state = web_sessions.load(any_ctx, session_id)
     assert state is not None and state.account.username == "alopez"
     assert state.account.guardian_id == "G-1003" and state.pending == ()
-    assert [s for s in statements if s.lstrip().upper().startswith("SELECT")] == statements[:1]
-    assert len([s for s in statements if "SELECT" in s.upper()]) == 1
+    # One round trip: the SELECT alone, without BEGIN and COMMIT around it.
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")

@@ -175,7 +175,7 @@ _PROFILE = Compiled(
 
 
 def profile(ctx: Context, session: Session) -> Profile:
-    with ctx.store.read():
+    with ctx.store.query():
         row = _PROFILE.first(session.account_id)
     _refuse_ended(ctx, session, row[:4] if row else None)
     username, email, verified, pictures = row[4:]  # type: ignore[index]

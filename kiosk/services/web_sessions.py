@@ -124,7 +124,7 @@ def load(ctx: Context, session_id: str | None) -> WebSessionState | None:
         return None
     web = ctx.config.web
     now = ctx.clock.now()
-    with ctx.store.read():
+    with ctx.store.query():
         row = _SESSION.first(_digest(session_id))
     if row is None:
         return None
