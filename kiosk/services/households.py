@@ -179,7 +179,10 @@ def students_for_parent(
 ) -> tuple[list[LinkedStudent], list[MissingStudent]]:
     """``linked_students`` and ``diagnose_for_parent`` together, as the parent's page shows
     them; the diagnosis runs only when a household student is not among the visible ones."""
-    with ctx.store.read():
+    # Two statements, no transaction: on PostgreSQL (read committed) one would not make them a
+    # snapshot anyway, and it would double the round trips. A change between the two at worst
+    # runs the full diagnosis below.
+    with ctx.store.query():
         rows = _VISIBLE.rows(guardian_id)
         household = {row[0] for row in _IN_HOUSEHOLDS.rows(guardian_id)}
     linked = [
