@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from kiosk.demo import PARENT_PASSWORD
-from tests.web_browser import CHROMIUM, CHROMIUM_ARGS, need_browser, start_server
+from tests import web_browser
 
 #: 1280x800 at 200% zoom.
 ZOOMED = {"width": 640, "height": 400}
 SHOTS = Path(__file__).resolve().parent.parent / ".browser-shots"
+server = web_browser.server  # one kiosk serve and one browser for the module
+browser = web_browser.browser
 CONTROLS = (
     "a[href], button, input:not([type=hidden]), select, textarea, summary, "
     "[tabindex]:not([tabindex='-1'])"
@@ -23,24 +25,12 @@ CONTROLS = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_template):
-    need_browser()
-    srv = start_server(tmp_path_factory.mktemp("zoom"), demo_template, request_key=True)
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(
-            viewport=ZOOMED, device_scale_factor=2, base_url=server.url, locale="en-US"
-        )
-        yield context.new_page()
-        chromium.close()
+def page(browser, server):
+    context = browser.new_context(
+        viewport=ZOOMED, device_scale_factor=2, base_url=server.url, locale="en-US"
+    )
+    yield context.new_page()
+    context.close()
 
 
 def controls(page) -> int:

@@ -155,15 +155,23 @@ class Profile:
 
 
 _PICTURES = SecurityPreferences.alias()
-_PROFILE_COLUMNS = (
+#: Whether the account has chosen its pictures, as a column of a query on PortalAccount.
+HAS_PICTURES = fn.EXISTS(
+    _PICTURES.select(_PICTURES.id).where(_PICTURES.account == PortalAccount.id)
+)
+#: The columns ``_refuse_ended`` decides on, in its order.
+LIVE_COLUMNS = (
     PortalAccount.session_epoch,
     PortalAccount.enabled,
     PortalAccount.locked_until,
     PortalAccount.must_change_password,
+)
+_PROFILE_COLUMNS = (
+    *LIVE_COLUMNS,
     PortalAccount.username,
     PortalAccount.recovery_email,
     PortalAccount.recovery_email_verified,
-    fn.EXISTS(_PICTURES.select(_PICTURES.id).where(_PICTURES.account == PortalAccount.id)),
+    HAS_PICTURES,
 )
 #: Account settings' page in one query compiled once (it is shown after every change).
 _PROFILE = Compiled(

@@ -13,14 +13,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from peewee import fn
-
 from kiosk import audit
 from kiosk.clock import iso, parse
 from kiosk.context import Context
 from kiosk.services import accounts, throttle
 from kiosk.store.compiled import Compiled
-from kiosk.store.models import Guardian, PortalAccount, SecurityPreferences, WebSession
+from kiosk.store.models import Guardian, PortalAccount, WebSession
 
 #: Seconds between two writes of ``last_seen_at`` for one session (idle time is in minutes, so
 #: one write a minute is exact enough and keeps page views from writing on every request).
@@ -87,7 +85,6 @@ def start_for_new_account(ctx: Context, account_id: int, previous: str | None = 
 
 #: Everything a page needs about its session, in one query compiled once (this runs before
 #: every page: five peewee queries here were half the server's work on a light page).
-_PICTURES = SecurityPreferences.alias()
 _SESSION_COLUMNS = (
     WebSession.id,
     WebSession.created_at,
@@ -97,15 +94,12 @@ _SESSION_COLUMNS = (
     WebSession.epoch,
     PortalAccount.id,
     PortalAccount.username,
-    PortalAccount.session_epoch,
-    PortalAccount.enabled,
-    PortalAccount.locked_until,
-    PortalAccount.must_change_password,
+    *accounts.LIVE_COLUMNS,
     PortalAccount.recovery_email,
     PortalAccount.recovery_email_verified,
     PortalAccount.setup_skips,
     Guardian.sourced_id,
-    fn.EXISTS(_PICTURES.select(_PICTURES.id).where(_PICTURES.account == PortalAccount.id)),
+    accounts.HAS_PICTURES,
 )
 _SESSION = Compiled(
     _SESSION_COLUMNS,
