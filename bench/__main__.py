@@ -15,6 +15,7 @@ nothing).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -35,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--quick", action="store_true", help="CI mode: tiny sizes, every row")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--rows",
+        type=lambda text: tuple(key.strip() for key in text.split(",") if key.strip()),
+        help="only these rows, comma-separated (e.g. web_pages,web_signins,web_loop)",
+    )
     parser.add_argument("--workdir", type=Path, help="where the district is built (kept)")
     parser.add_argument(
         "--report",
@@ -54,6 +60,11 @@ def _run_all(args: argparse.Namespace, folder: Path, log) -> tuple[dict, dict]: 
     from bench.workspace import generate_roster
 
     sizes = SIZES["quick" if args.quick else args.size]
+    if args.rows:
+        unknown = set(args.rows) - set(report.ROW_KEYS)
+        if unknown:
+            raise SystemExit(f"unknown rows: {', '.join(sorted(unknown))}")
+        sizes = dataclasses.replace(sizes, rows=args.rows)
     backends = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     if args.size == "xl" and not args.quick:
         backends = ["postgresql"]  # a million students is a district-wide install

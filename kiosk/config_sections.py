@@ -214,9 +214,13 @@ class WebConfig:
     session_absolute_hours: int = field(default=12, metadata=_bounds(1, 24 * 30))
     #: Henry County: a parent may ask for a key online (sent only to the email on record).
     request_key: bool = False
-    #: What /request-key asks for when a student has no SSN on file: "" (nothing: no match)
-    #: or "guardian_birth_date" (the guardian's birth date on record).
-    request_key_alternative: str = field(default="", metadata=_choices("", "guardian_birth_date"))
+    #: What /request-key asks for when a student has no SSN on file: "" (nothing: no match;
+    #: the parent comes to school), or one fact of the guardian on record, from Henry County's
+    #: guardianship questions: "guardian_birth_date", "home_phone" or "mailing_address".
+    request_key_alternative: str = field(
+        default="",
+        metadata=_choices("", "guardian_birth_date", "home_phone", "mailing_address"),
+    )
     #: Largest request body accepted, in bytes (forms are small; nothing is uploaded).
     max_request_bytes: int = field(default=65536, metadata=_bounds(1024, 1024 * 1024))
     #: Requests per minute one client address may make to the forms that check a secret or

@@ -7,10 +7,17 @@ which every start does, imports neither the rules nor argon2: argon2 loads with 
 from __future__ import annotations
 
 import functools
+import os
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+
+
+#: Argon2 runs at most once per core at a time in a process: more would only share the cores
+#: (each taking longer) and hold 64 MiB each; callers past that wait their turn here.
+AT_ONCE = threading.BoundedSemaphore(len(os.sched_getaffinity(0)) or 1)
 
 
 class Hasher:
@@ -29,7 +36,8 @@ class Hasher:
         return PasswordHasher()
 
     def hash(self, secret: str) -> str:
-        return self._ph.hash(secret)
+        with AT_ONCE:
+            return self._ph.hash(secret)
 
     def verify(self, stored: str | None, secret: str) -> bool:
         """True when ``secret`` matches. With no stored hash, spend the same time and say no."""
@@ -40,7 +48,8 @@ class Hasher:
         from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
         try:
-            return self._ph.verify(stored, secret)
+            with AT_ONCE:
+                return self._ph.verify(stored, secret)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

@@ -55,3 +55,21 @@ def test_registrar_adds_a_missing_relationship(ctx):
         "Emma Wilson",
         "Noah Wilson",
     ]
+
+
+def test_the_parents_page_shows_what_the_two_services_show_for_every_guardian(any_ctx):
+    from kiosk.store.models import Guardian, Relationship
+
+    # One link off and one restricted, so both the fast path and the diagnosis are exercised.
+    link = Relationship.select().join(Guardian).where(Guardian.sourced_id == "G-1001").first()
+    with any_ctx.store.write():
+        Relationship.update(portal_access=False).where(Relationship.id == link.id).execute()
+    ids = [g.sourced_id for g in Guardian.select(Guardian.sourced_id)]
+    assert len(ids) >= 5
+    diagnosed = 0
+    for guardian_id in ids:
+        linked, missing = households.students_for_parent(any_ctx, guardian_id)
+        assert linked == households.linked_students(any_ctx, guardian_id), guardian_id
+        assert missing == households.diagnose_for_parent(any_ctx, guardian_id), guardian_id
+        diagnosed += bool(missing)
+    assert diagnosed >= 2  # the duplicate record (G-1006) and the link turned off (G-1001)

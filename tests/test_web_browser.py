@@ -14,37 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from kiosk.demo import DISLIKED, LIKED, PARENT_PASSWORD
-from tests.web_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DESKTOP,
-    PHONE,
-    need_browser,
-    newest_code,
-    outbox_messages,
-    start_server,
-)
+from tests import web_browser
+from tests.web_browser import DESKTOP, PHONE, newest_code, outbox_messages
 
 NEW_PASSWORD = "seven green ferries at dawn"
 SHOTS = Path(__file__).resolve().parent.parent / ".browser-shots"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_template):
-    need_browser()
-    srv = start_server(tmp_path_factory.mktemp("web"), demo_template, request_key=True)
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+server = web_browser.server  # one kiosk serve and one browser for the module
+browser = web_browser.browser
 
 
 @pytest.fixture(scope="module")

@@ -155,3 +155,23 @@ def newest_code(folder: Path) -> str:
     match = re.search(r"(\d{4}) (\d{4})", body)
     assert match, body
     return match.group(1) + match.group(2)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_template):
+    """One ``kiosk serve`` (the demo district, the online key request on) per test module."""
+    need_browser()
+    srv = start_server(tmp_path_factory.mktemp("web"), demo_template, request_key=True)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    """Debian's Chromium, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

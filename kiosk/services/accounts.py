@@ -8,6 +8,8 @@ import re
 import secrets
 from dataclasses import dataclass, replace
 
+from peewee import fn
+
 from kiosk import audit
 from kiosk.clock import iso, parse
 from kiosk.context import Context
@@ -25,6 +27,7 @@ from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
 from kiosk.services import credentials, outgoing, throttle
 from kiosk.services.activation import context_words
 from kiosk.services.outgoing import Audited
+from kiosk.store.compiled import Compiled
 from kiosk.store.models import EmailCode, PortalAccount, SecurityPreferences
 from kiosk.text import check_text, fold
 
@@ -47,15 +50,30 @@ class Session:
     may_skip: bool
 
 
-def _requirements(account: PortalAccount, skips_allowed: int) -> tuple[tuple[str, ...], bool]:
-    if account.must_change_password:
+def requirements(
+    *, must_change: bool, email_confirmed: bool, has_pictures: bool, skips: int, allowed: int
+) -> tuple[tuple[str, ...], bool]:
+    """What an account must do first, and whether it may put that off once more."""
+    if must_change:
         return (CHANGE_PASSWORD,), False
     needs = []
-    if not (account.recovery_email and account.recovery_email_verified):
+    if not email_confirmed:
         needs.append(RECOVERY_EMAIL)
-    if not SecurityPreferences.select().where(SecurityPreferences.account == account).exists():
+    if not has_pictures:
         needs.append(PICTURES)
-    return tuple(needs), bool(needs) and account.setup_skips < skips_allowed
+    return tuple(needs), bool(needs) and skips < allowed
+
+
+def _requirements(account: PortalAccount, skips_allowed: int) -> tuple[tuple[str, ...], bool]:
+    return requirements(
+        must_change=account.must_change_password,
+        email_confirmed=bool(account.recovery_email and account.recovery_email_verified),
+        has_pictures=SecurityPreferences.select()
+        .where(SecurityPreferences.account == account)
+        .exists(),
+        skips=account.setup_skips,
+        allowed=skips_allowed,
+    )
 
 
 def _session(ctx: Context, account: PortalAccount) -> Session:
@@ -89,19 +107,37 @@ def sign_in(ctx: Context, username: str, password: str) -> Session:
         return _session(ctx, account)
 
 
+def _refuse_ended(
+    ctx: Context,
+    session: Session,
+    state: tuple[int, bool, str | None, bool] | None,
+    *,
+    allow_restricted: bool = False,
+) -> None:
+    """Refuse a session ended by a reset, disable or lock (or limited to a new password).
+    ``state`` is the account's (session epoch, enabled, locked until, must change password)."""
+    if state is None:
+        raise PermissionDenied("session")
+    epoch, enabled, locked_until, must_change = state
+    if epoch != session.epoch or not enabled or throttle.is_locked(locked_until, ctx.clock.now()):
+        raise PermissionDenied("session")
+    if must_change and not allow_restricted:
+        raise PermissionDenied("must_change")
+
+
 def current(ctx: Context, session: Session, *, allow_restricted: bool = False) -> PortalAccount:
     """The session's account, refusing sessions ended by a reset, disable or lock."""
     account = PortalAccount.get_or_none(PortalAccount.id == session.account_id)
-    if (
-        account is None
-        or account.session_epoch != session.epoch
-        or not account.enabled
-        or throttle.is_locked(account.locked_until, ctx.clock.now())
-    ):
-        raise PermissionDenied("session")
-    if account.must_change_password and not allow_restricted:
-        raise PermissionDenied("must_change")
-    return account
+    state = None
+    if account is not None:
+        state = (
+            account.session_epoch,
+            account.enabled,
+            account.locked_until,
+            account.must_change_password,
+        )
+    _refuse_ended(ctx, session, state, allow_restricted=allow_restricted)
+    return account  # type: ignore[return-value]  # _refuse_ended refused None
 
 
 def refresh(ctx: Context, session: Session) -> Session:
@@ -118,14 +154,40 @@ class Profile:
     has_pictures: bool
 
 
+_PICTURES = SecurityPreferences.alias()
+#: Whether the account has chosen its pictures, as a column of a query on PortalAccount.
+HAS_PICTURES = fn.EXISTS(
+    _PICTURES.select(_PICTURES.id).where(_PICTURES.account == PortalAccount.id)
+)
+#: The columns ``_refuse_ended`` decides on, in its order.
+LIVE_COLUMNS = (
+    PortalAccount.session_epoch,
+    PortalAccount.enabled,
+    PortalAccount.locked_until,
+    PortalAccount.must_change_password,
+)
+_PROFILE_COLUMNS = (
+    *LIVE_COLUMNS,
+    PortalAccount.username,
+    PortalAccount.recovery_email,
+    PortalAccount.recovery_email_verified,
+    HAS_PICTURES,
+)
+#: Account settings' page in one query compiled once (it is shown after every change).
+_PROFILE = Compiled(
+    _PROFILE_COLUMNS,
+    lambda account_id: PortalAccount.select(*_PROFILE_COLUMNS).where(
+        PortalAccount.id == account_id
+    ),
+)
+
+
 def profile(ctx: Context, session: Session) -> Profile:
-    with ctx.store.read():
-        account = current(ctx, session)
-        return Profile(
-            account.username,
-            account.recovery_email if account.recovery_email_verified else "",
-            SecurityPreferences.select().where(SecurityPreferences.account == account).exists(),
-        )
+    with ctx.store.query():
+        row = _PROFILE.first(session.account_id)
+    _refuse_ended(ctx, session, row[:4] if row else None)
+    username, email, verified, pictures = row[4:]  # type: ignore[index]
+    return Profile(username, email if verified and email else "", bool(pictures))
 
 
 def _check_password(ctx: Context, account: PortalAccount, password: str) -> None:

@@ -224,6 +224,15 @@ class Store:
         self.check_file()  # committed into a file that is gone: say so, do not report success
 
     @contextlib.contextmanager
+    def query(self) -> Iterator[None]:
+        """One read statement on its own, outside a transaction: a single statement is
+        consistent by itself, and on PostgreSQL this is one round trip instead of three
+        (BEGIN, the statement, COMMIT), which every page's session read pays."""
+        self.check_file()
+        with friendly_errors():
+            yield
+
+    @contextlib.contextmanager
     def read(self) -> Iterator[None]:
         self.check_file()
         with friendly_errors(), self.db.atomic():

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -29,6 +28,7 @@ from kiosk.web.forms import CsrfRefused
 from kiosk.web.security import BodyLimit, SecurityHeaders, add_headers
 from kiosk.web.session import SessionLoader, cookie_name
 from kiosk.web.templating import render
+from kiosk.web.threads import run_blocking
 
 ROUTE_GROUPS: tuple[str, ...] = (
     "kiosk.web.routes.home",
@@ -74,7 +74,7 @@ async def call(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any
     """Run a service with the app's Context in a worker thread: hashing and database work
     never block the event loop."""
     ctx = request.app.state.ctx
-    return await to_thread.run_sync(lambda: fn(ctx, *args, **kwargs))
+    return await run_blocking(request.scope, lambda: fn(ctx, *args, **kwargs))
 
 
 async def _refused(request: Request, exc: Exception) -> Response:

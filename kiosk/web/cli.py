@@ -27,9 +27,7 @@ def serve(click_ctx: click.Context, host: str, port: int, workers: int) -> None:
 
     @friendly
     def _run() -> None:
-        import uvicorn
-
-        from kiosk.web.server import CONFIG_ENV
+        from kiosk.web.server import CONFIG_ENV, run
 
         st = state()
         config = st.config
@@ -43,15 +41,12 @@ def serve(click_ctx: click.Context, host: str, port: int, workers: int) -> None:
         if config.source is not None:
             os.environ[CONFIG_ENV] = str(config.source)
         click.echo(f"Serving the parent web on http://{host}:{port} (Ctrl+C stops it).", err=True)
-        uvicorn.run(
+        run(
             "kiosk.web.server:app_from_environment",
             factory=True,
             host=host,
             port=port,
             workers=workers,
-            proxy_headers=False,  # the app believes forwarded headers from trusted_proxies only
-            server_header=False,
-            log_level="info",
         )
 
     _run()

@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kiosk.services import web_sessions
 from kiosk.services.web_sessions import WebSessionState
+from kiosk.web.threads import run_blocking
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class SessionLoader:
             state = None
             if session_id:
                 ctx = request.app.state.ctx
-                state = await to_thread.run_sync(web_sessions.load, ctx, session_id)
+                state = await run_blocking(scope, web_sessions.load, ctx, session_id)
             scope.setdefault("state", {})
             scope["state"]["session_id"] = session_id if state else None
             scope["state"]["session"] = state

@@ -21,6 +21,8 @@ environment = Environment(
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    # Templates ship inside the package: no file check on every page (restart to change one).
+    auto_reload=False,
 )
 # Untrusted text (names from the roster) loses control characters before it is shown.
 environment.filters["clean"] = display

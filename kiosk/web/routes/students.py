@@ -8,16 +8,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from kiosk.config import PORTAL_SECTIONS
-from kiosk.context import Context
-from kiosk.services.households import diagnose_for_parent, linked_students
+from kiosk.services.households import students_for_parent
 from kiosk.web.app import call
 from kiosk.web.guard import require_user
 from kiosk.web.templating import render
-
-
-def _students(ctx: Context, guardian_id: str) -> tuple[list, list]:
-    """Both lists in one trip to a worker thread."""
-    return linked_students(ctx, guardian_id), diagnose_for_parent(ctx, guardian_id)
 
 
 async def students(request: Request) -> Response:
@@ -25,7 +19,7 @@ async def students(request: Request) -> Response:
     if isinstance(user, Response):
         return user
     config = request.app.state.ctx.config
-    linked, missing = await call(request, _students, user.guardian_id)
+    linked, missing = await call(request, students_for_parent, user.guardian_id)
     return render(
         request,
         "students.html",
