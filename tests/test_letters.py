@@ -166,3 +166,29 @@ def test_letters_on_sqlite_and_postgres(any_ctx: Context, tmp_path) -> None:
     assert check_key(any_ctx, rows[0]["key"]).guardian_name == "Sarah"
     again = make_letters(any_ctx, SYSTEM, tmp_path / "q.pdf", only="no-key")
     assert (again.letters, again.revoked) == (0, 0)
+
+
+def test_letters_print_the_expiry_day_of_the_districts_time_zone(ctx_with, tmp_path) -> None:
+    """14 hours ahead of UTC and 11 behind are never on the same day: each district's letter
+    and mail merge say its own day."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk.auth import SYSTEM
+
+    days = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        district = ctx_with(district={"time_zone": zone})
+        out = tmp_path / zone.replace("/", "-")
+        out.mkdir()
+        make_letters(district, SYSTEM, out / "l.pdf", csv_path=out / "l.csv")
+        lifetime = dt.timedelta(days=district.config.keys.lifetime_days)
+        expected = (district.clock.now() + lifetime).astimezone(ZoneInfo(zone)).date()
+        printed = {row["expires"] for row in read_csv(out / "l.csv")}
+        assert printed == {expected.isoformat()}, zone
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", str(out / "l.pdf"), "-"], capture_output=True, text=True
+            ).stdout
+            assert f"expires on {expected:%B %d, %Y}" in " ".join(text.split())
+        days[zone] = expected
+    assert days["Pacific/Kiritimati"] > days["Pacific/Pago_Pago"]

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import peewee as pw
 
@@ -147,6 +148,8 @@ def issue_letter_keys(
         raise ValidationError("bad_choice", option="only", choices=", ".join(ONLY_CHOICES))
     now = ctx.clock.now()
     expires = now + dt.timedelta(days=ctx.config.keys.lifetime_days)
+    # The letter and the mail merge print the day in the district's zone, not UTC's.
+    local_expiry = expires.astimezone(ZoneInfo(ctx.config.district.time_zone))
     template = ctx.config.activation_url
     letters: list[Letter] = []
     with ctx.store.write():
@@ -178,7 +181,7 @@ def issue_letter_keys(
                     ],
                     keys.format_key(key),
                     keys.activation_link(template, key),
-                    expires,
+                    local_expiry,
                 )
             )
             audit.record(
