@@ -164,6 +164,8 @@ class ParentForgotScreen(ParentScreen):
     @on(PicturePicker.Changed)
     def picked(self, event: PicturePicker.Changed) -> None:
         self._count()
+        if not event.refused and event.picker.count() == LIKED_COUNT:
+            self.query_one("#challenge-done", Button).focus()  # all picked: Enter goes on
         if event.refused == "full":
             self.say(
                 "#forgot-error",
