@@ -111,7 +111,10 @@ def test_activation_from_the_emailed_link_then_first_sign_in_on_a_phone(browser,
     type_in(page, "#password", "short")
     type_in(page, "#again", "short")
     submit(page)
-    assert page.evaluate("document.activeElement.id") == "error-summary"  # announced first
+    # Announced first: the page's script moves the focus there once it runs.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'"
+    )
     assert page.get_attribute("#password", "aria-invalid") == "true"
     check(page, axe, "activate-error")
     type_in(page, "#password", NEW_PASSWORD)
