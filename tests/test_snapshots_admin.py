@@ -36,11 +36,18 @@ def still_ctx(ctx):
     return ctx
 
 
+def pressing(app) -> bool:
+    """Whether a button still shows Textual's 0.2 s pressed look (its ``-active`` class)."""
+    return any(b.has_class("-active") for s in app.screen_stack for b in s.query(Button))
+
+
 async def quiet(pilot) -> None:
-    """Let workers finish and stop every cursor from blinking."""
+    """Let workers finish, pressed buttons settle and stop every cursor from blinking (on a
+    loaded machine the picture was otherwise taken during a press's highlight or after it)."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    await wait_for(pilot, lambda: not pressing(pilot.app))
     for screen in pilot.app.screen_stack:
         for field in screen.query(Input):
             field.cursor_blink = False
