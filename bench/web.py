@@ -238,12 +238,10 @@ def _load_average() -> str:
 
 
 def _prepare(ws: Workspace, scratch: Path) -> Workspace:
-    from kiosk.cli.start import create_secret_key
+    from bench.web_load import enable_web
 
     web = ws.copy_to(scratch / "web")
-    with web.config_path.open("a") as handle:
-        handle.write('\n[web]\nbase_url = "http://127.0.0.1"\nclient_requests_per_minute = 10000\n')
-    create_secret_key(web.config())
+    enable_web(web)
     return web
 
 

@@ -45,7 +45,7 @@ class WebLoadResult:
         )
 
 
-def _enable_web(work: Workspace) -> None:
+def enable_web(work: Workspace) -> None:
     """The parent web on ``work``: a base URL, no per-address limit in the way of one load
     generator, and the district secret its sessions need."""
     from kiosk.cli.start import create_secret_key
@@ -110,7 +110,7 @@ class WebLoad:
     def start(self) -> None:
         from bench.web import _port, _serve
 
-        _enable_web(self.work)
+        enable_web(self.work)
         self._before = _signed_in_events(self.work)
         env = {**self.work.env(), "KIOSK_CONFIG": str(self.work.config_path)}
         env.pop("KIOSK_DATABASE_URL", None)
