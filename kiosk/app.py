@@ -23,7 +23,6 @@ from kiosk.crash import FATAL_MESSAGE, PlainCrash, crash_notice, raised_off_stag
 from kiosk.errors import KioskError
 from kiosk.i18n import set_language
 from kiosk.keyflood import KeyBudget
-from kiosk.screens.admin_home import AdminHomeScreen
 from kiosk.screens.hand_off import HandOffScreen
 from kiosk.screens.linked_students import LinkedStudentsScreen
 from kiosk.screens.staff_home import StaffHomeScreen
@@ -60,9 +59,15 @@ _ACTIVITY = (
 )
 
 
+def admin_home() -> Screen[None]:
+    """The admin console, imported when first opened: a fifth of start-up (docs/PERFORMANCE.md)."""
+    from kiosk.screens.admin_home import AdminHomeScreen
+
+    return AdminHomeScreen()
+
+
 class FrontDeskApp(App[None]):
-    """The kiosk. Holds the service context, the signed-in staff member and parent session;
-    implements ``kiosk.screens.shell.Shell``."""
+    """The kiosk: service context, staff member and parent session; a ``screens.shell.Shell``."""
 
     TITLE = "Front Desk"
     #: Welcome's stylesheets only; the staff screens bring ``staff.tcss`` (``STAFF_CSS``).
@@ -155,11 +160,11 @@ class FrontDeskApp(App[None]):
             self.go_welcome()
             return
         self.session = None
-        self._show_alone(AdminHomeScreen() if self.admin else StaffHomeScreen())
+        self._show_alone(admin_home() if self.admin else StaffHomeScreen())
 
     def go_admin_tools(self) -> None:
         if self.staff is not None:
-            self.push_screen(AdminHomeScreen())
+            self.push_screen(admin_home())
 
     def hand_off(self, key: str | None, guardian_name: str) -> None:
         self.session = None

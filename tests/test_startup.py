@@ -101,6 +101,25 @@ def test_a_kiosk_loads_argon2_and_smtplib_only_when_first_needed() -> None:
     assert loaded_in_a_fresh_process(setup, ("argon2", "smtplib")) == []
 
 
+def test_starting_the_kiosk_loads_neither_the_admin_console_nor_the_other_commands() -> None:
+    """Cold start is budgeted at 2x a bare Textual app (docs/PERFORMANCE.md): the admin
+    console's screens and the district-IT verbs load when first asked for (their tests use them)."""
+    later = (
+        "kiosk.screens.admin_home",
+        "kiosk.screens.admin_import",
+        "kiosk.cli.accounts",
+        "kiosk.cli.reports",
+        "kiosk.web.cli",
+        "kiosk.federation.cli",
+    )
+    start = "import kiosk.cli; from kiosk.app import make_app; import kiosk.supervise"
+    assert loaded_in_a_fresh_process(start, later) == []
+    asked = (
+        f"{start}; from click.testing import CliRunner as R; R().invoke(kiosk.cli.main, 'report')"
+    )
+    assert loaded_in_a_fresh_process(asked, later) == ["kiosk.cli.reports"]
+
+
 def test_the_app_import_runs_in_a_child_process_with_the_same_answers(ctx, tmp_path: Path):
     """The admin console's import cannot freeze the screen: it runs in its own process, and
     what comes back (a summary, or a refusal with every problem) is what import_roster says."""

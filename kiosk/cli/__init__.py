@@ -2,20 +2,60 @@
 
 Every command answers a refusal with one clear line on stderr and a non-zero exit code, never a
 traceback: exit 2 for configuration problems, 1 for everything else. One module per command
-group; this one only assembles them.
+group; this one only assembles them, loading a group's module when that command is asked for
+(click's documented lazy subcommands), so starting the app does not import the other verbs.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from kiosk.cli import accounts, audit, district, reports, staff, start
+from kiosk.cli import start
 from kiosk.cli.common import State
-from kiosk.federation import cli as federation_cli
-from kiosk.web.cli import serve
+
+#: Command name -> "module:attribute" (``kiosk --help`` lists them sorted, as click does).
+COMMANDS: dict[str, str] = {
+    "admin": "kiosk.cli.start:admin",
+    "init": "kiosk.cli.start:init",
+    "demo": "kiosk.cli.start:demo",
+    "find": "kiosk.cli.accounts:find",
+    "keys": "kiosk.cli.accounts:keys",
+    "accounts": "kiosk.cli.accounts:accounts",
+    "staff": "kiosk.cli.staff:staff",
+    "audit": "kiosk.cli.audit:audit",
+    "doctor": "kiosk.cli.start:doctor",
+    "import": "kiosk.cli.district:import_group",
+    "households": "kiosk.cli.district:households",
+    "letters": "kiosk.cli.district:letters",
+    "report": "kiosk.cli.reports:report",
+    "serve": "kiosk.web.cli:serve",
+    "sps": "kiosk.federation.cli:sps",
+    "clients": "kiosk.federation.cli:clients",
+    "federation": "kiosk.federation.cli:federation",
+}
 
 
-@click.group(invoke_without_command=True)
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when one is asked for (click's documented
+    pattern for lazily loading subcommands)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
 @click.option(
     "--config",
     "config_path",
@@ -33,25 +73,3 @@ def main(click_ctx: click.Context, config_path: str | None) -> None:
     click_ctx.call_on_close(click_ctx.obj.close)
     if click_ctx.invoked_subcommand is None:
         start.run_app(click_ctx.obj, demo=False)
-
-
-for command in (
-    start.admin,
-    start.init,
-    start.demo,
-    accounts.find,
-    accounts.keys,
-    accounts.accounts,
-    staff.staff,
-    audit.audit,
-    start.doctor,
-    district.import_group,
-    district.households,
-    district.letters,
-    reports.report,
-):
-    main.add_command(command)
-main.add_command(serve)
-main.add_command(federation_cli.sps)
-main.add_command(federation_cli.clients)
-main.add_command(federation_cli.federation)
