@@ -93,12 +93,14 @@ def _kiosk(config: str, guardians: list[str], words: list[str], seed: int, gate,
 
 
 def _eligible_guardians(ws: Workspace, count: int) -> list[str]:
-    """Roster guardians who may get a key (active, a portal link, no account yet)."""
+    """Roster guardians who may get a key (active, a portal link, no account yet); ``g-`` is
+    the generated roster's prefix, compared case-sensitively (SQLite's LIKE is not): the demo
+    district's ``G-`` guardians are deactivated by the import the row runs."""
     con = ws.raw()
     rows = con.execute(
         "SELECT DISTINCT g.sourced_id, g.id FROM guardian g JOIN relationship r "
         "ON r.guardian_id = g.id WHERE g.active AND r.active AND r.is_guardian "
-        "AND r.portal_access AND NOT r.custody_restriction AND g.sourced_id LIKE 'g-%%' "
+        "AND r.portal_access AND NOT r.custody_restriction AND substr(g.sourced_id, 1, 2) = 'g-' "
         "AND g.id NOT IN (SELECT guardian_id FROM portal_account) ORDER BY g.id"
     ).fetchall()
     con.close()

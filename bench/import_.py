@@ -50,6 +50,14 @@ class ImportResult:
         return self.padded_peak_mib / self.plain_peak_mib
 
 
+def load_roster(ws: Workspace) -> None:
+    """Import ``ws``'s roster without measuring it: the district the other rows work on when
+    ``--rows`` leaves the import rows out."""
+    _child("importer", ws.roster, ws)
+    if not ws.postgres:
+        checkpoint(ws.db)
+
+
 def _child(kind: str, roster: Path, ws: Workspace) -> dict:
     """``kind``: "baseline" (the raw load for the workspace's database) or "importer"."""
     args = [sys.executable, "-m", "bench.import_", kind, str(roster), ws.url, str(ws.config_path)]

@@ -1,8 +1,9 @@
 """The measurements of one run on one database: each row against its baseline in the same run.
 
 ``Suite.run`` builds the district on SQLite or in a throw-away PostgreSQL schema (the roster
-files are generated once and shared), imports it (the import is itself measured) and runs
-every row on it. A row that fails says so in the table; the others still run.
+files are generated once and shared), imports it (the import is itself measured, or loaded
+unmeasured when ``--rows`` leaves it out) and runs every row on it. A row that fails says so
+in the table; the others still run.
 """
 
 from __future__ import annotations
@@ -108,10 +109,13 @@ class Suite:
         return {k: self.rows[k] for k in keys if k in self.rows}
 
     def _all(self) -> None:
-        from bench import federation, rows, web
+        from bench import federation, import_, rows, web
 
-        self.step("import", ("import", "import_memory", "reimport", "reimport_changed"),
-                  lambda: rows.import_rows(self))  # fmt: skip
+        imports = ("import", "import_memory", "reimport", "reimport_changed")
+        self.step("import", imports, lambda: rows.import_rows(self))
+        if self.sizes.rows is not None and not set(imports) & set(self.sizes.rows):
+            self.step("roster (not measured)", tuple(self.sizes.rows),
+                      lambda: import_.load_roster(self.ws))  # fmt: skip
         self.step("search", ("search",), lambda: rows.search_row(self))
         self.step("startup", ("startup",), lambda: rows.startup_row(self))
         self.step("memory", ("memory",), lambda: rows.memory_row(self))

@@ -81,6 +81,21 @@ def test_quick_mode_says_why_postgresql_was_not_measured(tmp_path: Path) -> None
     assert all(r.met is None and "no PostgreSQL server" in r.measured for r in rows.values())
 
 
+def test_the_concurrency_row_alone_runs_on_the_imported_district(tmp_path: Path) -> None:
+    """``--rows concurrency`` without the import rows: the roster is loaded first (unmeasured),
+    so the kiosks issue keys to roster guardians the re-import keeps, not to the demo's, which
+    it deactivates (every issue failed with "inactive" before)."""
+    from bench.__main__ import _parser, _run_all
+
+    args = _parser().parse_args(
+        ["--quick", "--db", "sqlite", "--rows", "concurrency", "--workdir", str(tmp_path)]
+    )
+    results, details = _run_all(args, tmp_path, lambda _text: None)
+    row = results["SQLite"]["concurrency"]
+    assert row.met is True, details["SQLite"]["concurrency"]["errors"][:3]
+    assert details["SQLite"]["concurrency"]["issues"] >= 3 * 2
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_raw_baseline_loads_the_same_rows_as_the_importer(tmp_path: Path, backend: str) -> None:
     """The importer's yardstick is only fair if it writes what the importer writes: the
