@@ -2,13 +2,15 @@
 
 The English sentence is the gettext msgid; ``kiosk/locale/es/LC_MESSAGES/kiosk.po`` holds the
 Spanish. ``PARENT`` lists what a parent can meet (each has Spanish, a test checks);
-``STAFF`` is for staff and administrators (screens and the command line, English).
+``STAFF`` is for staff and administrators (screens and the command line, English); ``EMAIL``
+(``kiosk.mail_catalog``) is the parents' emails, each in every language the district offers.
 ``{name}`` parts are filled from the error's parameters by ``kiosk.i18n.explain``.
 """
 
 from __future__ import annotations
 
 from kiosk.i18n import N_
+from kiosk.mail_catalog import EMAIL
 
 PARENT: dict[str, str] = {
     # activation keys (kiosk.keys, kiosk.services.activation)
@@ -485,4 +487,4 @@ LABELS = (
     N_("too many"),
 )
 
-CATALOG: dict[str, str] = {**PARENT, **STAFF}
+CATALOG: dict[str, str] = {**PARENT, **STAFF, **EMAIL}

@@ -15,7 +15,8 @@ import pytest
 
 import kiosk
 from kiosk.errors import KioskError, Label, NotFound, ValidationError, message, please_fix
-from kiosk.i18n import explain
+from kiosk.i18n import explain, translate
+from kiosk.mail_catalog import EMAIL, MONTHS
 from kiosk.messages import CATALOG, LABELS, PARENT, STAFF
 
 PACKAGE = Path(kiosk.__file__).parent
@@ -54,13 +55,19 @@ def test_every_code_renders_with_its_parameters_filled(code, language):
     assert not PLACEHOLDER.search(shown.replace("<", "").replace(">", "")), shown
 
 
-@pytest.mark.parametrize("code", sorted(PARENT))
+@pytest.mark.parametrize("code", sorted({**PARENT, **EMAIL}))
 def test_every_code_a_parent_can_meet_has_spanish(code):
-    params = sample(PARENT[code])
+    """Every refusal and answer a parent can see, and every sentence of their emails."""
+    template = CATALOG[code]
+    params = sample(template)
     english = explain(message(code, **params), "en")
     spanish = explain(message(code, **params), "es")
-    if PLACEHOLDER.sub("", PARENT[code]).strip():  # not a bare "{problems}" list
+    if PLACEHOLDER.sub("", template).strip():  # not a bare "{problems}" list
         assert spanish != english, f"{code} has no Spanish"
+
+
+def test_every_month_of_an_emailed_date_has_spanish():
+    assert all(translate(month, "es") != month for month in MONTHS)
 
 
 def test_labels_inside_messages_are_translated_and_typed_values_are_not():
@@ -78,6 +85,7 @@ def test_a_code_missing_from_the_catalog_shows_the_generic_sentence_not_its_id()
 
 def test_the_catalogs_do_not_overlap():
     assert not set(PARENT) & set(STAFF)
+    assert not set(EMAIL) & (set(PARENT) | set(STAFF))
 
 
 def test_errors_cross_processes_with_their_code_and_parameters():

@@ -3,7 +3,7 @@
 To update the catalog after changing parent screens:
     pybabel extract --no-location -o /tmp/kiosk.pot kiosk/screens/welcome.py \\
         kiosk/screens/hand_off.py kiosk/screens/parent_*.py kiosk/screens/linked_students.py \\
-        kiosk/widgets/pictures.py kiosk/messages.py
+        kiosk/widgets/pictures.py kiosk/messages.py kiosk/mail_catalog.py
     pybabel update -i /tmp/kiosk.pot -d kiosk/locale -D kiosk -l es --no-location
     (translate the new entries)
     pybabel compile -d kiosk/locale -D kiosk -l es

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 import secrets
@@ -15,7 +14,6 @@ from kiosk.clock import iso, parse
 from kiosk.context import Context
 from kiosk.errors import (
     AuthenticationFailed,
-    KioskError,
     Label,
     PermissionDenied,
     ValidationError,
@@ -24,7 +22,7 @@ from kiosk.errors import (
 )
 from kiosk.passwords import password_problems
 from kiosk.pictures import DISLIKED_COUNT, LIKED_COUNT, PICTURE_IDS
-from kiosk.services import credentials, outgoing, throttle
+from kiosk.services import credentials, parent_mail, throttle
 from kiosk.services.activation import context_words
 from kiosk.services.outgoing import Audited
 from kiosk.store.compiled import Compiled
@@ -228,27 +226,12 @@ def change_password(
             target=account.guardian.sourced_id,
         )
         fresh = _session(ctx, account)
-    _notify(
+    parent_mail.notify(
         ctx,
         account.recovery_email if account.recovery_email_verified else None,
-        "Your parent portal password was changed",
-        "The password of your parent portal account was just changed.",
+        "password_changed",
     )
     return fresh
-
-
-def _notify(ctx: Context, email: str | None, subject: str, text: str) -> None:
-    """A security notice; failure to send never undoes the change, but is audited."""
-    if not email:
-        return
-    district = ctx.config.district.name
-    body = (
-        f"{text}\n\nIf this was not you, contact your school's front desk right away"
-        + (f" or {ctx.config.support.email}" if ctx.config.support.email else "")
-        + f".\n\n{district}\n"
-    )
-    with contextlib.suppress(KioskError):  # audited as failed; the change stands
-        outgoing.send(ctx, email, f"{district}: {subject}", body, Audited("system", "mail.notice"))
 
 
 # -- recovery email -----------------------------------------------------------------------------
@@ -337,23 +320,6 @@ def spend_email_codes(ctx: Context, account: PortalAccount, purpose: str) -> Non
     ).execute()
 
 
-def _code_email(
-    ctx: Context, to: str, code: str, why: str, what: Audited, *, quietly: bool = False
-) -> None:
-    district = ctx.config.district.name
-    minutes = ctx.config.security.email_code_minutes
-    send = outgoing.send_quietly if quietly else outgoing.send
-    send(
-        ctx,
-        to,
-        f"{district}: your code is {code[:4]} {code[4:]}",
-        f"Your one-time code is:\n\n    {code[:4]} {code[4:]}\n\n{why}\nIt works once and "
-        f"expires in {minutes} minutes. If you did not ask for it, ignore this email.\n\n"
-        f"{district}\n",
-        what,
-    )
-
-
 def start_recovery_email(
     ctx: Context, session: Session, email: str, email_again: str, password: str
 ) -> str:
@@ -367,7 +333,7 @@ def start_recovery_email(
     with ctx.store.write():
         code = issue_email_code(ctx, account, "verify_email", email)
     what = Audited(f"parent:{account.username}", "email.code_sent", account.guardian.sourced_id)
-    _code_email(ctx, email, code, "Type it at the kiosk to confirm your recovery email.", what)
+    parent_mail.send_code(ctx, email, code, "verify", what)
     return email
 
 
@@ -397,12 +363,7 @@ def confirm_recovery_email(ctx: Context, session: Session, code: str) -> Session
     if error is not None:
         raise error
     if old and old.casefold() != row.email.casefold():
-        _notify(
-            ctx,
-            old,
-            "Your recovery email was changed",
-            f"The recovery email of your parent portal account was changed to {row.email}.",
-        )
+        parent_mail.notify(ctx, old, "email_changed", email=row.email)
     return fresh
 
 
@@ -461,11 +422,10 @@ def set_pictures(
         )
         fresh = _session(ctx, account)
     if existing is not None:
-        _notify(
+        parent_mail.notify(
             ctx,
             account.recovery_email if account.recovery_email_verified else None,
-            "Your security pictures were changed",
-            "The security pictures of your parent portal account were changed.",
+            "pictures_changed",
         )
     return fresh
 

@@ -21,7 +21,7 @@ from kiosk.errors import (
     please_fix,
 )
 from kiosk.passwords import normalize_username, password_problems, username_problems
-from kiosk.services import outgoing, ratelimit
+from kiosk.services import outgoing, parent_mail, ratelimit
 from kiosk.services.access import (
     can_serve_school,
     guardian_by_id,
@@ -267,27 +267,11 @@ def email_key(ctx: Context, actor: Actor, issued: IssuedKey) -> str:
         live = ActivationKey.get_or_none(ActivationKey.key_hash == keys.hash_key(issued.key))
         if live is None or live.revoked_at or live.redeemed_at:
             raise KeyProblem("key_not_live")
-    district = ctx.config.district.name
-    steps = "\n".join(f"{n}. {s}" for n, s in enumerate(ctx.config.portal.steps, start=1))
-    body = (
-        f"Hello {issued.guardian_name},\n\n"
-        f"Here is your {district} parent portal activation key:\n\n    {issued.key}\n\n"
-        f"It can be used once and expires on {issued.expires_at:%B %d, %Y}.\n"
-        + (f"Activate online: {issued.link}\n" if ctx.config.activation_url else "")
-        + f"\n{steps}\n\n{_support_line(ctx)}\n"
-    )
-    subject = f"{district}: your parent portal activation key"
-    outgoing.send(ctx, issued.email, subject, body, Audited(actor, "key.email", issued.guardian_id))
+    link = issued.link if ctx.config.activation_url else None
+    email = parent_mail.key_email(ctx, issued.guardian_name, issued.key, issued.expires_at, link)
+    what = Audited(actor, "key.email", issued.guardian_id)
+    outgoing.send(ctx, issued.email, email.subject, email.body, what)
     return issued.email
-
-
-def _support_line(ctx: Context) -> str:
-    s = ctx.config.support
-    parts = [p for p in (s.email, s.phone) if p]
-    line = (
-        "Questions? Contact " + " or ".join(parts) if parts else "Questions? Contact your school."
-    )
-    return line + (f" We answer {s.response_time}." if s.response_time else "")
 
 
 # -- redeeming --------------------------------------------------------------------------------

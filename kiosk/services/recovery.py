@@ -13,11 +13,9 @@ from kiosk import audit
 from kiosk.context import Context
 from kiosk.errors import Message, ValidationError, message
 from kiosk.passwords import normalize_username
-from kiosk.services import credentials, outgoing, ratelimit, throttle
+from kiosk.services import credentials, outgoing, parent_mail, ratelimit, throttle
 from kiosk.services.accounts import (
-    _code_email,
     _new_password_problems,
-    _notify,
     check_email_code,
     issue_email_code,
     spend_email_codes,
@@ -89,8 +87,7 @@ def request_password_reset(ctx: Context, identifier: str) -> Message:
             audit.record(ctx, "parent:anonymous", "recovery.code_sent", outcome="no_match")
     for (email, code), account in zip(sent, accounts, strict=True):
         what = Audited("parent:anonymous", "recovery.code_sent", account.guardian.sourced_id)
-        _code_email(ctx, email, code, "Type it at the kiosk to reset your password.", what,
-                    quietly=True)  # fmt: skip
+        parent_mail.send_code(ctx, email, code, "reset", what, quietly=True)
     return message("reset_code_sent", minutes=ctx.config.security.email_code_minutes)
 
 
@@ -162,13 +159,7 @@ def finish_password_reset(
             "recovery.password_reset",
             target=account.guardian.sourced_id,
         )
-    _notify(
-        ctx,
-        account.recovery_email,
-        "Your password was reset",
-        "The password of your parent portal account was reset with a code sent to this "
-        "address. Every other signed-in session was ended.",
-    )
+    parent_mail.notify(ctx, account.recovery_email, "password_reset")
     return account.username
 
 
@@ -188,14 +179,8 @@ def forgot_username(ctx: Context, email: str) -> Message:
     """
     with ctx.store.read():
         accounts = [a for a in _matching(email) if a.enabled] if "@" in (email or "") else []
-    district = ctx.config.district.name
-    names = "\n".join(f"    {a.username}" for a in accounts)
-    subject = f"{district}: your portal username"
-    body = (
-        f"The parent portal usernames for this email address are:\n\n{names}\n\n"
-        "If you did not ask for this, you can ignore this email.\n\n"
-        f"{district}\n"
-    )
+    letter = parent_mail.username_email(ctx, [a.username for a in accounts])
+    subject, body = letter.subject, letter.body
     # Either way the email and its audit event are handed to the mail thread, so a match and
     # a miss do the same work before the answer; the event says what happened to the email.
     what = Audited("parent:anonymous", "recovery.username")
