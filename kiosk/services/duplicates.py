@@ -166,29 +166,27 @@ def _shared(a: _Row, b: _Row) -> list[str]:
 
 def likely_duplicates_of(guardian: Guardian) -> list[LikelyDuplicate]:
     """The records ``find_duplicates`` would pair with ``guardian`` (the same normalised name
-    and a shared detail), found from its longest name word in the search index instead of a
-    scan of the district. Runs inside the caller's read; the caller checked access."""
+    and a shared detail), found through the search index by its name words (a record with the
+    same normalised name has every one of them) instead of a scan of the district. Runs inside
+    the caller's read; the caller checked access."""
     own = _row(guardian)
     key = name_key(f"{own[2]} {own[3]}")
-    name_words = search_index.words(f"{own[2]} {own[3]}")
+    name_words = sorted(set(search_index.words(f"{own[2]} {own[3]}")), key=len, reverse=True)
     if not key or not name_words:
         return []
-    same_word = SearchTerm.select(SearchTerm.ref).where(
-        SearchTerm.kind == search_index.GUARDIAN, SearchTerm.term == max(name_words, key=len)
+    query = Guardian.select(*_ROW_FIELDS).where(
+        Guardian.id != own[0], Guardian.active, Guardian.merged_into.is_null()
     )
-    query = (
-        Guardian.select(*_ROW_FIELDS)
-        .where(
-            Guardian.id.in_(same_word),
-            Guardian.id != own[0],
-            Guardian.active,
-            Guardian.merged_into.is_null(),
+    for word in name_words[:3]:
+        query = query.where(
+            Guardian.id.in_(
+                SearchTerm.select(SearchTerm.ref).where(
+                    SearchTerm.kind == search_index.GUARDIAN, SearchTerm.term == word
+                )
+            )
         )
-        .order_by(Guardian.sourced_id)
-        .tuples()
-    )
     found = []
-    for row in query.iterator():
+    for row in query.order_by(Guardian.sourced_id).tuples().iterator():
         reasons = _shared(own, row) if name_key(f"{row[2]} {row[3]}") == key else []
         if reasons:
             found.append(LikelyDuplicate(row[1], f"{row[2]} {row[3]}".strip(), reasons))
