@@ -203,6 +203,30 @@ async def test_front_desk_sees_who_merges_a_duplicate_and_no_merge_button(ctx):
         assert "A registrar can fix this." in desk.text()
 
 
+@pytest.mark.parametrize(
+    "who, fix",
+    [
+        ("registrar", "Fix: Duplicate guardians in the admin console, then Merge."),
+        ("desk", "Only a registrar may merge the records."),
+    ],
+)
+async def test_the_card_of_a_duplicate_in_no_household_names_its_twin_and_who_merges(ctx, who, fix):
+    """G-1007 holds Noah but belongs to no household: its own card says whose duplicate it is
+    (no student of a household is hidden from it, so only the record match can say so)."""
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, who)
+        desk = await open_card(pilot, app, "james wilson", "G-1007")
+        text = " ".join(desk.text().split())  # the sentence may wrap at 80 columns
+        assert (
+            "This record is likely a duplicate of G-1006 (James Wilson): same name and phone."
+            in text
+        )
+        assert fix in text
+    with ctx.store.read():  # only named: nothing was merged
+        assert Guardian.get(Guardian.sourced_id == "G-1007").merged_into is None
+
+
 FLAG_CASES = [
     pytest.param(
         "hoa", "G-1010", "G-1010:S-2009", "Portal access is off for Ava Nguyen",

@@ -60,6 +60,36 @@ def test_accents_case_and_spacing_still_match(ctx: Context, system) -> None:
     assert reasons[("G-9001", "G-9002")] == ["same name and address"]
 
 
+def test_one_record_finds_the_same_duplicates_as_the_district_list(ctx: Context, system):
+    """The guardian card asks about one record (``likely_duplicates_of``); it must agree with
+    the registrar's list, accents and spacing included, in both directions."""
+    from kiosk.services.duplicates import likely_duplicates_of
+    from kiosk.store import search_index
+
+    for sid, given, family, address in (
+        ("G-9001", "JOSÉ ", "Núñez", "4  Elm St"),
+        ("G-9002", "Jose", "Nunez", "4 elm st"),
+        ("G-9003", "Jose", "Nunez", "9 Other Rd"),  # same name, nothing shared: no pair
+    ):
+        search_index.index_guardian(
+            Guardian.create(
+                sourced_id=sid, given_name=given, family_name=family,
+                search_name=f"{given} {family}".casefold(), address=address, phone_digits=sid,
+            )
+        )  # fmt: skip
+    pairs = find_duplicates(ctx, system)
+    assert [(p.first_id, p.second_id) for p in pairs] == [
+        ("G-1006", "G-1007"),  # sorted by the folded name: james wilson, jose nunez
+        ("G-9001", "G-9002"),
+    ]
+    with ctx.store.read():
+        for pair in pairs:
+            for one, other in ((pair.first_id, pair.second_id), (pair.second_id, pair.first_id)):
+                found = likely_duplicates_of(Guardian.get(Guardian.sourced_id == one))
+                assert [(d.other_id, d.reasons) for d in found] == [(other, pair.reasons)]
+        assert likely_duplicates_of(Guardian.get(Guardian.sourced_id == "G-9003")) == []
+
+
 def test_merge_moves_links_and_fixes_the_missing_child(ctx: Context, system) -> None:
     registrar = staff_actor(ctx, "registrar")
     assert [m.reason for m in diagnose(ctx, registrar, "G-1006")] == ["duplicate"]

@@ -273,6 +273,29 @@ async def test_account_lookup_shows_state_and_unlocks(ctx):
         assert "unlocked" in screen_text(app)
 
 
+def footer(app) -> str:
+    """The key line at the bottom of the screen."""
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_lookup_footer_lists_unlock_only_for_an_account_it_can_unlock(ctx):
+    app = make_app(ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in_as(pilot, "registrar")
+        screen = await lookup(pilot, "alopez")  # active: nothing to unlock
+        assert "Back" in footer(app) and "Reset password" in footer(app)
+        assert "Unlock" not in footer(app)
+        await pilot.press("f4")  # a key not listed does nothing
+        await pilot.pause()
+        assert "unlocked" not in screen_text(app)
+        await pilot.press(*["backspace"] * len("alopez"), *"ppatel")  # locked
+        await wait_for(pilot, lambda: screen.selected.username == "ppatel")
+        assert "f4 Unlock" in footer(app)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: screen.selected.state == "active")
+        assert "Unlock" not in footer(app)  # the key went with the lock
+
+
 async def test_enable_and_disable(ctx):
     app = make_app(ctx)
     async with app.run_test(size=SIZE) as pilot:

@@ -94,16 +94,30 @@ class AccountLookupScreen(StaffScreen):
         if self.initial_query:
             self.run_lookup()
 
-    def _buttons(self) -> None:
+    def _may(self, action: str) -> bool:
+        """Whether ``action`` (reset, unlock, enable, disable) can act on the chosen account
+        now: unlock only a locked account or one with failed sign-ins to clear."""
         status = self.selected
+        if status is None:
+            return False
+        return {
+            "reset": True,
+            "unlock": status.locked_until is not None or status.failed_attempts > 0,
+            "enable": not status.enabled,
+            "disable": status.enabled,
+        }[action]
+
+    def _buttons(self) -> None:
         for name in ("reset", "unlock", "enable", "disable"):
-            self.query_one(f"#{name}", Button).disabled = status is None
-        if status is not None:
-            self.query_one("#enable", Button).disabled = status.enabled
-            self.query_one("#disable", Button).disabled = not status.enabled
-            self.query_one("#unlock", Button).disabled = (
-                status.locked_until is None and status.failed_attempts == 0
-            )
+            self.query_one(f"#{name}", Button).disabled = not self._may(name)
+        self.refresh_bindings()  # the footer lists F4 and F8 only while they can act
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F4 (Unlock) and F8 (Reset password) neither show in the footer nor run while there
+        is nothing for them to do."""
+        if action in ("unlock", "reset"):
+            return self._may(action)
+        return super().check_action(action, parameters)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
@@ -194,7 +208,8 @@ class AccountLookupScreen(StaffScreen):
         self.run_service(lambda: service(ctx, staff, username), changed, self._failed)
 
     def action_unlock(self) -> None:
-        self._change(unlock_account, "unlocked, failed attempts cleared")
+        if self._may("unlock"):
+            self._change(unlock_account, "unlocked, failed attempts cleared")
 
     def action_enable(self) -> None:
         self._change(enable_account, "enabled")

@@ -14,13 +14,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Static
+from textual.widgets import Button, Footer, Static
 
 from kiosk.errors import KioskError
 from kiosk.screens.staff_base import KioskModal
 from kiosk.services.households import set_relationship_flags
 from kiosk.services.people import GuardianCard
 from kiosk.text import display
+from kiosk.widgets.tickbox import TickBox
 
 
 class RelationshipFlagsModal(KioskModal[bool]):
@@ -41,8 +42,8 @@ class RelationshipFlagsModal(KioskModal[bool]):
             for n, link in enumerate(self.card.students):
                 yield Static(Text(f"{display(link.name)} ({display(link.school)})"))
                 with Horizontal(classes="flag-row"):
-                    yield Checkbox("Portal access", link.portal_access, id=f"portal-{n}")
-                    yield Checkbox(
+                    yield TickBox("Portal access", link.portal_access, id=f"portal-{n}")
+                    yield TickBox(
                         "Custody restriction", link.custody_restriction, id=f"custody-{n}"
                     )
             yield Static("Nothing changed yet.", id="changes", markup=False)
@@ -62,9 +63,10 @@ class RelationshipFlagsModal(KioskModal[bool]):
             if problem.kind in kinds and problem.student_id in rows:
                 target = f"#{kinds[problem.kind]}-{rows[problem.student_id]}"
                 break
-        self.query_one(target, Checkbox).focus()
+        self.query_one(target, TickBox).focus()
 
-    def on_checkbox_changed(self) -> None:
+    @on(TickBox.Changed)
+    def show_changes(self) -> None:
         """Say exactly what Save will change, before it is pressed."""
         lines = []
         names = {link.student_id: link.name for link in self.card.students}
@@ -80,8 +82,8 @@ class RelationshipFlagsModal(KioskModal[bool]):
         """(student id, portal access, custody restriction) for each changed relationship."""
         found = []
         for n, link in enumerate(self.card.students):
-            portal = self.query_one(f"#portal-{n}", Checkbox).value
-            custody = self.query_one(f"#custody-{n}", Checkbox).value
+            portal = self.query_one(f"#portal-{n}", TickBox).value
+            custody = self.query_one(f"#custody-{n}", TickBox).value
             if portal != link.portal_access or custody != link.custody_restriction:
                 found.append(
                     (

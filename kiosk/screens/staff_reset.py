@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, RadioButton, RadioSet, Static
 
 from kiosk.clock import local_text
 from kiosk.errors import KioskError
@@ -24,6 +24,7 @@ from kiosk.services.staff import (
     reset_password,
 )
 from kiosk.text import display
+from kiosk.widgets.tickbox import TickBox
 
 
 class ResetPasswordModal(KioskModal[bool]):
@@ -52,7 +53,7 @@ class ResetPasswordModal(KioskModal[bool]):
             with Vertical(id="questions"):
                 yield Static("All must be answered correctly:", classes="hint", markup=False)
                 for key, label in GUARDIANSHIP_QUESTIONS.items():
-                    yield Checkbox(label, id=f"q-{key}")
+                    yield TickBox(label, id=f"q-{key}")  # none ticked
             yield Static("", id="message", classes="error", markup=False)
             yield Static("", id="temporary", markup=False)
             with Horizontal(classes="buttons"):
@@ -69,9 +70,7 @@ class ResetPasswordModal(KioskModal[bool]):
         return (pressed.id or "").removeprefix("proof-") if pressed else ""
 
     def answered(self) -> list[str]:
-        return [
-            key for key in GUARDIANSHIP_QUESTIONS if self.query_one(f"#q-{key}", Checkbox).value
-        ]
+        return [key for key in GUARDIANSHIP_QUESTIONS if self.query_one(f"#q-{key}", TickBox).value]
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.query_one("#questions").display = self.proof() == "guardianship_questions"

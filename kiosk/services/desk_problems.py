@@ -14,6 +14,7 @@ from kiosk.auth import Actor
 from kiosk.clock import local_text, parse
 from kiosk.context import Context
 from kiosk.errors import Message, message
+from kiosk.services.duplicates import likely_duplicates_of
 from kiosk.services.households import MissingStudent, hidden_students
 from kiosk.store.models import Guardian, PortalAccount
 
@@ -25,6 +26,7 @@ FIXES = {
     "locked": ("", "unlock", "card_fix_unlock", ""),
     "temporary": ("", "", "card_fix_temporary", ""),
     "duplicate": ("registrar", "linked", "card_fix_merge", "card_fix_merge_other"),
+    "duplicate_record": ("registrar", "", "card_fix_merge_record", "card_fix_merge_other"),
     "portal_off": ("registrar", "flags", "card_fix_portal", "card_fix_portal_other"),
     "custody": ("registrar", "flags", "card_fix_custody", "card_fix_custody_other"),
     "no_relationship": ("registrar", "linked", "card_fix_link", "card_fix_link_other"),
@@ -91,5 +93,14 @@ def card_problems(
 ) -> list[Problem]:
     """Every problem the card names, account ones first."""
     found = account_problems(ctx, actor, account, ctx.clock.now()) if account else []
-    found += [_student_problem(actor, item) for item in hidden_students(guardian)]
+    hidden = hidden_students(guardian)
+    found += [_student_problem(actor, item) for item in hidden]
+    named = {item.duplicate_guardian_id for item in hidden}
+    for twin in likely_duplicates_of(guardian):
+        if twin.other_id not in named:  # a record in no household has no hidden student
+            why = ", ".join(twin.reasons)
+            text = message(
+                "card_duplicate_record", other=twin.other_id, name=twin.other_name, why=why
+            )
+            found.append(_problem(actor, "duplicate_record", text))
     return found

@@ -27,6 +27,7 @@ from kiosk.services.access import (
     require_guardian_access,
     require_staff,
 )
+from kiosk.store import search_index
 from kiosk.store.models import (
     ActivationKey,
     Guardian,
@@ -34,6 +35,7 @@ from kiosk.store.models import (
     PortalAccount,
     PortalRequest,
     Relationship,
+    SearchTerm,
     Student,
 )
 from kiosk.text import fold, name_key
@@ -54,6 +56,18 @@ class DuplicatePair:
 _Row = tuple[int, str, str, str, str, str, str, str | None]
 
 
+#: The columns of a ``_Row``, in its order.
+_ROW_FIELDS = (
+    Guardian.id,
+    Guardian.sourced_id,
+    Guardian.given_name,
+    Guardian.family_name,
+    Guardian.phone_digits,
+    Guardian.email,
+    Guardian.address,
+    Guardian.birth_date,
+)
+
 #: What two same-named records may share, in the order reasons are listed.
 _DETAILS: list[tuple[str, Callable[[_Row], str]]] = [
     ("same name and phone", lambda r: r[4] or ""),
@@ -69,16 +83,7 @@ def find_duplicates(ctx: Context, actor: Actor) -> list[DuplicatePair]:
     groups: dict[str, list[_Row]] = {}
     with ctx.store.read():
         query = (
-            Guardian.select(
-                Guardian.id,
-                Guardian.sourced_id,
-                Guardian.given_name,
-                Guardian.family_name,
-                Guardian.phone_digits,
-                Guardian.email,
-                Guardian.address,
-                Guardian.birth_date,
-            )
+            Guardian.select(*_ROW_FIELDS)
             .where(Guardian.active, Guardian.merged_into.is_null())
             .tuples()
         )
@@ -137,6 +142,55 @@ def find_duplicates(ctx: Context, actor: Actor) -> list[DuplicatePair]:
             )
     pairs.sort(key=lambda p: (name_key(p.name), p.first_id, p.second_id))
     return pairs
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """Another live record that looks like the same person as the one staff are looking at."""
+
+    other_id: str
+    other_name: str
+    reasons: list[str]
+
+
+def _row(guardian: Guardian) -> _Row:
+    g = guardian
+    return (g.id, g.sourced_id, g.given_name, g.family_name, g.phone_digits, g.email,
+            g.address, g.birth_date)  # fmt: skip
+
+
+def _shared(a: _Row, b: _Row) -> list[str]:
+    """What two same-named records share, by the rules ``find_duplicates`` buckets on."""
+    return [reason for reason, value in _DETAILS if value(a) and value(a) == value(b)]
+
+
+def likely_duplicates_of(guardian: Guardian) -> list[LikelyDuplicate]:
+    """The records ``find_duplicates`` would pair with ``guardian`` (the same normalised name
+    and a shared detail), found through the search index by its name words (a record with the
+    same normalised name has every one of them) instead of a scan of the district. Runs inside
+    the caller's read; the caller checked access."""
+    own = _row(guardian)
+    key = name_key(f"{own[2]} {own[3]}")
+    name_words = sorted(set(search_index.words(f"{own[2]} {own[3]}")), key=len, reverse=True)
+    if not key or not name_words:
+        return []
+    query = Guardian.select(*_ROW_FIELDS).where(
+        Guardian.id != own[0], Guardian.active, Guardian.merged_into.is_null()
+    )
+    for word in name_words[:3]:
+        query = query.where(
+            Guardian.id.in_(
+                SearchTerm.select(SearchTerm.ref).where(
+                    SearchTerm.kind == search_index.GUARDIAN, SearchTerm.term == word
+                )
+            )
+        )
+    found = []
+    for row in query.order_by(Guardian.sourced_id).tuples().iterator():
+        reasons = _shared(own, row) if name_key(f"{row[2]} {row[3]}") == key else []
+        if reasons:
+            found.append(LikelyDuplicate(row[1], f"{row[2]} {row[3]}".strip(), reasons))
+    return found
 
 
 @dataclass(frozen=True)
