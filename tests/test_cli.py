@@ -167,3 +167,21 @@ def test_demo_in_a_fresh_folder_sets_up_everything_init_would(tmp_path, monkeypa
     assert (tmp_path / "var" / "kiosk.secret").exists()
     found = CliRunner().invoke(main, ["find", "garcia"])
     assert found.exit_code == 0 and "Maria Garcia" in found.output, found.output
+
+
+def test_every_listed_command_loads_under_its_own_name():
+    """Subcommands load on demand (``kiosk.cli.LazyGroup``): each name in ``kiosk --help``
+    must lead to the command of that name."""
+    import click
+
+    group_ctx = click.Context(main)
+    names = main.list_commands(group_ctx)
+    assert {"import", "report", "serve", "admin", "federation"} <= set(names)
+    for name in names:
+        assert main.get_command(group_ctx, name).name == name
+
+
+def test_a_mistyped_command_suggests_the_right_one():
+    result = CliRunner().invoke(main, ["repot"])
+    assert result.exit_code == 2
+    assert "No such command 'repot'. Did you mean 'report'?" in result.output

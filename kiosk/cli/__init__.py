@@ -54,6 +54,16 @@ class LazyGroup(click.Group):
             raise TypeError(f"{target} is not a click command")
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, with "Did you mean ...?" drawn from the names above: click draws it
+        from the commands already loaded, which here are none."""
+        name = args[0]
+        if not ctx.resilient_parsing and not name.startswith("-") and name not in COMMANDS:
+            raise click.NoSuchCommand(name, possibilities=self.list_commands(ctx), ctx=ctx)
+        return super().resolve_command(ctx, args)
+
 
 @click.group(cls=LazyGroup, invoke_without_command=True)
 @click.option(
