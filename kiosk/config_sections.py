@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.i18n import N_
+
 
 def _bounds(low: float, high: float) -> dict[str, tuple[float, float]]:
     """Field metadata: the setting must lie from ``low`` to ``high`` (checked on load)."""
@@ -62,11 +64,12 @@ class PortalConfig:
     shows: tuple[str, ...] = ("grades", "assignments", "attendance", "schedule", "report_cards")
     #: Whether schools may create the account for the parent (Hardin County).
     staff_may_create_accounts: bool = False
-    #: Steps printed on key letters and shown after issuing a key.
+    #: Steps printed on key letters and emailed with a key (these defaults are translated in
+    #: the emails; a district's own steps are shown as written).
     steps: tuple[str, ...] = (
-        "Open the parent portal and choose 'I have an activation key'.",
-        "Type the activation key exactly as printed, or scan the QR code.",
-        "Choose a username and a password, then set your recovery email.",
+        N_("Open the parent portal and choose 'I have an activation key'."),
+        N_("Type the activation key exactly as printed, or scan the QR code."),
+        N_("Choose a username and a password, then set your recovery email."),
     )
 
 

@@ -3,7 +3,8 @@
 Each entry is an English gettext msgid with its Spanish in ``kiosk/locale``, like the error
 catalog (``kiosk.messages``), which includes these. ``kiosk.services.parent_mail`` renders an
 email once per language the district offers. The district's name, the parent's values and
-``kiosk.toml``'s own texts (activation steps, support hours) are filled in, never translated.
+``kiosk.toml``'s own texts (support hours, a district's own activation steps) are filled in as
+they are; the default activation steps have catalog translations.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from kiosk.i18n import N_
 
 EMAIL: dict[str, str] = {
+    # the first line of an email in several languages, once in each of the others
+    "mail_other_below": N_("This email in English is below."),
     # one-time codes (kiosk.services.accounts, kiosk.services.recovery)
     "mail_code_subject": N_("your code is {code}"),
     "mail_code_body": N_(

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.clock import local_date
 from kiosk.context import Context
 from kiosk.errors import KioskError, Label, Message, message
-from kiosk.i18n import explain
+from kiosk.i18n import explain, translate
 from kiosk.mail_catalog import MONTHS
 from kiosk.services import outgoing
 from kiosk.services.outgoing import Audited
@@ -42,19 +43,24 @@ class Email:
     body: str
 
 
-def compose(ctx: Context, subject: Message, parts: list[Message | str]) -> Email:
-    """``subject`` and the body's ``parts`` (paragraphs) in each language. A plain ``str`` part
-    is the district's own configured text (not translated): only the first language has it."""
+#: A paragraph: catalog text, or a function writing it in a language (a list of steps).
+Part = Message | Callable[[str], str]
+
+
+def compose(ctx: Context, subject: Message, parts: list[Part]) -> Email:
+    """The body's ``parts`` (paragraphs) in each language, the first language's section
+    opening with a line in each other language saying it follows; the subject in the first
+    language only (a subject in every language is cut off in an inbox list)."""
     languages = list(dict.fromkeys(ctx.config.ui.languages)) or ["en"]
-    subjects = list(dict.fromkeys(explain(subject, lang) for lang in languages))
     sections = []
-    for n, lang in enumerate(languages):
-        shown = [p if isinstance(p, str) else explain(p, lang) for p in parts]
-        sections.append("\n\n".join(text for text, p in zip(shown, parts, strict=True)
-                                      if n == 0 or not isinstance(p, str)))  # fmt: skip
+    for lang in languages:
+        sections.append("\n\n".join(p(lang) if callable(p) else explain(p, lang) for p in parts))
+    others = [explain(message("mail_other_below"), lang) for lang in languages[1:]]
+    if others:
+        sections[0] = "\n".join(others) + "\n\n" + sections[0]
     district = ctx.config.district.name
     body = SEPARATOR.join(sections) + f"\n\n{district}\n"
-    return Email(f"{district}: " + " / ".join(subjects), body)
+    return Email(f"{district}: {explain(subject, languages[0])}", body)
 
 
 def date_words(ctx: Context, moment: dt.datetime) -> Message:
@@ -122,18 +128,20 @@ def support_line(ctx: Context) -> Message:
 def key_email(
     ctx: Context, name: str, key: str, expires_at: dt.datetime, link: str | None
 ) -> Email:
-    """An activation key: the greeting, key, expiry, link and support in each language; the
-    district's configured activation steps (its own text) in the first language's section."""
+    """An activation key: the greeting, key, expiry, link, steps and support in each
+    language (a district's own steps as written, the default ones translated)."""
     district = ctx.config.district.name
-    parts: list[Message | str] = [
+    parts: list[Part] = [
         message("mail_key_body", name=name, district=district, key=key,
                 date=date_words(ctx, expires_at)),
     ]  # fmt: skip
     if link:
         parts.append(message("mail_key_online", link=link))
-    steps = "\n".join(f"{n}. {s}" for n, s in enumerate(ctx.config.portal.steps, start=1))
+    steps = ctx.config.portal.steps
     if steps:
-        parts.append(steps)
+        parts.append(
+            lambda lang: "\n".join(f"{n}. {translate(s, lang)}" for n, s in enumerate(steps, 1))
+        )
     parts.append(support_line(ctx))
     if ctx.config.support.response_time:
         parts.append(message("mail_support_time", when=ctx.config.support.response_time))

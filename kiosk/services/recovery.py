@@ -83,6 +83,7 @@ def request_password_reset(ctx: Context, identifier: str) -> Message:
                 )
         if not accounts:
             ctx.hasher.hash("equal time")  # the same argon2 work as a real code
+            parent_mail.code_email(ctx, "00000000", "reset")  # and the same composing
         if not matched:
             audit.record(ctx, "parent:anonymous", "recovery.code_sent", outcome="no_match")
     for (email, code), account in zip(sent, accounts, strict=True):
