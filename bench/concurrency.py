@@ -92,7 +92,7 @@ def _kiosk(config: str, guardians: list[str], words: list[str], seed: int, gate,
     out.put((searched, issued, done, errors))
 
 
-def _eligible_guardians(ws: Workspace, count: int) -> list[str]:
+def eligible_guardians(ws: Workspace, count: int) -> list[str]:
     """Roster guardians who may get a key (active, a portal link, no account yet); ``g-`` is
     the generated roster's prefix, compared case-sensitively (SQLite's LIKE is not): the demo
     district's ``G-`` guardians are deactivated by the import the row runs."""
@@ -148,7 +148,7 @@ def measure(
     try:
         change_roster(ws.roster, roster, tag=TAG)
         before = _changed_family(work)
-        guardians = _eligible_guardians(work, kiosks * per_kiosk)
+        guardians = eligible_guardians(work, kiosks * per_kiosk)
         keys_before = _count_keys(work, guardians)
         spawn = mp.get_context("spawn")
         gate, stop, out = spawn.Barrier(kiosks + 1), spawn.Event(), spawn.Queue()
