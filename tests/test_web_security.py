@@ -309,6 +309,17 @@ def test_healthz_answers_when_the_database_does(ctx):
     assert web_client(ctx).get("/healthz").status_code == 503
 
 
+def test_healthz_fails_when_the_database_file_was_replaced(ctx, tmp_path):
+    """A SQLite file swapped under a running server would swallow every write: not healthy."""
+    import shutil
+
+    assert web_client(ctx).get("/healthz").status_code == 200
+    path = ctx.store.db.database
+    shutil.copy(path, tmp_path / "copy.db")
+    shutil.move(tmp_path / "copy.db", path)  # a new file (inode) at the same path
+    assert web_client(ctx).get("/healthz").status_code == 503
+
+
 def test_an_unexpected_error_gets_a_plain_page_with_the_same_headers(ctx):
     import warnings
 

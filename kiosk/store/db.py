@@ -238,6 +238,13 @@ class Store:
         with friendly_errors(), self.db.atomic():
             yield
 
+    def ping(self) -> None:
+        """One round trip (``SELECT 1``): the database answers, or a ``DatabaseError`` says why.
+        For health checks, which a load balancer sends every few seconds."""
+        self.check_file()
+        with friendly_errors():
+            self.db.execute_sql("SELECT 1")
+
     # -- schema ------------------------------------------------------------------------------
 
     def schema_version(self) -> int:
