@@ -109,11 +109,11 @@ class Suite:
         return {k: self.rows[k] for k in keys if k in self.rows}
 
     def _all(self) -> None:
-        from bench import federation, import_, rows, web
+        from bench import federation, rows, web
 
         imports = ("import", "import_memory", "reimport", "reimport_changed")
         self.step("import", imports, lambda: rows.import_rows(self))
-        self._load_roster_unless_imported(imports, ("startup", *federation.KEYS), import_)
+        self._load_roster_unless_imported(imports, ("startup", *federation.KEYS))
         self.step("search", ("search",), lambda: rows.search_row(self))
         self.step("startup", ("startup",), lambda: rows.startup_row(self))
         self.step("memory", ("memory",), lambda: rows.memory_row(self))
@@ -126,7 +126,9 @@ class Suite:
         self.step("web", web.KEYS, lambda: web.web_rows(self))
         self.step("federation", federation.KEYS, lambda: self.rows.update(federation.rows(self.scratch / "federation", max(5, self.sizes.search_words))))  # fmt: skip  # noqa: E501
 
-    def _load_roster_unless_imported(self, imports, independent, import_) -> None:  # type: ignore[no-untyped-def]
+    def _load_roster_unless_imported(
+        self, imports: tuple[str, ...], independent: tuple[str, ...]
+    ) -> None:
         """With ``--rows`` leaving the import out, load the roster (unmeasured) for the rows
         that work on the district; if that fails, they say so and do not run on the demo."""
         wanted = self.sizes.rows
@@ -135,6 +137,8 @@ class Suite:
         needing = tuple(k for k in wanted if k not in independent)
         if not needing:
             return
+        from bench import import_
+
         self.step("roster (not measured)", needing, lambda: import_.load_roster(self.ws))
         if any(k in self.rows for k in needing):  # the step failed and wrote these rows
             self.sizes = replace(self.sizes, rows=tuple(k for k in wanted if k not in needing))

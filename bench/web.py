@@ -167,8 +167,8 @@ def _parents(web: Workspace, count: int) -> list[str]:
         names = []
         for n, guardian in enumerate(eligible_guardians(web, count)):
             issued = issue_key(ctx, SYSTEM, guardian)
+            redeem_key(ctx, issued.key, f"benchparent{n}", BENCH_PASSWORD, BENCH_PASSWORD)
             names.append(f"benchparent{n}")
-            redeem_key(ctx, issued.key, names[-1], BENCH_PASSWORD, BENCH_PASSWORD)
     finally:
         ctx.close()
     if len(names) < count:

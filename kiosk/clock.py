@@ -30,16 +30,21 @@ class Clock:
         self.offset += dt.timedelta(**kwargs)
 
 
-def local_text(value: str | dt.datetime | None, zone: str) -> str:
-    """A stored UTC time as staff read it: the district's zone, with the date ("" for none)."""
+def local(moment: dt.datetime, zone: str) -> dt.datetime:
+    """A UTC time in the district's zone (``zone``, IANA)."""
     from zoneinfo import ZoneInfo
 
+    if moment.tzinfo is None:  # stored times are UTC; an old naive one is too
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def local_text(value: str | dt.datetime | None, zone: str) -> str:
+    """A stored UTC time as staff read it: the district's zone, with the date ("" for none)."""
     moment = parse(value) if isinstance(value, str) else value
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # stored times are UTC; an old naive one is too
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+    return local(moment, zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def local_date(value: str | dt.datetime | None, zone: str) -> str:

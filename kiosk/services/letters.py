@@ -19,13 +19,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import peewee as pw
 
 from kiosk import audit, keys, qr
 from kiosk.auth import Actor
-from kiosk.clock import iso
+from kiosk.clock import iso, local
 from kiosk.config import Config
 from kiosk.context import Context
 from kiosk.errors import NotFound, ValidationError
@@ -149,7 +148,7 @@ def issue_letter_keys(
     now = ctx.clock.now()
     expires = now + dt.timedelta(days=ctx.config.keys.lifetime_days)
     # The letter and the mail merge print the day in the district's zone, not UTC's.
-    local_expiry = expires.astimezone(ZoneInfo(ctx.config.district.time_zone))
+    local_expiry = local(expires, ctx.config.district.time_zone)
     template = ctx.config.activation_url
     letters: list[Letter] = []
     with ctx.store.write():

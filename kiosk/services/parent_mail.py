@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.clock import local_date
+from kiosk.clock import local
 from kiosk.context import Context
 from kiosk.errors import KioskError, Label, Message, message
 from kiosk.i18n import explain, translate
@@ -65,7 +65,7 @@ def compose(ctx: Context, subject: Message, parts: list[Part]) -> Email:
 
 def date_words(ctx: Context, moment: dt.datetime) -> Message:
     """The district-local calendar day, with the month's name in each language."""
-    day = dt.date.fromisoformat(local_date(moment, ctx.config.district.time_zone))
+    day = local(moment, ctx.config.district.time_zone).date()
     return message("mail_date", month=Label(MONTHS[day.month - 1]), day=day.day, year=day.year)
 
 
@@ -115,14 +115,12 @@ def support_line(ctx: Context) -> Message:
     s = ctx.config.support
     contacts = [c for c in (s.email, s.phone) if c]
     if not contacts:
-        line = message("mail_support_school")
-    elif len(contacts) == 1:
-        line = message("mail_support", contacts=contacts[0])
-    else:
-        line = message(
-            "mail_support", contacts=message("mail_or", first=contacts[0], second=contacts[1])
-        )
-    return line
+        return message("mail_support_school")
+    if len(contacts) == 1:
+        return message("mail_support", contacts=contacts[0])
+    return message(
+        "mail_support", contacts=message("mail_or", first=contacts[0], second=contacts[1])
+    )
 
 
 def key_email(

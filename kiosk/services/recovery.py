@@ -83,9 +83,10 @@ def request_password_reset(ctx: Context, identifier: str) -> Message:
                 )
         if not accounts:
             ctx.hasher.hash("equal time")  # the same argon2 work as a real code
-            parent_mail.code_email(ctx, "00000000", "reset")  # and the same composing
         if not matched:
             audit.record(ctx, "parent:anonymous", "recovery.code_sent", outcome="no_match")
+    if not accounts:
+        parent_mail.code_email(ctx, "00000000", "reset")  # the same composing as a real code
     for (email, code), account in zip(sent, accounts, strict=True):
         what = Audited("parent:anonymous", "recovery.code_sent", account.guardian.sourced_id)
         parent_mail.send_code(ctx, email, code, "reset", what, quietly=True)
