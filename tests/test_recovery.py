@@ -96,3 +96,11 @@ def test_forgot_username_emails_usernames_on_that_verified_address(ctx):
     assert len(messages) == 1
     assert "alopez" in messages[0].get_content()
     assert PARENT_PASSWORD not in messages[0].get_content()
+
+
+def test_forgot_username_names_no_disabled_account(ctx):
+    with ctx.store.write():
+        PortalAccount.update(enabled=False).where(PortalAccount.username == "alopez").execute()
+    recovery.forgot_username(ctx, "ana.lopez@example.org")
+    ctx.flush_mail()
+    assert outbox(ctx) == []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kiosk import audit
 from kiosk.context import Context
 from kiosk.errors import Message, ValidationError, message
+from kiosk.mail import DiscardingMailer
 from kiosk.passwords import normalize_username
 from kiosk.services import credentials, outgoing, parent_mail, ratelimit, throttle
 from kiosk.services.accounts import (
@@ -165,11 +166,21 @@ def finish_password_reset(
     return account.username
 
 
-class _Nowhere:
-    """A mailer that delivers nothing: a miss hands its email over like a match does."""
-
-    def send(self, to: str, subject: str, body: str) -> None:
-        return None
+def _usernames_at(email: str) -> list[tuple[str, str]]:
+    """(username, recovery address) of the enabled accounts with this verified address, as
+    plain tuples: building model rows made a match about 50 µs slower than a miss."""
+    ident = fold(email or "")
+    if "@" not in ident:
+        return []
+    return list(
+        PortalAccount.select(PortalAccount.username, PortalAccount.recovery_email)
+        .where(
+            PortalAccount.recovery_email_norm == ident,
+            PortalAccount.recovery_email_verified,
+            PortalAccount.enabled,
+        )
+        .tuples()
+    )
 
 
 def forgot_username(ctx: Context, email: str) -> Message:
@@ -180,14 +191,15 @@ def forgot_username(ctx: Context, email: str) -> Message:
     delays the answer (that had made a match about 3 ms slower).
     """
     with ctx.store.read():
-        accounts = [a for a in _matching(email) if a.enabled] if "@" in (email or "") else []
-    letter = parent_mail.username_email(ctx, [a.username for a in accounts])
+        accounts = _usernames_at(email)
+    letter = parent_mail.username_email(ctx, [username for username, _ in accounts])
     subject, body = letter.subject, letter.body
     # Either way the email and its audit event are handed to the mail thread, so a match and
     # a miss do the same work before the answer; the event says what happened to the email.
     what = Audited("parent:anonymous", "recovery.username")
     if accounts:
-        outgoing.send_quietly(ctx, accounts[0].recovery_email, subject, body, what)
+        outgoing.send_quietly(ctx, accounts[0][1], subject, body, what)
     else:
-        outgoing.send_quietly(ctx, "", subject, body, what, mailer=_Nowhere(), outcome="no_match")
+        nowhere = DiscardingMailer(ctx.config.mail.from_address)
+        outgoing.send_quietly(ctx, "", subject, body, what, mailer=nowhere, outcome="no_match")
     return message("username_sent")
