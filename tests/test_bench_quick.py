@@ -220,3 +220,25 @@ def test_the_report_rewrites_only_its_block_and_keeps_the_notes(tmp_path: Path) 
     report.write(doc, xl, "xl")
     text = doc.read_text()
     assert "python -m bench --size large" in text and text.count("--size xl") == 1
+
+
+@pytest.mark.skipif(not PG_URL, reason="KIOSK_TEST_DATABASE_URL is not set")
+def test_a_cloned_postgres_district_is_planned_from_its_own_statistics() -> None:
+    """Rows measured on a copy must plan as on the district: before, a copy had no
+    statistics and the parent web's linked-students query scanned every student."""
+    from bench import pg
+
+    source = pg.create_schema(PG_URL, "t_clone_src")
+    target = pg.new_name("t_clone_dst")
+    try:
+        with pg.connect(PG_URL, source) as conn:
+            conn.execute("CREATE TABLE person (id serial PRIMARY KEY, name text)")
+            conn.execute("INSERT INTO person (name) SELECT 'p' FROM generate_series(1, 5000)")
+            conn.commit()
+        pg.clone_schema(PG_URL, source, target)
+        with pg.connect(PG_URL, target) as conn:
+            plan = conn.execute("EXPLAIN (FORMAT JSON) SELECT * FROM person").fetchone()
+        assert plan[0][0]["Plan"]["Plan Rows"] == 5000
+    finally:
+        pg.drop_schema(PG_URL, source)
+        pg.drop_schema(PG_URL, target)
