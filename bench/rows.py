@@ -128,14 +128,14 @@ def memory_row(suite: Suite) -> None:
 
 
 def typing_row(suite: Suite) -> None:
-    from bench import search, typing
+    from bench import child, search
 
     ctx = suite.ws.context()
     try:
         words = search.sample_words(ctx, suite.sizes.typing_words, seed=11)
     finally:
         ctx.close()
-    r = typing.measure(suite.ws, words)
+    r = child.run("bench.typing:measure", suite.ws, words)
     suite.keep("typing", r)
     suite.rows["typing"] = Row(
         "typing",
@@ -162,17 +162,18 @@ def _stall(suite: Suite, key: str, what: str, r) -> None:  # type: ignore[no-unt
 
 
 def stall_account_row(suite: Suite) -> None:
-    from bench import stall
+    from bench import child
 
     what = "largest event-loop stall while an account is created"
-    _stall(suite, "stall_account", what, stall.measure_account(suite.ws))
+    _stall(suite, "stall_account", what, child.run("bench.stall:measure_account", suite.ws))
 
 
 def stall_import_row(suite: Suite) -> None:
-    from bench import stall
+    from bench import child
 
     what = f"largest event-loop stall while the app imports {suite.sizes.students:,} students"
-    _stall(suite, "stall_import", what, stall.measure_import(suite.ws, suite.scratch))
+    r = child.run("bench.stall:measure_import", suite.ws, suite.scratch)
+    _stall(suite, "stall_import", what, r)
 
 
 def concurrency_row(suite: Suite) -> None:
