@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 
+from kiosk import collector
 from kiosk.auth import Actor
 from kiosk.context import Context
 from kiosk.crash import FATAL_MESSAGE, PlainCrash, crash_notice, raised_off_stage
@@ -29,12 +30,7 @@ from kiosk.screens.staff_home import StaffHomeScreen
 from kiosk.screens.staff_reauth import StaffReauthModal
 from kiosk.screens.staff_sign_in import StaffSignInScreen
 from kiosk.screens.welcome import WelcomeScreen
-from kiosk.themes import (
-    APP_CSS,
-    DEFAULT_THEME,
-    STAFF_CSS,
-    THEME_NAMES,
-)
+from kiosk.themes import APP_CSS, DEFAULT_THEME, STAFF_CSS, THEME_NAMES
 from kiosk.widgets.theme import build_theme
 
 if TYPE_CHECKING:
@@ -122,6 +118,9 @@ class FrontDeskApp(App[None]):
         self.go_welcome()
         if self.after_crash:
             self.notify(crash_notice(), severity="error", markup=False, timeout=10)
+
+    def on_ready(self) -> None:
+        collector.leave_out_what_exists()
 
     def stop_for_database(self, error: KioskError) -> None:
         """The database cannot be used any more (its file was replaced under us): exit; the
