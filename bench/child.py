@@ -1,9 +1,9 @@
-"""Run one measurement in a fresh interpreter, as a kiosk runs: the app's own process.
+"""Run one measurement in a fresh interpreter, so the app is measured in a process like a kiosk's.
 
-The rows that watch the app's event loop (typing, stalls) measured inside the suite's
-process, whose heap holds every earlier row's modules and garbage: a full garbage collection
-there took 31-46 ms against 13-22 ms in a kiosk showing the same screen, and landed in the
-measured window. The request and the answer travel as pickles (our own process's data).
+The rows that watch the app's event loop (typing, stalls) ran inside the suite's process,
+whose heap holds every earlier row's objects: a full garbage collection there took 29-46 ms
+against 14-22 ms in a kiosk showing the same screen (docs/PERFORMANCE.md, "What the quiet
+runs found"). The request and the answer travel as pickles (our own process's data).
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+#: A measurement that has not answered by then is stuck (the large rows take about a minute).
+TIMEOUT_S = 3600
 
 
 def run(function: str, *args: object) -> object:
@@ -26,9 +30,14 @@ def run(function: str, *args: object) -> object:
             capture_output=True,
             text=True,
             check=False,
+            cwd=ROOT,
+            timeout=TIMEOUT_S,
         )
         if done.returncode != 0 or not answer.exists():
-            raise RuntimeError(f"{function} failed in its process: {done.stderr[-2000:]}")
+            raise RuntimeError(
+                f"{function} failed in its process (exit code {done.returncode}): "
+                f"{done.stderr[-2000:]}"
+            )
         return pickle.loads(answer.read_bytes())  # noqa: S301 - written by our own child
 
 

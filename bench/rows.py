@@ -193,9 +193,9 @@ def concurrency_row(suite: Suite) -> None:
     )
     suite.rows["concurrency"] = Row(
         "concurrency",
-        f"{kiosks} kiosks searching and issuing keys during a re-import with 1% changed",
+        "kiosks searching and issuing keys during a re-import with 1% changed",
         f"the import alone is in the rows above; it took {r.import_s:.1f} s here",
-        f"{r.searches} searches p50 {ms(r.search_p50_ms)}; {r.issues} keys issued "
+        f"{kiosks} kiosks: {r.searches} searches p50 {ms(r.search_p50_ms)}; {r.issues} keys issued "
         f"p50 {ms(r.issue_p50_ms)}; {r.keys_found} of them in the database; {errors}; "
         + (r.web.words() if r.web else "the web did not run"),
         f"search p95 {ms(r.search_p95_ms)}, issue p95 {ms(r.issue_p95_ms)}",

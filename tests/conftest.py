@@ -7,6 +7,7 @@ test_passwords.py) so the suite stays fast.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -36,6 +37,14 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _release_frozen_heap() -> Iterator[None]:
+    """An app froze the heap when its first screen came up (kiosk.collector): let the next
+    test start with a plain one, whatever order the tests run in."""
+    yield
+    gc.unfreeze()
 
 
 def fast_hasher() -> Hasher:

@@ -95,12 +95,14 @@ def test_forgot_username_emails_usernames_on_that_verified_address(ctx):
     messages = outbox(ctx)
     assert len(messages) == 1
     assert "alopez" in messages[0].get_content()
+    assert messages[0]["To"] == "ana.lopez@example.org"
     assert PARENT_PASSWORD not in messages[0].get_content()
 
 
-def test_forgot_username_names_no_disabled_account(ctx):
+@pytest.mark.parametrize("change", [{"enabled": False}, {"recovery_email_verified": False}])
+def test_forgot_username_names_no_disabled_account_and_no_unverified_address(ctx, change):
     with ctx.store.write():
-        PortalAccount.update(enabled=False).where(PortalAccount.username == "alopez").execute()
+        PortalAccount.update(**change).where(PortalAccount.username == "alopez").execute()
     recovery.forgot_username(ctx, "ana.lopez@example.org")
     ctx.flush_mail()
     assert outbox(ctx) == []
