@@ -201,6 +201,13 @@ def _birth_year(grade: str) -> int:
     return SCHOOL_YEAR_START - 6 - level
 
 
+def house_numbers(students: int) -> int:
+    """House numbers 1..N: 9,999 (unchanged) up to 199,999 students, more above, so families
+    share an address by chance as rarely at a million students as at 100,000 (with 9,999, a
+    third of a million families' addresses collided, joining unrelated families' households)."""
+    return 9999 * max(1, students // 100_000)
+
+
 def generate(out: Path, students: int, seed: int = 1) -> dict[str, int]:
     """Write the district into ``out``; returns how many of each thing were written."""
     rng = random.Random(seed)
@@ -387,13 +394,14 @@ def generate(out: Path, students: int, seed: int = 1) -> dict[str, int]:
         student_no = 0
         guardian_no = 0
         previous_address = ""
+        numbers = house_numbers(students)
         while student_no < students:
             family = rng.choice(FAMILY)
             # Shared addresses: now and then a family lives where the previous one does.
             if previous_address and rng.random() < 0.05:
                 address = previous_address
             else:
-                address = f"{rng.randint(1, 9999)} {rng.choice(STREETS)} {rng.choice(KINDS)}"
+                address = f"{rng.randint(1, numbers)} {rng.choice(STREETS)} {rng.choice(KINDS)}"
             previous_address = address
             kids = min(students - student_no, rng.choices((1, 2, 3, 4), KID_WEIGHTS)[0])
             adults = 1 if rng.random() < 0.3 else 2

@@ -187,6 +187,20 @@ def test_generated_district_has_the_issue_proportions(tmp_path: Path) -> None:
     assert 1.6 <= counts["guardians"] / counts["students"] <= 1.8
 
 
+@pytest.mark.parametrize("students", [1_000, 200_000, 1_000_000])
+def test_families_share_an_address_by_chance_no_more_often_than_at_100000(students: int) -> None:
+    """The expected share of families whose random address collides with another's (birthday
+    bound) is no larger at any size than at 100,000 students (about 4%); with a fixed 9,999
+    house numbers it was about 43% at a million."""
+    from bench.generate import KINDS, STREETS, house_numbers
+
+    def chance_share(size: int) -> float:
+        families = size / 1.215  # students per family (KID_WEIGHTS)
+        return families / (2 * house_numbers(size) * len(STREETS) * len(KINDS))
+
+    assert chance_share(students) <= chance_share(100_000)
+
+
 def test_the_report_rewrites_only_its_block_and_keeps_the_notes(tmp_path: Path) -> None:
     from bench import report
     from bench.report import Row
