@@ -15,7 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.startup import ROOT
+
 #: A measurement that has not answered by then is stuck (the large rows take about a minute).
 TIMEOUT_S = 3600
 
